@@ -1,0 +1,35 @@
+# The two commands a fresh clone needs: `make grade` and `make test`.
+VENV ?= .venv
+PYTHON ?= python3
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+.PHONY: install grade test exercises check-exercises bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@bash tools/system_packages.sh
+	@touch $(STAMP)
+
+grade: $(STAMP)
+	$(PY) -m grader batch submissions --out reports --jobs $(JOBS)
+
+test: $(STAMP)
+	$(PY) -m pytest -n $(JOBS) tests
+
+exercises: $(STAMP)
+	$(PY) tools/make_exercises.py
+
+check-exercises: $(STAMP)
+	$(PY) tools/make_exercises.py --check
+
+bench: $(STAMP)
+	$(PY) tools/bench.py --out docs/benchmarks.md
+
+clean:
+	rm -rf $(VENV) reports build dist *.egg-info
