@@ -1,0 +1,1 @@
+"""The hidden checks: one pytest module per assignment, run by the judge only."""

@@ -1,0 +1,49 @@
+"""Fixtures every hidden check can ask for.
+
+A check is a plain test function with a `check` marker:
+
+    @pytest.mark.check(id="affine.forward", target="Affine", points=1)
+    def test_affine_forward(student, rng, ref):
+        layer = student.new("Affine", W, b)
+        ...
+
+`student` reaches the submission (only through the worker), `rng` is seeded per
+check, `ref` is the reference implementation, `evidence` collects plot data.
+"""
+import numpy
+import pytest
+
+import reference
+from grader.runner import seed_for
+
+
+@pytest.fixture
+def check_id(request):
+    marker = request.node.get_closest_marker("check")
+    return marker.kwargs.get("id") if marker else request.node.name
+
+
+@pytest.fixture
+def student(grading, check_id):
+    grading.student.seed(seed_for(check_id))
+    return grading.student
+
+
+@pytest.fixture
+def rng(check_id):
+    return numpy.random.default_rng(seed_for(check_id))
+
+
+@pytest.fixture
+def ref():
+    return reference
+
+
+@pytest.fixture
+def evidence(grading):
+    return grading.evidence
+
+
+@pytest.fixture
+def limits(grading):
+    return grading.limits

@@ -1,0 +1,480 @@
+"""Hidden checks for the `layers` assignment (second book ch. 1, first book ch. 5).
+
+Every check builds fresh objects in the worker, feeds them random inputs with
+non-unit upstream gradients, and compares with the reference; numerical checks
+differentiate the submission's own forward against its own backward.
+"""
+import numpy
+import pytest
+
+from grader.gradcheck import (FULL_LIMIT, directional_derivatives, normalised_error,
+                              numerical_gradient, unit_directions)
+from grader.verdicts import as_array, compare, fail, unchanged
+
+check = pytest.mark.check
+GRAD_TOL = 1e-5
+F32 = dict(rtol=1e-4, atol=1e-5)
+
+
+def away_from_zero(rng, shape, margin=0.1):
+    """Inputs whose elements stay clear of Relu's kink under small perturbations."""
+    x = rng.standard_normal(shape)
+    return numpy.where(numpy.abs(x) < margin, numpy.sign(x + 1e-12) * margin, x)
+
+
+def forward_backward(layer, x, dout):
+    """forward(x) then backward(dout) on a remote layer, checking neither touches its argument."""
+    out, (x_after,) = layer.call("forward", x, keep_args=True)
+    unchanged(f"{layer.type_name}.forward's argument x", x, x_after)
+    dx, (dout_after,) = layer.call("backward", dout, keep_args=True)
+    unchanged(f"{layer.type_name}.backward's argument dout", dout, dout_after)
+    return out, dx
+
+
+def check_numerical(layer, x, dout, check_id, evidence, rng, params=()):
+    """The layer's own backward against central differences of its own forward."""
+    name = layer.type_name
+    layer.call("forward", x)
+    dx = as_array(f"{name}.backward's dx", layer.call("backward", dout))
+    grads = [as_array(f"{name}.grads[{i}]", g) for i, g in enumerate(layer.get("grads"))] if params else []
+    tensors = [("dx", ["arg", 0], x, dx)] + [
+        (f"d{label}", ["param", ["params", i]], value, grads[i]) for i, (label, value) in enumerate(params)]
+    for label, wrt, base, analytic in tensors:
+        if analytic.shape != base.shape:
+            fail(f"{name}: {label} has shape {analytic.shape}, expected {base.shape}")
+        if base.size <= FULL_LIMIT:
+            numeric = numerical_gradient(layer, "forward", [x], wrt, base, dout)
+            err = normalised_error(analytic, numeric)
+            max_abs = float(numpy.max(numpy.abs(analytic - numeric)))
+        else:
+            directions = unit_directions(rng, base.shape)
+            numeric = directional_derivatives(layer, "forward", [x], wrt, base, dout, directions)
+            analytic_dirs = numpy.array([numpy.sum(analytic * u) for u in directions])
+            err = normalised_error(analytic_dirs, numeric)
+            max_abs = float(numpy.max(numpy.abs(analytic_dirs - numeric)))
+        evidence.gradient(check_id, f"{name}.{label}", max_abs, err, GRAD_TOL)
+        if not err < GRAD_TOL:
+            how = "central differences" if base.size <= FULL_LIMIT else "random projections v^T J u"
+            fail(f"{name}: backward's {label} disagrees with {how} of your own forward: "
+                 f"normalised error {err:.3g} (max abs {max_abs:.3g}), tolerance {GRAD_TOL:g}")
+
+
+# -- MulLayer and AddLayer: the apple example and arrays ------------------------
+
+@check(id="mul.apple", target="MulLayer", points=1)
+def test_mul_apple(student):
+    mul_apple, mul_tax = student.new("MulLayer"), student.new("MulLayer")
+    price = mul_tax.call("forward", mul_apple.call("forward", 100, 2), 1.1)
+    dprice, dtax = mul_tax.call("backward", 1)
+    dapple, dapple_num = mul_apple.call("backward", dprice)
+    for name, got, want in [("price", price, 220), ("dapple", dapple, 2.2),
+                            ("dapple_num", dapple_num, 110), ("dtax", dtax, 200)]:
+        compare(f"apple example: {name}", got, want, rtol=1e-9)
+
+
+@check(id="mul.arrays", target="MulLayer", points=2)
+def test_mul_arrays(student, rng):
+    x, y, dout = rng.standard_normal((3, 4, 5))
+    layer = student.new("MulLayer")
+    compare("MulLayer.forward", layer.call("forward", x, y), x * y)
+    dx, dy = layer.call("backward", dout)
+    swapped = "dx and dy are swapped: dx = dout * y and dy = dout * x"
+    compare("MulLayer.backward's dx", dx, dout * y, mistakes=[(dout * x, swapped)])
+    compare("MulLayer.backward's dy", dy, dout * x, mistakes=[(dout * y, swapped)])
+
+
+@check(id="add.forward", target="AddLayer", points=1)
+def test_add_forward(student, rng):
+    x, y = rng.standard_normal((2, 3, 4))
+    compare("AddLayer.forward", student.new("AddLayer").call("forward", x, y), x + y)
+
+
+@check(id="add.backward", target="AddLayer", points=1)
+def test_add_backward(student, rng):
+    x, y, dout = rng.standard_normal((3, 3, 4))
+    layer = student.new("AddLayer")
+    layer.call("forward", x, y)
+    dx, dy = layer.call("backward", dout)
+    compare("AddLayer.backward's dx", dx, dout)
+    compare("AddLayer.backward's dy", dy, dout)
+
+
+# -- Repeat and Sum ---------------------------------------------------------------
+
+@check(id="repeat.forward", target="Repeat", points=1)
+def test_repeat_forward(student, rng):
+    x = rng.standard_normal((1, 5))
+    compare("Repeat(4).forward", student.new("Repeat", 4).call("forward", x), numpy.repeat(x, 4, axis=0))
+
+
+@check(id="repeat.backward", target="Repeat", points=2)
+def test_repeat_backward(student, rng):
+    x, dout = rng.standard_normal((1, 5)), rng.standard_normal((4, 5))
+    layer = student.new("Repeat", 4)
+    _, dx = forward_backward(layer, x, dout)
+    compare("Repeat.backward", dx, dout.sum(axis=0, keepdims=True),
+            mistakes=[(dout.sum(axis=0), "sum with keepdims=True so dx keeps the shape (1, D) of x"),
+                      (dout.mean(axis=0, keepdims=True), "the branch's gradients add up: use sum, not mean")])
+
+
+@check(id="sum.forward", target="Sum", points=1)
+def test_sum_forward(student, rng):
+    x = rng.standard_normal((4, 5))
+    compare("Sum.forward", student.new("Sum").call("forward", x), x.sum(axis=0, keepdims=True),
+            mistakes=[(x.sum(axis=0), "sum with keepdims=True so the output has shape (1, D)")])
+
+
+@check(id="sum.backward", target="Sum", points=2)
+def test_sum_backward(student, rng):
+    x, dout = rng.standard_normal((4, 5)), rng.standard_normal((1, 5))
+    layer = student.new("Sum")
+    _, dx = forward_backward(layer, x, dout)
+    compare("Sum.backward", dx, numpy.repeat(dout, 4, axis=0),
+            mistakes=[(numpy.repeat(dout, 4, axis=0) / 4, "Sum's backward copies dout to every row; it does not divide by N")])
+
+
+# -- MatMul and Affine --------------------------------------------------------------
+
+def check_api(student, name, params, dtype=numpy.float64):
+    layer = student.new(name, *params)
+    got_params, got_grads = layer.get("params"), layer.get("grads")
+    if not isinstance(got_params, list) or not isinstance(got_grads, list):
+        fail(f"{name}.params and {name}.grads must be lists of arrays")
+    if len(got_params) != len(params) or len(got_grads) != len(params):
+        fail(f"{name} should have {len(params)} params and {len(params)} grads, "
+             f"has {len(got_params)} and {len(got_grads)}")
+    for i, (p, g, want) in enumerate(zip(got_params, got_grads, params)):
+        compare(f"{name}.params[{i}]", p, want, rtol=0, atol=0)
+        g = as_array(f"{name}.grads[{i}]", g)
+        if g.shape != want.shape or g.dtype != want.dtype:
+            fail(f"{name}.grads[{i}] has shape {g.shape} and dtype {g.dtype}; it must match params[{i}] "
+                 f"({want.shape}, {want.dtype})", "create the gradient arrays with np.zeros_like(param)")
+    return layer
+
+
+def check_grads_in_place(student, name, params, x, dout):
+    layer = student.new(name, *params)
+    before = layer.ids("grads")
+    layer.call("forward", x)
+    layer.call("backward", dout)
+    if layer.ids("grads") != before:
+        fail(f"{name}.backward replaced the arrays in self.grads instead of writing into them; a model "
+             "that collected the list earlier still sees the old arrays",
+             "write gradients in place: self.grads[0][...] = dW")
+
+
+@check(id="matmul.api", target="MatMul", points=1)
+def test_matmul_api(student, rng):
+    check_api(student, "MatMul", [rng.standard_normal((3, 5))])
+
+
+@check(id="matmul.forward", target="MatMul", points=1)
+def test_matmul_forward(student, rng, ref):
+    W, x = rng.standard_normal((3, 5)), rng.standard_normal((4, 3))
+    out, (x_after,) = student.new("MatMul", W).call("forward", x, keep_args=True)
+    unchanged("MatMul.forward's argument x", x, x_after)
+    compare("MatMul.forward", out, x @ W)
+
+
+@check(id="matmul.backward", target="MatMul", points=2)
+def test_matmul_backward(student, rng, ref):
+    W, x, dout = rng.standard_normal((3, 5)), rng.standard_normal((4, 3)), rng.standard_normal((4, 5))
+    layer = student.new("MatMul", W)
+    _, dx = forward_backward(layer, x, dout)
+    compare("MatMul.backward's dx", dx, dout @ W.T)
+    compare("MatMul's dW (grads[0])", layer.get("grads", 0), x.T @ dout,
+            mistakes=[(numpy.zeros_like(W), "grads[0] is still zero: write dW into it in place, self.grads[0][...] = dW"),
+                      ((x.T @ dout).T, "dW is transposed: dW = x.T @ dout")])
+
+
+@check(id="matmul.numerical", target="MatMul", points=1)
+def test_matmul_numerical(student, rng, evidence, check_id):
+    W, x, dout = rng.standard_normal((3, 5)), rng.standard_normal((4, 3)), rng.standard_normal((4, 5))
+    check_numerical(student.new("MatMul", W), x, dout, check_id, evidence, rng, params=[("W", W)])
+
+
+@check(id="matmul.grads_in_place", target="MatMul", points=1)
+def test_matmul_grads_in_place(student, rng):
+    check_grads_in_place(student, "MatMul", [rng.standard_normal((3, 5))],
+                         rng.standard_normal((4, 3)), rng.standard_normal((4, 5)))
+
+
+def affine_case(rng, N=4, D=3, H=5, dtype=numpy.float64):
+    W, b = rng.standard_normal((D, H)), rng.standard_normal(H)
+    x, dout = rng.standard_normal((N, D)), rng.standard_normal((N, H))
+    return [a.astype(dtype) for a in (W, b, x, dout)]
+
+
+@check(id="affine.api", target="Affine", points=1)
+def test_affine_api(student, rng):
+    W, b, _, _ = affine_case(rng)
+    check_api(student, "Affine", [W, b])
+
+
+@check(id="affine.forward", target="Affine", points=1)
+def test_affine_forward(student, rng):
+    for N, D, H in [(4, 3, 5), (1, 6, 2)]:
+        W, b, x, _ = affine_case(rng, N, D, H)
+        out, (x_after,) = student.new("Affine", W, b).call("forward", x, keep_args=True)
+        unchanged("Affine.forward's argument x", x, x_after)
+        compare(f"Affine.forward (N={N}, D={D}, H={H})", out, x @ W + b,
+                mistakes=[(x @ W, "the bias b is missing from the output: out = x @ W + b")])
+
+
+@check(id="affine.backward", target="Affine", points=2)
+def test_affine_backward(student, rng, ref):
+    for N, D, H in [(4, 3, 5), (7, 2, 3)]:
+        W, b, x, dout = affine_case(rng, N, D, H)
+        layer = student.new("Affine", W, b)
+        _, dx = forward_backward(layer, x, dout)
+        compare("Affine.backward's dx", dx, dout @ W.T)
+        dW, db = layer.get("grads", 0), layer.get("grads", 1)
+        zero_hint = "the gradient array is still zero: write into it in place, self.grads[i][...] = ..."
+        compare("Affine's dW (grads[0])", dW, x.T @ dout,
+                mistakes=[(numpy.zeros_like(W), zero_hint), ((x.T @ dout) / N, "dW is not divided by the batch size")])
+        compare("Affine's db (grads[1])", db, dout.sum(axis=0),
+                mistakes=[(dout.mean(axis=0), "db is the SUM of dout over the batch (axis 0), not the mean"),
+                          (numpy.zeros_like(b), zero_hint),
+                          (dout.sum(axis=1), "sum dout over the batch axis: db = dout.sum(axis=0)")])
+
+
+@check(id="affine.numerical", target="Affine", points=1)
+def test_affine_numerical(student, rng, evidence, check_id):
+    for N, D, H in [(3, 4, 2), (16, 20, 12)]:
+        W, b, x, dout = affine_case(rng, N, D, H)
+        check_numerical(student.new("Affine", W, b), x, dout, check_id, evidence, rng,
+                        params=[("W", W), ("b", b)])
+
+
+@check(id="affine.grads_in_place", target="Affine", points=1)
+def test_affine_grads_in_place(student, rng):
+    W, b, x, dout = affine_case(rng)
+    check_grads_in_place(student, "Affine", [W, b], x, dout)
+
+
+@check(id="affine.float32", target="Affine", points=1)
+def test_affine_float32(student, rng, ref):
+    W, b, x, dout = affine_case(rng, dtype=numpy.float32)
+    layer = student.new("Affine", W, b)
+    out, dx = forward_backward(layer, x, dout)
+    expected = ref.Affine(W.astype(numpy.float64), b.astype(numpy.float64))
+    compare("Affine.forward (float32)", out, expected.forward(x.astype(numpy.float64)), dtype=numpy.float32, **F32)
+    compare("Affine.backward's dx (float32)", dx, expected.backward(dout.astype(numpy.float64)), dtype=numpy.float32, **F32)
+    for i, label in enumerate(["dW", "db"]):
+        compare(f"Affine's {label} (float32)", layer.get("grads", i), expected.grads[i], dtype=numpy.float32, **F32)
+
+
+# -- activations -----------------------------------------------------------------------
+
+@check(id="sigmoid.forward", target="Sigmoid", points=1)
+def test_sigmoid_forward(student, rng):
+    x = rng.standard_normal((4, 6)) * 3
+    out, (x_after,) = student.new("Sigmoid").call("forward", x, keep_args=True)
+    unchanged("Sigmoid.forward's argument x", x, x_after)
+    compare("Sigmoid.forward", out, 1 / (1 + numpy.exp(-x)))
+
+
+@check(id="sigmoid.backward", target="Sigmoid", points=2)
+def test_sigmoid_backward(student, rng):
+    x, dout = rng.standard_normal((2, 4, 6))
+    y = 1 / (1 + numpy.exp(-x))
+    _, dx = forward_backward(student.new("Sigmoid"), x, dout)
+    compare("Sigmoid.backward", dx, dout * y * (1 - y),
+            mistakes=[(dout * x * (1 - x), "the derivative uses the OUTPUT y = sigmoid(x): dx = dout * y * (1 - y), "
+                                           "with y saved in forward, not the input x"),
+                      (dout * y, "dx = dout * y * (1 - y): the (1 - y) factor is missing"),
+                      (y * (1 - y), "multiply by the upstream gradient dout")])
+
+
+@check(id="sigmoid.numerical", target="Sigmoid", points=1)
+def test_sigmoid_numerical(student, rng, evidence, check_id):
+    x, dout = rng.standard_normal((2, 3, 4))
+    check_numerical(student.new("Sigmoid"), x, dout, check_id, evidence, rng)
+
+
+@check(id="sigmoid.float32", target="Sigmoid", points=1)
+def test_sigmoid_float32(student, rng):
+    x, dout = rng.standard_normal((2, 4, 6)).astype(numpy.float32)
+    y = 1 / (1 + numpy.exp(-x.astype(numpy.float64)))
+    out, dx = forward_backward(student.new("Sigmoid"), x, dout)
+    compare("Sigmoid.forward (float32)", out, y, dtype=numpy.float32, **F32)
+    compare("Sigmoid.backward (float32)", dx, dout * y * (1 - y), dtype=numpy.float32, **F32)
+
+
+@check(id="relu.forward", target="Relu", points=1)
+def test_relu_forward(student, rng):
+    x = away_from_zero(rng, (4, 6))
+    compare("Relu.forward", student.new("Relu").call("forward", x), numpy.maximum(x, 0))
+
+
+@check(id="relu.backward", target="Relu", points=1)
+def test_relu_backward(student, rng):
+    x, dout = away_from_zero(rng, (4, 6)), rng.standard_normal((4, 6))
+    layer = student.new("Relu")
+    layer.call("forward", x)
+    compare("Relu.backward", layer.call("backward", dout), numpy.where(x > 0, dout, 0),
+            mistakes=[(numpy.where(x > 0, 1.0, 0), "multiply the mask by dout: dx = dout where x > 0, else 0")])
+
+
+@check(id="relu.arguments_unchanged", target="Relu", points=1)
+def test_relu_arguments_unchanged(student, rng):
+    x, dout = away_from_zero(rng, (4, 6)), rng.standard_normal((4, 6))
+    forward_backward(student.new("Relu"), x, dout)
+
+
+@check(id="tanh.forward", target="Tanh", points=1)
+def test_tanh_forward(student, rng):
+    x = rng.standard_normal((3, 5)) * 2
+    compare("Tanh.forward", student.new("Tanh").call("forward", x), numpy.tanh(x))
+
+
+@check(id="tanh.backward", target="Tanh", points=1)
+def test_tanh_backward(student, rng):
+    x, dout = rng.standard_normal((2, 3, 5))
+    y = numpy.tanh(x)
+    _, dx = forward_backward(student.new("Tanh"), x, dout)
+    compare("Tanh.backward", dx, dout * (1 - y ** 2),
+            mistakes=[(dout * (1 - x ** 2), "the derivative of tanh is 1 - tanh(x)**2: use the saved output, not x")])
+
+
+@check(id="tanh.numerical", target="Tanh", points=1)
+def test_tanh_numerical(student, rng, evidence, check_id):
+    x, dout = rng.standard_normal((2, 3, 4))
+    check_numerical(student.new("Tanh"), x, dout, check_id, evidence, rng)
+
+
+# -- Softmax and SoftmaxWithLoss ---------------------------------------------------------
+
+def softmax64(x):
+    e = numpy.exp(x - x.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+UNSTABLE = "np.exp overflows for large inputs: subtract the row maximum first, exp(x - x.max(axis=-1, keepdims=True))"
+
+
+@check(id="softmax.forward", target="Softmax", points=1)
+def test_softmax_forward(student, rng):
+    x = rng.standard_normal((4, 5)) * 2
+    out, (x_after,) = student.new("Softmax").call("forward", x, keep_args=True)
+    unchanged("Softmax.forward's argument x", x, x_after)
+    compare("Softmax.forward", out, softmax64(x),
+            mistakes=[(numpy.exp(x) / numpy.exp(x).sum(axis=0, keepdims=True),
+                       "normalise each row (axis=-1, keepdims=True), not each column")])
+
+
+@check(id="softmax.stable", target="Softmax", points=1)
+def test_softmax_stable(student, rng):
+    x = numpy.array([[1010.0, 1000.0, 990.0]])
+    compare("Softmax.forward on [1010, 1000, 990]", student.new("Softmax").call("forward", x), softmax64(x),
+            mistakes=[(numpy.full_like(x, numpy.nan), UNSTABLE)])
+    big = 1000 + rng.standard_normal((3, 4))
+    got = as_array("Softmax.forward on logits near 1000", student.new("Softmax").call("forward", big))
+    if got.shape == big.shape and not numpy.all(numpy.isfinite(got)):
+        fail("Softmax.forward returns nan or inf for logits near 1000", UNSTABLE)
+    compare("Softmax.forward on logits near 1000", got, softmax64(big))
+
+
+@check(id="softmax.backward", target="Softmax", points=2)
+def test_softmax_backward(student, rng):
+    x, dout = rng.standard_normal((2, 4, 5))
+    y = softmax64(x)
+    _, dx = forward_backward(student.new("Softmax"), x, dout)
+    compare("Softmax.backward", dx, y * dout - y * (y * dout).sum(axis=-1, keepdims=True),
+            mistakes=[(y * dout, "dx = y * dout - y * sum(y * dout, axis=-1): the second term is missing"),
+                      (dout * y * (1 - y), "softmax's outputs depend on every input of the row: the Jacobian is "
+                                           "diag(y) - y y^T, not the elementwise y * (1 - y)")])
+
+
+@check(id="softmax.numerical", target="Softmax", points=1)
+def test_softmax_numerical(student, rng, evidence, check_id):
+    x, dout = rng.standard_normal((2, 3, 4))
+    check_numerical(student.new("Softmax"), x, dout, check_id, evidence, rng)
+
+
+@check(id="softmax.float32", target="Softmax", points=1)
+def test_softmax_float32(student, rng):
+    x, dout = rng.standard_normal((2, 4, 5)).astype(numpy.float32)
+    y = softmax64(x.astype(numpy.float64))
+    out, dx = forward_backward(student.new("Softmax"), x, dout)
+    compare("Softmax.forward (float32)", out, y, dtype=numpy.float32, **F32)
+    compare("Softmax.backward (float32)", dx, y * dout - y * (y * dout).sum(axis=-1, keepdims=True),
+            dtype=numpy.float32, **F32)
+
+
+def loss_case(rng, N=5, C=4, scale=2.0, dtype=numpy.float64):
+    x = (rng.standard_normal((N, C)) * scale).astype(dtype)
+    labels = rng.integers(0, C, size=N)
+    return x, labels, numpy.eye(C, dtype=numpy.int32)[labels]
+
+
+def cross_entropy64(x, labels):
+    y = softmax64(x.astype(numpy.float64))
+    return float(-numpy.log(y[numpy.arange(len(labels)), labels] + 1e-7).mean())
+
+
+ONE_HOT = "t may be one-hot (N, C) or labels (N,): convert one-hot targets with t.argmax(axis=1)"
+
+
+@check(id="softmax_with_loss.forward_labels", target="SoftmaxWithLoss", points=1)
+def test_swl_forward_labels(student, rng):
+    x, labels, _ = loss_case(rng)
+    loss, (x_after, t_after) = student.new("SoftmaxWithLoss").call("forward", x, labels, keep_args=True)
+    unchanged("SoftmaxWithLoss.forward's argument x", x, x_after)
+    unchanged("SoftmaxWithLoss.forward's argument t", labels, t_after)
+    compare("SoftmaxWithLoss.forward with labels", loss, cross_entropy64(x, labels), rtol=1e-5,
+            mistakes=[(cross_entropy64(x, labels) * len(labels), "the loss is the MEAN over the batch: divide by N")])
+
+
+@check(id="softmax_with_loss.forward_onehot", target="SoftmaxWithLoss", points=1)
+def test_swl_forward_onehot(student, rng):
+    x, labels, onehot = loss_case(rng)
+    loss = student.new("SoftmaxWithLoss").call("forward", x, onehot)
+    compare("SoftmaxWithLoss.forward with one-hot targets", loss, cross_entropy64(x, labels), rtol=1e-5,
+            mistakes=[(cross_entropy64(x, labels) * len(labels), "the loss is the MEAN over the batch: divide by N")])
+
+
+@check(id="softmax_with_loss.stable", target="SoftmaxWithLoss", points=1)
+def test_swl_stable(student, rng):
+    x, labels, _ = loss_case(rng, scale=1.0)
+    x = x + 1000
+    loss = student.new("SoftmaxWithLoss").call("forward", x, labels)
+    if not numpy.isfinite(numpy.asarray(loss, dtype=numpy.float64)).all():
+        fail("SoftmaxWithLoss.forward returns nan or inf for logits near 1000", UNSTABLE)
+    compare("SoftmaxWithLoss.forward on logits near 1000", loss, cross_entropy64(x, labels), rtol=1e-5)
+
+
+@check(id="softmax_with_loss.backward", target="SoftmaxWithLoss", points=2)
+def test_swl_backward(student, rng):
+    for use_onehot in (False, True):
+        x, labels, onehot = loss_case(rng)
+        layer = student.new("SoftmaxWithLoss")
+        layer.call("forward", x, onehot if use_onehot else labels)
+        dx = layer.call("backward")
+        diff = softmax64(x) - numpy.eye(x.shape[1])[labels]
+        kind = "one-hot targets" if use_onehot else "labels"
+        compare(f"SoftmaxWithLoss.backward() with {kind}", dx, diff / len(labels),
+                mistakes=[(diff, "divide by the batch size: dx = (y - t) / N, because the loss is a mean"),
+                          (softmax64(x) / len(labels), ONE_HOT if use_onehot else "subtract 1 at each sample's label")])
+
+
+@check(id="softmax_with_loss.backward_dout", target="SoftmaxWithLoss", points=1)
+def test_swl_backward_dout(student, rng):
+    x, labels, _ = loss_case(rng)
+    layer = student.new("SoftmaxWithLoss")
+    layer.call("forward", x, labels)
+    diff = softmax64(x) - numpy.eye(x.shape[1])[labels]
+    compare("SoftmaxWithLoss.backward(dout=2.5)", layer.call("backward", 2.5), 2.5 * diff / len(labels),
+            mistakes=[(diff / len(labels), "multiply by the upstream gradient: dx = dout * (y - t) / N")])
+
+
+@check(id="softmax_with_loss.float32", target="SoftmaxWithLoss", points=1)
+def test_swl_float32(student, rng):
+    x, labels, onehot = loss_case(rng, dtype=numpy.float32)
+    layer = student.new("SoftmaxWithLoss")
+    loss = layer.call("forward", x, onehot)
+    compare("SoftmaxWithLoss.forward (float32)", loss, cross_entropy64(x, labels), **F32)
+    diff = softmax64(x.astype(numpy.float64)) - numpy.eye(x.shape[1])[labels]
+    compare("SoftmaxWithLoss.backward (float32 logits, int32 one-hot targets)", layer.call("backward"),
+            diff / len(labels), dtype=numpy.float32, **F32,
+            mistakes=[])

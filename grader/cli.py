@@ -1,0 +1,94 @@
+"""Command line: `python -m grader grade SUBMISSION --assignment ID --out DIR` and
+`python -m grader batch SUBMISSIONS --out REPORTS --jobs N`."""
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from .limits import Limits
+
+
+def _limit_options(parser):
+    defaults = Limits()
+    group = parser.add_argument_group("limits (recorded in report.json)")
+    for name in Limits.names():
+        default = getattr(defaults, name)
+        group.add_argument("--" + name.replace("_", "-"), type=type(default), default=default,
+                           metavar=type(default).__name__.upper(), help=f"default {default}")
+
+
+def _limits_from(args):
+    return Limits(**{name: getattr(args, name) for name in Limits.names()})
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="python -m grader", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    grade = commands.add_parser("grade", help="grade one submission and write report.json/.md/.html")
+    grade.add_argument("submission", type=Path, help="a .ipynb notebook or a .py file")
+    grade.add_argument("--assignment", help="assignment id (default: the notebook's metadata)")
+    grade.add_argument("--out", type=Path, required=True, help="directory for the reports")
+    grade.add_argument("--isolation", choices=["auto", "bubblewrap", "fallback"], default="auto")
+    _limit_options(grade)
+
+    batch = commands.add_parser("batch", help="grade submissions/<student>/<assignment>.ipynb in parallel")
+    batch.add_argument("submissions", type=Path)
+    batch.add_argument("--out", type=Path, required=True)
+    batch.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    batch.add_argument("--force", action="store_true", help="regrade even when nothing changed")
+
+    commands.add_parser("list", help="list the assignments the grader knows")
+    return parser
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    if args.command == "list":
+        from .runner import known_assignments
+        print("\n".join(known_assignments()))
+        return 0
+    if args.command == "grade":
+        return _grade(args)
+    return _batch(args)
+
+
+def _grade(args):
+    from .grading import grade
+    from .reports import write_reports
+    from .runner import known_assignments
+
+    if args.assignment is not None and args.assignment not in known_assignments():
+        print(f"error: unknown assignment '{args.assignment}'; known: {', '.join(known_assignments())}",
+              file=sys.stderr)
+        return 2
+    try:
+        limits = _limits_from(args)
+    except (TypeError, ValueError) as exc:
+        print(f"error: bad limit: {exc}", file=sys.stderr)
+        return 2
+    report = grade(args.submission, args.assignment, limits, args.isolation)
+    try:
+        write_reports(report, args.out)
+    except OSError as exc:
+        print(f"error: cannot write reports to {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    status = f"error: {report['error']}" if report["error"] else f"{report['score']:g} / {report['max_score']:g}"
+    print(f"{report['assignment']}: {status} -> {args.out / 'report.json'}")
+    return 0
+
+
+def _batch(args):
+    from rich.console import Console
+
+    from .batch import print_gradebook, run_batch
+
+    if not args.submissions.is_dir():
+        print(f"error: {args.submissions} is not a directory of submissions", file=sys.stderr)
+        return 2
+    if args.jobs < 1:
+        print("error: --jobs must be at least 1", file=sys.stderr)
+        return 2
+    result = run_batch(args.submissions, args.out, jobs=args.jobs, force=args.force)
+    print_gradebook(Console(), args.out)
+    return 0 if result is not None else 1

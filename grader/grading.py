@@ -1,0 +1,82 @@
+"""Grading one submission: load it, run its cells in the worker, run the hidden
+checks from the judge, and assemble the report dictionary."""
+import datetime
+import time
+
+from . import __version__, loading
+from .limits import Limits
+from .runner import known_assignments, run_checks
+from .sandbox import Sandbox
+from .scoring import summarise
+from .student import MissingName, Student
+
+
+class UnreadableStudent:
+    """Stands in for a submission that could not be loaded: every check errors."""
+
+    def __init__(self, reason):
+        self.reason = reason
+
+    def seed(self, seed):
+        raise MissingName(self.reason)
+
+    def __getattr__(self, name):
+        raise MissingName(self.reason)
+
+
+def grade(path, assignment=None, limits=None, isolation="auto"):
+    started = time.monotonic()
+    limits = limits or Limits()
+    warnings, cells, artifacts = [], [], {}
+    error, submission = None, None
+    try:
+        submission = loading.load(path)
+        warnings += submission.warnings
+        assignment = assignment or submission.assignment
+        if assignment is None:
+            error = ("The notebook does not say which assignment it is (no backprop_lab metadata); "
+                     "pass --assignment.")
+    except loading.SubmissionError as exc:
+        error = str(exc)
+    if assignment is not None and assignment not in known_assignments():
+        error = f"Unknown assignment '{assignment}'; known: {', '.join(known_assignments())}."
+        checks = []
+    elif error is not None:
+        checks, _, more = run_checks(assignment, UnreadableStudent("the submission could not be read"),
+                                     limits) if assignment else ([], {}, [])
+        warnings += more
+    else:
+        with Sandbox(submission.cells, limits, isolation) as sandbox:
+            for index, result in enumerate(sandbox.run_cells(), start=1):
+                if result["status"] != "ok":
+                    cells.append({"index": index, **result})
+            checks, artifacts, more = run_checks(assignment, Student(sandbox), limits)
+            warnings += more
+            isolation = sandbox.isolation
+            if sandbox.output_dropped:
+                warnings.append(f"The submission printed {sandbox.output_bytes + sandbox.output_dropped} "
+                                f"bytes; only the first {limits.output_bytes} were kept.")
+            if sandbox.restarts:
+                warnings.append(f"The worker was restarted {sandbox.restarts} time(s) after a timeout or crash.")
+        if isolation == "fallback":
+            warnings.append("bubblewrap is not available: the worker ran with the fallback isolation "
+                            "(rlimits, scrubbed environment, private directory); see docs/security.md.")
+    score, max_score, targets = summarise(checks)
+    return {
+        "assignment": assignment or "unknown",
+        "score": score,
+        "max_score": max_score,
+        "error": error,
+        "checks": checks,
+        "targets": targets,
+        "submission": {"name": str(path).rsplit("/", 1)[-1], "path": str(path),
+                       "sha256": submission.sha256 if submission else None},
+        "cells": cells,
+        "artifacts": artifacts,
+        "grader_version": __version__,
+        "isolation": isolation if error is None else "none (nothing was run)",
+        "limits": limits.to_dict(),
+        "warnings": warnings,
+        "duration_s": round(time.monotonic() - started, 3),
+        "created": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }

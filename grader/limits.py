@@ -1,0 +1,22 @@
+"""Resource limits for a submission's worker; every value is recorded in report.json."""
+from dataclasses import asdict, dataclass, fields
+
+
+@dataclass(frozen=True)
+class Limits:
+    call_timeout_s: float = 10.0        # one method call of a check
+    train_timeout_s: float = 120.0      # one training run (Trainer.fit on spiral)
+    cell_timeout_s: float = 60.0        # one notebook cell
+    submission_timeout_s: float = 600.0  # everything for one submission
+    cpu_time_s: int = 600               # RLIMIT_CPU of one worker process
+    memory_mb: int = 2048               # RLIMIT_AS of one worker process
+    max_processes: int = 64             # processes the worker may start (pids cgroup / RLIMIT_NPROC)
+    output_bytes: int = 1 << 20         # captured stdout+stderr kept; the rest is dropped
+    file_size_mb: int = 64              # RLIMIT_FSIZE: largest file the worker may write
+
+    def to_dict(self):
+        return asdict(self)
+
+    @classmethod
+    def names(cls):
+        return [f.name for f in fields(cls)]

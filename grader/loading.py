@@ -1,0 +1,105 @@
+"""Reading a submission (.ipynb of any nbformat version, or .py) into code cells.
+
+Only text is handled here: nothing of the submission runs in the judge. IPython
+syntax (magics, `!shell` lines, `x?` help) is rewritten by IPython's own
+transformer into calls on `get_ipython()`, which the worker answers with no-ops,
+so a notebook that uses them still runs as plain Python.
+"""
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+MAX_SUBMISSION_BYTES = 50 << 20
+METADATA_KEY = "backprop_lab"
+
+
+class SubmissionError(Exception):
+    """The submission cannot be read at all; the message is a sentence for the report."""
+
+
+@dataclass
+class Submission:
+    path: Path
+    sha256: str
+    cells: list = field(default_factory=list)
+    assignment: str = None
+    warnings: list = field(default_factory=list)
+
+
+def load(path):
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise SubmissionError(f"The submission {path.name} does not exist.") from None
+    except IsADirectoryError:
+        raise SubmissionError(f"{path.name} is a directory, not a notebook or a Python file.") from None
+    except OSError as exc:
+        raise SubmissionError(f"The submission {path.name} could not be read ({exc.strerror}).") from None
+    digest = hashlib.sha256(data).hexdigest()
+    if len(data) > MAX_SUBMISSION_BYTES:
+        raise SubmissionError(
+            f"The submission is {len(data) >> 20} MiB, over the {MAX_SUBMISSION_BYTES >> 20} MiB limit "
+            "(clear the notebook's outputs and submit again).")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SubmissionError(f"{path.name} is not a text file (it is not UTF-8), so it is not a "
+                              "notebook or a Python file.") from None
+    if path.suffix == ".py":
+        submission = Submission(path, digest, _python_cells(text))
+    else:
+        submission = _notebook(path, digest, text)
+    submission.cells = [_plain_python(cell) for cell in submission.cells]
+    return submission
+
+
+def _notebook(path, digest, text):
+    if not text.strip():
+        raise SubmissionError(f"{path.name} is empty.")
+    try:
+        raw = json.loads(text)
+    except ValueError as exc:
+        raise SubmissionError(f"{path.name} is not a Jupyter notebook: it is not valid JSON ({exc}).") from None
+    if not isinstance(raw, dict) or ("cells" not in raw and "worksheets" not in raw):
+        raise SubmissionError(f"{path.name} is JSON but not a Jupyter notebook (it has no cells).")
+    try:
+        nb = nbformat.reads(text, as_version=4)
+    except Exception as exc:  # nbformat raises many types for bad input
+        raise SubmissionError(f"{path.name} is not a readable Jupyter notebook ({type(exc).__name__}: {exc}).") from None
+    cells = []
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "code":
+            source = cell.get("source", "")
+            cells.append("".join(source) if isinstance(source, list) else str(source))
+    meta = nb.get("metadata", {}).get(METADATA_KEY, {})
+    assignment = meta.get("assignment") if isinstance(meta, dict) else None
+    warnings = [] if cells else ["The notebook has no code cells."]
+    return Submission(path, digest, cells, assignment if isinstance(assignment, str) else None, warnings)
+
+
+def _python_cells(text):
+    """A .py file is split at `# %%` markers (the percent format) so that a failing
+    part does not stop the parts after it."""
+    cells, current = [], []
+    for line in text.splitlines(keepends=True):
+        if line.startswith("# %%") and current:
+            cells.append("".join(current))
+            current = []
+        current.append(line)
+    if current:
+        cells.append("".join(current))
+    return cells
+
+
+def _plain_python(source):
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    try:
+        return TransformerManager().transform_cell(source)
+    except Exception:
+        # A cell IPython cannot parse is left alone; the worker reports its SyntaxError.
+        return source

@@ -1,0 +1,138 @@
+"""Runs an assignment's hidden checks (plain pytest tests) against one submission.
+
+pytest runs in the judge process with a plugin that hands each test the
+submission (through the `student` fixture), reads the points off its `check`
+marker, and turns its outcome into a report entry. Nothing of the submission
+runs here: the fixture only talks to the worker.
+"""
+import io
+import os
+import zlib
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+import pytest
+
+from .sandbox import StaleHandle, StudentError, WorkerLost
+from .student import MissingName
+from .verdicts import CheckFailed, PartialCredit
+
+CHECKS_DIR = Path(__file__).resolve().parent / "checks"
+
+
+def check_module(assignment):
+    return CHECKS_DIR / f"test_{assignment}.py"
+
+
+def known_assignments():
+    return sorted(p.stem[len("test_"):] for p in CHECKS_DIR.glob("test_*.py"))
+
+
+def seed_for(check_id):
+    """A fixed seed per check, so verdicts never depend on the order checks run in."""
+    return zlib.crc32(check_id.encode()) & 0x7FFFFFFF
+
+
+class Evidence:
+    """What checks leave for the report's plots: gradient errors, training curves."""
+
+    def __init__(self):
+        self.artifacts = {}
+
+    def gradient(self, check_id, tensor, max_abs, max_rel, tolerance):
+        rows = self.artifacts.setdefault("gradient_errors", {"tolerance": tolerance, "rows": []})["rows"]
+        rows.append({"check": check_id, "tensor": tensor, "max_abs": max_abs, "max_rel": max_rel})
+
+    def set(self, name, value):
+        self.artifacts[name] = value
+
+
+class GradingPlugin:
+    def __init__(self, student, evidence, limits):
+        self.student, self.evidence, self.limits = student, evidence, limits
+        self.results = []
+        self._seen_ids = set()
+        self.warnings = []
+
+    def pytest_configure(self, config):
+        config.addinivalue_line("markers", "check(id, target, points): a graded check")
+
+    @pytest.fixture
+    def grading(self):
+        return self
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        outcome = yield
+        report = outcome.get_result()
+        marker = item.get_closest_marker("check")
+        if marker is None:
+            return
+        entry = self._entry(item, marker)
+        if report.when == "setup" and report.outcome != "passed" or report.when == "call":
+            if entry["status"] is None:
+                self._judge(entry, call, report)
+        if report.when == "teardown" and entry["status"] is None:
+            entry["status"] = "skip"
+
+    def _entry(self, item, marker):
+        if not hasattr(item, "_grading_entry"):
+            kw = marker.kwargs
+            check_id = kw.get("id") or item.name[len("test_"):].replace("__", ".")
+            if check_id in self._seen_ids:
+                self.warnings.append(f"duplicate check id {check_id}")
+            self._seen_ids.add(check_id)
+            item._grading_entry = {"id": check_id, "target": kw["target"], "status": None,
+                                   "points": 0.0, "max_points": float(kw["points"]),
+                                   "message": "", "hint": None}
+            self.results.append(item._grading_entry)
+        return item._grading_entry
+
+    def _judge(self, entry, call, report):
+        excinfo = call.excinfo
+        if excinfo is None:
+            entry.update(status="pass", points=entry["max_points"], message="ok")
+            return
+        exc = excinfo.value
+        if report.skipped:
+            entry.update(status="skip", message=_skip_reason(report))
+        elif isinstance(exc, PartialCredit):
+            entry.update(status="fail", points=round(entry["max_points"] * exc.fraction, 2),
+                         message=exc.message, hint=exc.hint)
+        elif isinstance(exc, CheckFailed):
+            entry.update(status="fail", message=exc.message, hint=exc.hint)
+        elif isinstance(exc, AssertionError):
+            entry.update(status="fail", message=str(exc).split("\nassert")[0].strip() or "assertion failed")
+        elif isinstance(exc, StudentError):
+            entry.update(status="error", message=exc.sentence())
+        elif isinstance(exc, MissingName):
+            entry.update(status="error", message=str(exc))
+        elif isinstance(exc, (WorkerLost, StaleHandle)):
+            entry.update(status="error", message=f"the submission's code {exc}")
+        else:
+            entry.update(status="error", message=f"internal grader error: {type(exc).__name__}: {exc}")
+            self.warnings.append(f"check {entry['id']} failed inside the grader: {type(exc).__name__}: {exc}")
+
+
+def _skip_reason(report):
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        return str(longrepr[2]).removeprefix("Skipped: ")
+    return "skipped"
+
+
+def run_checks(assignment, student, limits, selection=None):
+    """Run the assignment's checks; returns (check entries, artifacts, warnings)."""
+    evidence = Evidence()
+    plugin = GradingPlugin(student, evidence, limits)
+    args = [str(check_module(assignment)), "-c", os.devnull, "--rootdir", str(CHECKS_DIR),
+            "--import-mode=importlib", "-p", "no:cacheprovider", "-p", "no:xdist",
+            "-p", "no:randomly", "-q", "-W", "ignore::pytest.PytestAssertRewriteWarning"]
+    if selection:
+        args += ["-k", selection]
+    sink = io.StringIO()
+    with redirect_stdout(sink), redirect_stderr(sink):
+        code = pytest.main(args, plugins=[plugin])
+    if code not in (0, 1) and not plugin.results:
+        plugin.warnings.append(f"the checks could not run (pytest exit {int(code)}): {sink.getvalue()[-500:]}")
+    return plugin.results, evidence.artifacts, plugin.warnings

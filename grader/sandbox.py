@@ -1,0 +1,353 @@
+"""Starting, talking to, timing out and killing the worker that runs student code.
+
+The judge (this process) never executes submission code: it sends requests over a
+pipe and receives plain data back (see runtime/protocol.py). A worker that hangs,
+dies or exits is killed with its whole process tree and started again on the
+next request, replaying the cells that ran before, so one bad call costs only
+the check that made it.
+"""
+import json
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from .limits import Limits
+from .runtime import protocol
+
+RUNTIME_DIR = Path(__file__).resolve().parent / "runtime"
+RUNTIME_FILES = ("worker.py", "protocol.py")
+
+
+class StudentError(Exception):
+    """Submission code raised: carries the exception's type, message and location."""
+
+    def __init__(self, type_name, message, where="", context=""):
+        super().__init__(message)
+        self.type_name, self.message, self.where, self.context = type_name, message, where, context
+
+    def sentence(self):
+        where = f" ({self.where})" if self.where else ""
+        context = f"{self.context} raised " if self.context else ""
+        return f"{context}{self.message}{where}"
+
+
+class WorkerLost(Exception):
+    """The worker timed out, died or broke the protocol during a request."""
+
+
+class StaleHandle(Exception):
+    """A handle from a worker that has since been restarted."""
+
+
+class RemoteObject:
+    """The judge's view of an object living in the worker: every access is a request."""
+
+    def __init__(self, sandbox, handle, generation):
+        self._sandbox, self._handle, self._generation = sandbox, handle, generation
+
+    @property
+    def type_name(self):
+        return self._handle.type_name
+
+    def __repr__(self):
+        return f"<remote {self._handle.type_name}>"
+
+    def _request(self, what, op, timeout=None, **args):
+        try:
+            return self._sandbox.request(op, timeout=timeout, target=self, **args)
+        except StudentError as exc:
+            exc.context = what
+            raise
+
+    def call(self, method, *args, timeout=None, keep_args=False, **kwargs):
+        """`obj.method(*args, **kwargs)`; with keep_args also the args as they were afterwards."""
+        reply = self._request(f"{self.type_name}.{method}", "call", timeout=timeout, method=method,
+                              args=list(args), kwargs=kwargs, return_args=keep_args)
+        return (reply["result"], reply["args"]) if keep_args else reply["result"]
+
+    def get(self, *path):
+        """An attribute, or an item below it: get("grads", 0) is obj.grads[0]."""
+        return self._request(f"{self.type_name}.{'.'.join(map(str, path))}", "get", path=list(path))
+
+    def ids(self, *path):
+        """id() of each element of a list attribute, to test identity across calls."""
+        return self._request(f"{self.type_name}.{path[0]}", "ids", path=list(path))
+
+    def set_item(self, *path, value):
+        """obj.path[...] = value, in place."""
+        return self._request(f"{self.type_name}.{path[0]}", "set_item", path=list(path), value=value)
+
+    def scan(self, method, args, wrt, points, timeout=None, **kwargs):
+        """method(*args) once per row of `points`, with the tensor `wrt` set to that row."""
+        return self._request(f"{self.type_name}.{method}", "scan", timeout=timeout, method=method,
+                             args=list(args), kwargs=kwargs, wrt=wrt, points=points)
+
+
+def _library_paths():
+    """Directories the worker needs: the standard library and the environment's
+    site-packages (for NumPy and matplotlib), but not the project checkout."""
+    paths = [p for p in sys.path
+             if p and os.path.realpath(p).startswith(os.path.realpath(sys.base_prefix))
+             and "site-packages" not in p and os.path.exists(p)]
+    for key in ("purelib", "platlib"):
+        path = sysconfig.get_paths()[key]
+        if path not in paths:
+            paths.append(path)
+    return paths
+
+
+def bubblewrap_available():
+    """bwrap is installed and can create the namespaces we need on this kernel."""
+    bwrap = shutil.which("bwrap")
+    if not bwrap:
+        return False
+    try:
+        probe = subprocess.run([bwrap, "--ro-bind", "/", "/", "--unshare-all", "--die-with-parent",
+                                "true"], capture_output=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return probe.returncode == 0
+
+
+class Sandbox:
+    """One worker at a time for one submission; restarted transparently when lost."""
+
+    def __init__(self, cells, limits=None, isolation="auto"):
+        self.cells = list(cells)
+        self.limits = limits or Limits()
+        if isolation == "auto":
+            isolation = "bubblewrap" if bubblewrap_available() else "fallback"
+        self.isolation = isolation
+        self.cell_results = [None] * len(self.cells)
+        self.generation = 0
+        self.restarts = 0
+        self.output_bytes = 0
+        self.output_dropped = 0
+        self._proc = None
+        self._started = time.monotonic()
+        self._tmp = Path(tempfile.mkdtemp(prefix="backprop-lab-"))
+        self._runtime = self._tmp / "runtime"
+        self._runtime.mkdir()
+        for name in RUNTIME_FILES:
+            shutil.copy2(RUNTIME_DIR / name, self._runtime / name)
+        self._output_lock = threading.Lock()
+
+    # -- lifecycle -------------------------------------------------------------
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
+        self._kill()
+        shutil.rmtree(self._tmp, ignore_errors=True)
+
+    def time_left(self):
+        return self.limits.submission_timeout_s - (time.monotonic() - self._started)
+
+    def _scratch(self):
+        scratch = self._tmp / f"scratch{self.generation}"
+        scratch.mkdir(exist_ok=True)
+        return scratch
+
+    def _command(self, to_worker_r, from_worker_w, scratch):
+        python = os.path.realpath(sys.executable)
+        inside_scratch = "/scratch" if self.isolation == "bubblewrap" else str(scratch)
+        inside_runtime = "/runtime" if self.isolation == "bubblewrap" else str(self._runtime)
+        config = {"in_fd": to_worker_r, "out_fd": from_worker_w, "scratch": inside_scratch,
+                  "sys_path": _library_paths()}
+        worker = [sys.executable, "-I", "-S", f"{inside_runtime}/worker.py", json.dumps(config)]
+        if self.isolation != "bubblewrap":
+            return worker
+        cmd = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session",
+               "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
+               "--ro-bind", "/usr", "/usr"]
+        for link in ("bin", "lib", "lib64", "sbin"):
+            target = Path("/") / link
+            if target.is_symlink():
+                cmd += ["--symlink", os.readlink(target), f"/{link}"]
+            elif target.is_dir():
+                cmd += ["--ro-bind", str(target), f"/{link}"]
+        if Path("/etc/ld.so.cache").exists():
+            cmd += ["--ro-bind", "/etc/ld.so.cache", "/etc/ld.so.cache"]
+        # The Python installation and the environment's libraries, read-only; the
+        # project checkout (reference/, grader/, submissions, reports) stays unseen.
+        for path in {sys.base_prefix, sys.prefix, os.path.dirname(python), *_library_paths()}:
+            if Path(path).exists() and not path.startswith("/usr/"):
+                cmd += ["--ro-bind", path, path]
+        cmd += ["--ro-bind", str(self._runtime), "/runtime", "--bind", str(scratch), "/scratch",
+                "--chdir", "/scratch"]
+        return cmd + worker
+
+    def _environment(self, scratch):
+        home = "/scratch" if self.isolation == "bubblewrap" else str(scratch)
+        return {"PATH": "/usr/bin:/bin", "HOME": home, "MPLBACKEND": "Agg",
+                "MPLCONFIGDIR": f"{home}/.matplotlib", "OMP_NUM_THREADS": "1",
+                "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONHASHSEED": "0",
+                "PYTHONDONTWRITEBYTECODE": "1", "LANG": "C.UTF-8", "TMPDIR": "/tmp"}
+
+    def _apply_limits(self):
+        """Runs in the child between fork and exec."""
+        mb = 1 << 20
+        resource.setrlimit(resource.RLIMIT_AS, (self.limits.memory_mb * mb,) * 2)
+        resource.setrlimit(resource.RLIMIT_CPU, (self.limits.cpu_time_s, self.limits.cpu_time_s + 5))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (self.limits.file_size_mb * mb,) * 2)
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+    def _start(self):
+        self.generation += 1
+        scratch = self._scratch()
+        to_worker_r, to_worker_w = os.pipe()
+        from_worker_r, from_worker_w = os.pipe()
+        try:
+            self._proc = subprocess.Popen(
+                self._command(to_worker_r, from_worker_w, scratch),
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                pass_fds=(to_worker_r, from_worker_w), env=self._environment(scratch),
+                cwd=str(scratch), start_new_session=True, preexec_fn=self._apply_limits)
+        finally:
+            os.close(to_worker_r)
+            os.close(from_worker_w)
+        self._to_worker, self._from_worker = to_worker_w, from_worker_r
+        threading.Thread(target=self._drain, args=(self._proc.stdout,), daemon=True).start()
+        self._request_raw("hello", {}, timeout=30)
+        self._replay_cells()
+
+    def _drain(self, stream):
+        """Keep the first `output_bytes` of the worker's output, drop the rest."""
+        while True:
+            chunk = stream.read1(65536) if hasattr(stream, "read1") else stream.read(65536)
+            if not chunk:
+                return
+            with self._output_lock:
+                keep = max(0, self.limits.output_bytes - self.output_bytes)
+                self.output_bytes += min(keep, len(chunk))
+                self.output_dropped += len(chunk) - min(keep, len(chunk))
+
+    def _kill(self):
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+        for fd in (self._to_worker, self._from_worker):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        if proc.stdout:
+            proc.stdout.close()
+
+    # -- cells ------------------------------------------------------------------
+    def run_cells(self):
+        """Run every cell once, in order; a failing or hanging cell does not stop the rest."""
+        for index in range(len(self.cells)):
+            self._run_cell(index)
+        return self.cell_results
+
+    def _run_cell(self, index):
+        if self.time_left() <= 0:
+            self.cell_results[index] = {"status": "timeout", "message": "not run: the submission's time budget is spent"}
+            return
+        if self._proc is None:
+            self._start()
+        timeout = min(self.limits.cell_timeout_s, self.time_left())
+        try:
+            self.cell_results[index] = self._request_raw(
+                "run_cell", {"source": self.cells[index], "index": index + 1}, timeout=timeout)
+        except WorkerLost as exc:
+            self.cell_results[index] = {"status": "timeout" if "timed out" in str(exc) else "error",
+                                        "message": str(exc)}
+
+    def _replay_cells(self):
+        """After a restart, re-run the cells that ran cleanly before (in order)."""
+        for index, result in enumerate(self.cell_results):
+            if result is not None and result["status"] == "ok":
+                self._request_raw("run_cell", {"source": self.cells[index], "index": index + 1},
+                                  timeout=min(self.limits.cell_timeout_s, max(self.time_left(), 1)))
+
+    # -- requests ---------------------------------------------------------------
+    def _request_raw(self, op, args, timeout):
+        deadline = time.monotonic() + max(0.0, timeout)
+        try:
+            protocol.write_frame(self._to_worker, {"op": op, **args})
+            reply = protocol.read_frame(self._from_worker, deadline=deadline)
+        except protocol.ChannelTimeout:
+            self._lose()
+            raise WorkerLost(f"timed out after {timeout:g} s") from None
+        except protocol.ChannelClosed:
+            try:
+                code = self._proc.wait(timeout=2) if self._proc else None
+            except subprocess.TimeoutExpired:
+                code = None
+            self._lose()
+            raise WorkerLost(_death_reason(code)) from None
+        except (protocol.ProtocolError, OSError) as exc:
+            self._lose()
+            raise WorkerLost(f"the worker broke the protocol: {exc}") from None
+        if not isinstance(reply, dict) or "ok" not in reply:
+            self._lose()
+            raise WorkerLost("the worker sent a malformed reply")
+        if not reply["ok"]:
+            raise StudentError(str(reply.get("type", "Error")), str(reply.get("message", "")),
+                               str(reply.get("where", "")))
+        return reply.get("value")
+
+    def _lose(self):
+        self._kill()
+        self.restarts += 1
+
+    def request(self, op, timeout=None, **args):
+        """Send one request; RemoteObjects in args become handles, handles in the reply RemoteObjects."""
+        if self.time_left() <= 0:
+            raise WorkerLost("the submission's time budget is spent")
+        if self._proc is None:
+            self._start()
+        timeout = min(timeout or self.limits.call_timeout_s, self.time_left())
+        value = self._request_raw(op, self._outgoing(args), timeout)
+        return self._incoming(value)
+
+    def _outgoing(self, value):
+        if isinstance(value, RemoteObject):
+            if value._generation != self.generation or value._sandbox is not self:
+                raise StaleHandle("this object belonged to a worker that was restarted")
+            return value._handle
+        if isinstance(value, dict):
+            return {k: self._outgoing(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return type(value)(self._outgoing(v) for v in value)
+        return value
+
+    def _incoming(self, value):
+        if isinstance(value, protocol.Handle):
+            return RemoteObject(self, value, self.generation)
+        if isinstance(value, dict):
+            return {k: self._incoming(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return type(value)(self._incoming(v) for v in value)
+        return value
+
+
+def _death_reason(code):
+    if code is None:
+        return "the worker closed its channel"
+    if code < 0:
+        name = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else str(-code)
+        hint = " (memory limit?)" if name in ("SIGKILL", "SIGSEGV") else " (CPU time limit)" if name == "SIGXCPU" else ""
+        return f"the worker was killed by {name}{hint}"
+    return f"the worker exited with status {code}"

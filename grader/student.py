@@ -1,0 +1,48 @@
+"""What a check sees of a submission: names it defines, objects it constructs."""
+from .sandbox import StudentError
+
+
+class MissingName(Exception):
+    """The submission does not define a graded name."""
+
+
+class Student:
+    def __init__(self, sandbox):
+        self.sandbox = sandbox
+        self._names = None
+
+    def names(self):
+        if self._names is None:
+            self._names = self.sandbox.request("names")
+        return self._names
+
+    def has(self, name):
+        return name in self.names()
+
+    def _require(self, name):
+        if not self.has(name):
+            raise MissingName(f"`{name}` is not defined in the submission")
+
+    def new(self, name, *args, **kwargs):
+        """Construct `name(*args, **kwargs)` in the worker."""
+        self._require(name)
+        try:
+            return self.sandbox.request("new", name=name, args=list(args), kwargs=kwargs)
+        except StudentError as exc:
+            exc.context = f"{name}(...)"
+            raise
+
+    def call(self, name, *args, timeout=None, keep_args=False, **kwargs):
+        """Call the function `name`; with keep_args also its args as they were afterwards."""
+        self._require(name)
+        try:
+            reply = self.sandbox.request("call", timeout=timeout, target=name, method=None,
+                                         args=list(args), kwargs=kwargs, return_args=keep_args)
+        except StudentError as exc:
+            exc.context = name
+            raise
+        return (reply["result"], reply["args"]) if keep_args else reply["result"]
+
+    def seed(self, seed):
+        """Seed the worker's `random` and `numpy.random` (a restarted worker forgets names' state)."""
+        self.sandbox.request("seed", seed=int(seed))
