@@ -72,10 +72,14 @@ def compare(name, got, expected, rtol=1e-6, atol=1e-8, mistakes=(), dtype=None):
         bad = int(numpy.sum(~numpy.isfinite(got.astype(numpy.float64))))
         fail(f"{name} contains {bad} non-finite value(s) (nan or inf) where the reference is finite",
              _recognise(got, mistakes, rtol, atol))
+    fail(mismatch(name, got, expected), _recognise(got, mistakes, rtol, atol))
+
+
+def mismatch(name, got, expected):
+    """The sentence for two same-shaped arrays that disagree."""
     max_abs, max_rel, worst = errors(got, expected)
-    fail(f"{name} differs from the reference: max abs error {max_abs:.3g}, max rel error "
-         f"{max_rel:.3g} (worst at index {worst}, shape {got.shape} as expected)",
-         _recognise(got, mistakes, rtol, atol))
+    return (f"{name} differs from the reference: max abs error {max_abs:.3g}, max rel error "
+            f"{max_rel:.3g} (worst at index {worst}, shape {numpy.shape(got)} as expected)")
 
 
 def _recognise(got, mistakes, rtol, atol):

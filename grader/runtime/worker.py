@@ -112,8 +112,11 @@ class Worker:
     def op_call(self, target, method, args, kwargs, return_args=False):
         obj = self.target(target)
         fn = getattr(obj, method) if method else obj
+        # The caller's own references: a list argument is copied before the call, so
+        # rebinding its items (params[i] = ...) is seen as "not updated in place".
+        originals = [list(a) if isinstance(a, list) else a for a in args]
         result = fn(*args, **kwargs)
-        return {"result": result, "args": list(args) if return_args else None}
+        return {"result": result, "args": originals if return_args else None}
 
     def op_get(self, target, path):
         value = self.target(target)

@@ -1,0 +1,241 @@
+"""Hidden checks for the `optimizers` assignment.
+
+Each optimizer is stepped several times on several parameters of different
+shapes with fresh random gradients and compared, step by step, with the
+reference; variants of known mistakes are computed alongside to name them.
+"""
+import math
+
+import numpy
+import pytest
+
+from grader.verdicts import as_array, close, compare, fail, mismatch
+
+check = pytest.mark.check
+EPS = 1e-7
+SHAPES = [(3, 4), (4,), (1,)]
+OPTIMIZERS = {
+    "SGD": {"lr": 0.1},
+    "Momentum": {"lr": 0.1, "momentum": 0.8},
+    "Nesterov": {"lr": 0.1, "momentum": 0.8},
+    "AdaGrad": {"lr": 0.2},
+    "RMSprop": {"lr": 0.05, "decay_rate": 0.9},
+    "Adam": {"lr": 0.01, "beta1": 0.8, "beta2": 0.95},
+}
+DEFAULTS = {
+    "SGD": {"lr": 0.01},
+    "Momentum": {"lr": 0.01, "momentum": 0.9},
+    "Nesterov": {"lr": 0.01, "momentum": 0.9},
+    "AdaGrad": {"lr": 0.01},
+    "RMSprop": {"lr": 0.01, "decay_rate": 0.99},
+    "Adam": {"lr": 0.001, "beta1": 0.9, "beta2": 0.999},
+}
+
+
+# -- trajectories: the correct one(s) and known mistakes --------------------------------
+
+def sgd(ps, gs_steps, lr):
+    for gs in gs_steps:
+        for p, g in zip(ps, gs):
+            p -= lr * g
+        yield ps
+
+
+def momentum(ps, gs_steps, lr, momentum):
+    vs = [numpy.zeros_like(p) for p in ps]
+    for gs in gs_steps:
+        for p, g, v in zip(ps, gs, vs):
+            v *= momentum
+            v -= lr * g
+            p += v
+        yield ps
+
+
+def nesterov(ps, gs_steps, lr, momentum, velocity_first=False):
+    vs = [numpy.zeros_like(p) for p in ps]
+    mu = momentum
+    for gs in gs_steps:
+        for p, g, v in zip(ps, gs, vs):
+            if velocity_first:  # the second book's order
+                v *= mu
+                v -= lr * g
+            p += mu * mu * v
+            p -= (1 + mu) * lr * g
+            if not velocity_first:
+                v *= mu
+                v -= lr * g
+        yield ps
+
+
+def adagrad(ps, gs_steps, lr, accumulate=True, eps=EPS):
+    hs = [numpy.zeros_like(p) for p in ps]
+    for gs in gs_steps:
+        for p, g, h in zip(ps, gs, hs):
+            if accumulate:
+                h += g * g
+            else:
+                h[...] = g * g
+            p -= lr * g / (numpy.sqrt(h) + eps)
+        yield ps
+
+
+def rmsprop(ps, gs_steps, lr, decay_rate, leak=True, eps=EPS):
+    hs = [numpy.zeros_like(p) for p in ps]
+    for gs in gs_steps:
+        for p, g, h in zip(ps, gs, hs):
+            h *= decay_rate
+            h += ((1 - decay_rate) if leak else 1.0) * g * g
+            p -= lr * g / (numpy.sqrt(h) + eps)
+        yield ps
+
+
+def adam(ps, gs_steps, lr, beta1, beta2, form="folded", eps=EPS):
+    ms = [numpy.zeros_like(p) for p in ps]
+    vs = [numpy.zeros_like(p) for p in ps]
+    for t, gs in enumerate(gs_steps, start=1):
+        for p, g, m, v in zip(ps, gs, ms, vs):
+            m += (1 - beta1) * (g - m)
+            v += (1 - beta2) * (g * g - v)
+            if form == "folded":  # the first book: corrections folded into the step size
+                lr_t = lr * math.sqrt(1 - beta2 ** t) / (1 - beta1 ** t)
+                p -= lr_t * m / (numpy.sqrt(v) + eps)
+            elif form == "textbook":  # Kingma and Ba: corrected moments
+                p -= lr * (m / (1 - beta1 ** t)) / (numpy.sqrt(v / (1 - beta2 ** t)) + eps)
+            else:  # no bias correction
+                p -= lr * m / (numpy.sqrt(v) + eps)
+        yield ps
+
+
+CORRECT = {
+    "SGD": [sgd], "Momentum": [momentum], "Nesterov": [nesterov], "AdaGrad": [adagrad],
+    "RMSprop": [rmsprop], "Adam": [adam, lambda *a, **k: adam(*a, **k, form="textbook")],
+}
+NO_EPS = "add eps = 1e-7 to the denominator: grad / (np.sqrt(h) + 1e-7)"
+MISTAKES = {
+    "Momentum": [(lambda ps, gs, lr, momentum: sgd(ps, gs, lr), "the velocity has no memory: keep v between calls (create it on the first update only), "
+                  "v = momentum * v - lr * grad, then param += v")],
+    "Nesterov": [
+        (lambda *a, **k: nesterov(*a, **k, velocity_first=True),
+         "you update v before moving the parameter (the second book's order); this course uses Bengio et al. "
+         "(2012), eq. 7: p += mu*mu*v; p -= (1+mu)*lr*g; then v = mu*v - lr*g"),
+        (momentum, "this is plain Momentum; Nesterov looks ahead: p += mu*mu*v; p -= (1+mu)*lr*g; "
+                   "then v = mu*v - lr*g")],
+    "AdaGrad": [(lambda *a, **k: adagrad(*a, **k, accumulate=False),
+                 "h must ACCUMULATE the squared gradients across steps: h += grad * grad"),
+                (lambda *a, **k: adagrad(*a, **k, eps=0.0), NO_EPS)],
+    "RMSprop": [(lambda *a, **k: rmsprop(*a, **k, leak=False),
+                 "the moving average weighs the new squared gradient by (1 - decay_rate): "
+                 "h = decay_rate * h + (1 - decay_rate) * grad**2"),
+                (lambda *a, **k: rmsprop(*a, **k, eps=0.0), NO_EPS)],
+    "Adam": [(lambda *a, **k: adam(*a, **k, form="none"),
+              "the bias correction is missing: early steps must be rescaled by sqrt(1 - beta2**t) / (1 - beta1**t)"),
+             (lambda *a, **k: adam(*a, **k, eps=0.0), NO_EPS)],
+}
+
+
+def trajectories(makers, params, grad_steps, kwargs):
+    """Parameter values after each step for each trajectory maker."""
+    result = []
+    for maker in makers:
+        ps = [p.copy() for p in params]
+        result.append([[p.copy() for p in step] for step in maker(ps, grad_steps, **kwargs)])
+    return result
+
+
+def random_case(rng, steps, dtype=numpy.float64, zero=False):
+    params = [rng.standard_normal(s).astype(dtype) for s in SHAPES]
+    grads = [[(numpy.zeros(s) if zero else rng.standard_normal(s)).astype(dtype) for s in SHAPES]
+             for _ in range(steps)]
+    return params, grads
+
+
+def run_student(student, name, kwargs, params, grad_steps):
+    """Step the student's optimizer; returns the caller-side params after each step."""
+    optimizer = student.new(name, **kwargs)
+    after_steps = []
+    params = [p.copy() for p in params]
+    for grads in grad_steps:
+        _, (params_after, grads_after) = optimizer.call("update", params, grads, keep_args=True)
+        for i, (g, g_after) in enumerate(zip(grads, grads_after)):
+            if not numpy.array_equal(g, numpy.asarray(g_after)):
+                fail(f"{name}.update modified grads[{i}]; it must only read the gradients")
+        params = [as_array(f"{name}: params[{i}] after update", p) for i, p in enumerate(params_after)]
+        after_steps.append([p.copy() for p in params])
+    return after_steps
+
+
+def judge_steps(name, got_steps, params, grad_steps, kwargs, rtol=1e-6, atol=1e-9, dtype=None):
+    expected = trajectories(CORRECT[name], params, grad_steps, kwargs)
+    for step, got in enumerate(got_steps):
+        if step == 0 and all(numpy.array_equal(g, p) for g, p in zip(got, params)):
+            fail(f"{name}.update did not change the parameters the caller holds",
+                 "update each array in place (param -= ..., param[...] = ...); assigning params[i] = ... "
+                 "or param = param - ... makes a new array the model never sees")
+        if any(all(close(g, e, rtol, atol) for g, e in zip(got, candidate[step])) for candidate in expected):
+            if dtype is not None:
+                for i, g in enumerate(got):
+                    if g.dtype != numpy.dtype(dtype):
+                        fail(f"{name}: params[{i}] became {g.dtype} after step {step + 1}, expected {dtype}")
+            continue
+        hint = None
+        for maker, text in MISTAKES.get(name, []):
+            (variant,) = trajectories([maker], params, grad_steps, kwargs)
+            distinct = not all(close(v, e, rtol, atol) for v, e in zip(variant[step], expected[0][step]))
+            if distinct and all(close(g, e, max(rtol, 1e-5), max(atol, 1e-7)) for g, e in zip(got, variant[step])):
+                hint = text
+                break
+        if hint is None and step > 0:
+            (fresh,) = trajectories(CORRECT[name][:1], got_steps[step - 1], grad_steps[step:step + 1], kwargs)
+            if all(close(g, e, max(rtol, 1e-5), max(atol, 1e-7)) for g, e in zip(got, fresh[0])):
+                hint = ("the optimizer's state starts afresh on every call: create it once, on the first "
+                        "update, and keep it (one entry per parameter)")
+        for i, (g, e) in enumerate(zip(got, expected[0][step])):
+            if g.shape != e.shape:
+                fail(f"{name}: params[{i}] has shape {g.shape} after step {step + 1}, expected {e.shape}", hint)
+            if not close(g, e, rtol, atol):
+                fail(mismatch(f"{name}: params[{i}] after step {step + 1}", g, e), hint)
+
+
+def optimizer_checks(name):
+    target = name
+    slug = name.lower()
+
+    @pytest.mark.check(id=f"{slug}.one_step", target=target, points=1)
+    def one_step(student, rng):
+        params, grads = random_case(rng, 1)
+        judge_steps(name, run_student(student, name, OPTIMIZERS[name], params, grads), params, grads, OPTIMIZERS[name])
+
+    @pytest.mark.check(id=f"{slug}.several_steps", target=target, points=2)
+    def several_steps(student, rng):
+        params, grads = random_case(rng, 6)
+        judge_steps(name, run_student(student, name, OPTIMIZERS[name], params, grads), params, grads, OPTIMIZERS[name])
+
+    @pytest.mark.check(id=f"{slug}.defaults", target=target, points=1)
+    def defaults(student, rng):
+        params, grads = random_case(rng, 3)
+        judge_steps(name, run_student(student, name, {}, params, grads), params, grads, DEFAULTS[name])
+
+    @pytest.mark.check(id=f"{slug}.zero_grads", target=target, points=1)
+    def zero_grads(student, rng):
+        params, grads = random_case(rng, 2, zero=True)
+        got = run_student(student, name, OPTIMIZERS[name], params, grads)
+        for step in got:
+            for i, (g, p) in enumerate(zip(step, params)):
+                if not numpy.all(numpy.isfinite(g)):
+                    fail(f"{name}: zero gradients turned params[{i}] into nan/inf", NO_EPS)
+                compare(f"{name}: params[{i}] after a zero-gradient step", g, p, rtol=0, atol=1e-12)
+
+    @pytest.mark.check(id=f"{slug}.float32", target=target, points=1)
+    def float32(student, rng):
+        params, grads = random_case(rng, 3, dtype=numpy.float32)
+        got = run_student(student, name, OPTIMIZERS[name], params, grads)
+        params64 = [p.astype(numpy.float64) for p in params]
+        grads64 = [[g.astype(numpy.float64) for g in step] for step in grads]
+        judge_steps(name, got, params64, grads64, OPTIMIZERS[name], rtol=1e-4, atol=1e-5, dtype=numpy.float32)
+
+    return one_step, several_steps, defaults, zero_grads, float32
+
+
+for _name in OPTIMIZERS:
+    for _fn in optimizer_checks(_name):
+        globals()[f"test_{_name.lower()}_{_fn.__name__}"] = _fn

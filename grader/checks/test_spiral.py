@@ -1,0 +1,268 @@
+"""Hidden checks for the `spiral` assignment: TwoLayerNet, clip_grads and Trainer.
+
+The model is judged through its own predictions after the judge writes chosen
+weights into `model.params` (so copied parameters show up as wrong predictions),
+and training is judged by accuracy on a held-out spiral the model never saw.
+"""
+import numpy
+import pytest
+
+from grader.gradcheck import normalised_error, numerical_gradient
+from grader.verdicts import PartialCredit, as_array, compare, fail
+
+import reference
+
+check = pytest.mark.check
+SIZES = (2, 10, 3)
+SHAPES = [(2, 10), (10,), (10, 3), (3,)]
+COPIED = ("model.params must hold the layers' own arrays (params += layer.params), not copies: the "
+          "optimizer updates model.params in place and the layers must see it")
+STALE_GRADS = ("model.grads must be the layers' own gradient arrays, filled in place by backward "
+               "(self.grads[0][...] = dW in each layer)")
+
+
+def spiral_batch(rng, n=12):
+    x, t = reference.spiral.load_data()
+    pick = rng.choice(len(x), size=n, replace=False)
+    return x[pick], t[pick]
+
+
+def model_with(student, rng):
+    """A student TwoLayerNet(2, 10, 3) whose params the judge has set to known values."""
+    model = student.new("TwoLayerNet", *SIZES)
+    params = model.get("params")
+    if not isinstance(params, list) or len(params) != 4:
+        fail(f"TwoLayerNet.params should be a list of 4 arrays (W1, b1, W2, b2), got {describe(params)}")
+    values = [rng.standard_normal(s) for s in SHAPES]
+    for i, (p, value) in enumerate(zip(params, values)):
+        p = as_array(f"TwoLayerNet.params[{i}]", p)
+        if p.shape != value.shape:
+            fail(f"TwoLayerNet.params[{i}] has shape {p.shape}, expected {value.shape}")
+    probe = spiral_batch(rng)[0]
+    before = as_array("TwoLayerNet.predict", model.call("predict", probe))
+    for i, value in enumerate(values):
+        model.set_item("params", i, value=value)
+    if numpy.array_equal(before, as_array("TwoLayerNet.predict", model.call("predict", probe))):
+        fail("writing new weights into model.params did not change the predictions", COPIED)
+    expected = reference.TwoLayerNet(*SIZES)
+    for p, value in zip(expected.params, values):
+        p[...] = value
+    return model, expected
+
+
+def describe(value):
+    return f"a list of {len(value)}" if isinstance(value, list) else type(value).__name__
+
+
+@check(id="two_layer_net.api", target="TwoLayerNet", points=1)
+def test_net_api(student):
+    model = student.new("TwoLayerNet", *SIZES)
+    params, grads = model.get("params"), model.get("grads")
+    for label, value in (("params", params), ("grads", grads)):
+        if not isinstance(value, list) or len(value) != 4:
+            fail(f"TwoLayerNet.{label} should be a list of 4 arrays (W1, b1, W2, b2), got {describe(value)}")
+        for i, (array, shape) in enumerate(zip(value, SHAPES)):
+            array = as_array(f"TwoLayerNet.{label}[{i}]", array)
+            if array.shape != shape:
+                fail(f"TwoLayerNet.{label}[{i}] has shape {array.shape}, expected {shape}")
+
+
+@check(id="two_layer_net.init", target="TwoLayerNet", points=1)
+def test_net_init(student):
+    params = [numpy.asarray(p) for p in student.new("TwoLayerNet", 20, 30, 10).get("params")]
+    if len(params) != 4:
+        fail("TwoLayerNet.params should hold W1, b1, W2, b2")
+    for i in (1, 3):
+        if numpy.any(params[i] != 0):
+            fail(f"bias params[{i}] should start at zero")
+    for i in (0, 2):
+        std = float(params[i].std())
+        if not 0.005 < std < 0.02:
+            fail(f"weights params[{i}] have standard deviation {std:.3g}; initialise with 0.01 * np.random.randn(...)")
+
+
+@check(id="two_layer_net.predict", target="TwoLayerNet", points=1)
+def test_net_predict(student, rng):
+    model, expected = model_with(student, rng)
+    x, _ = spiral_batch(rng)
+    compare("TwoLayerNet.predict (scores before softmax)", model.call("predict", x), expected.predict(x),
+            mistakes=[(numpy.asarray(reference.softmax(expected.predict(x))),
+                       "predict returns the scores of the last Affine layer; leave softmax to the loss layer")])
+
+
+@check(id="two_layer_net.shared_params", target="TwoLayerNet", points=1)
+def test_net_shared_params(student, rng):
+    model = student.new("TwoLayerNet", *SIZES)
+    x, _ = spiral_batch(rng)
+    before = as_array("TwoLayerNet.predict", model.call("predict", x))
+    model.set_item("params", 2, value=rng.standard_normal(SHAPES[2]))
+    after = as_array("TwoLayerNet.predict", model.call("predict", x))
+    if numpy.allclose(before, after):
+        fail("changing model.params[2] in place did not change the predictions", COPIED)
+
+
+@check(id="two_layer_net.forward", target="TwoLayerNet", points=1)
+def test_net_forward(student, rng):
+    model, expected = model_with(student, rng)
+    x, t = spiral_batch(rng)
+    compare("TwoLayerNet.forward(x, t) (the loss)", model.call("forward", x, t), expected.forward(x, t), rtol=1e-5)
+
+
+@check(id="two_layer_net.backward", target="TwoLayerNet", points=2)
+def test_net_backward(student, rng):
+    model, expected = model_with(student, rng)
+    x, t = spiral_batch(rng)
+    model.call("forward", x, t)
+    model.call("backward")
+    expected.forward(x, t)
+    expected.backward()
+    grads = model.get("grads")
+    for i, (got, want) in enumerate(zip(grads, expected.grads)):
+        compare(f"TwoLayerNet.grads[{i}]", got, want, rtol=1e-5, atol=1e-8,
+                mistakes=[(numpy.zeros_like(want), STALE_GRADS)])
+
+
+@check(id="two_layer_net.numerical", target="TwoLayerNet", points=1)
+def test_net_numerical(student, rng, evidence, check_id):
+    model, _ = model_with(student, rng)
+    x, t = spiral_batch(rng, n=6)
+    model.call("forward", x, t)
+    model.call("backward")
+    grads = [as_array(f"TwoLayerNet.grads[{i}]", g) for i, g in enumerate(model.get("grads"))]
+    for i, label in [(1, "db1"), (3, "db2"), (2, "dW2")]:
+        base = numpy.asarray(model.get("params", i))
+        numeric = numerical_gradient(model, "forward", [x, t], ["param", ["params", i]], base, 1.0)
+        err = normalised_error(grads[i], numeric)
+        evidence.gradient(check_id, f"TwoLayerNet.{label}", float(numpy.max(numpy.abs(grads[i] - numeric))), err, 1e-5)
+        if not err < 1e-5:
+            fail(f"TwoLayerNet: backward's {label} disagrees with central differences of your own forward "
+                 f"(normalised error {err:.3g})", STALE_GRADS if not numpy.any(grads[i]) else None)
+
+
+# -- clip_grads ------------------------------------------------------------------------------
+
+def grads_with_norm(rng, norm):
+    grads = [rng.standard_normal(s) for s in [(3, 4), (4,), (2, 2)]]
+    total = numpy.sqrt(sum(float((g ** 2).sum()) for g in grads))
+    return [g * (norm / total) for g in grads]
+
+
+@check(id="clip_grads.total_norm", target="clip_grads", points=2)
+def test_clip_total_norm(student, rng):
+    grads = grads_with_norm(rng, 10.0)
+    _, (after, _) = student.call("clip_grads", grads, 5.0, keep_args=True)
+    rate = 5.0 / (10.0 + 1e-6)
+    per_array = [g * min(1.0, 5.0 / (numpy.linalg.norm(g) + 1e-6)) for g in grads]
+    for i, (got, g) in enumerate(zip(after, grads)):
+        if numpy.array_equal(got, g):
+            fail(f"clip_grads did not change grads[{i}] although the total norm 10 exceeds max_norm 5",
+                 "scale each gradient in place (g *= rate); rebinding a name or a list item leaves the "
+                 "caller's arrays unchanged")
+        compare(f"clip_grads: grads[{i}]", got, g * rate,
+                mistakes=[(per_array[i], "use the TOTAL norm over all gradients, sqrt(sum of every g**2), "
+                                         "and one rate for all of them; not each array's own norm")])
+
+
+@check(id="clip_grads.below_max", target="clip_grads", points=1)
+def test_clip_below_max(student, rng):
+    grads = grads_with_norm(rng, 2.0)
+    _, (after, _) = student.call("clip_grads", grads, 5.0, keep_args=True)
+    for i, (got, g) in enumerate(zip(after, grads)):
+        compare(f"clip_grads with total norm 2 < max_norm 5: grads[{i}]", got, g,
+                mistakes=[(g * 5.0 / 2.0, "only scale when the rate max_norm / (total_norm + 1e-6) is below 1")])
+
+
+@check(id="clip_grads.float32", target="clip_grads", points=1)
+def test_clip_float32(student, rng):
+    grads = [g.astype(numpy.float32) for g in grads_with_norm(rng, 8.0)]
+    _, (after, _) = student.call("clip_grads", grads, 1.0, keep_args=True)
+    for i, (got, g) in enumerate(zip(after, grads)):
+        compare(f"clip_grads (float32): grads[{i}]", got, g.astype(numpy.float64) / (8.0 + 1e-6),
+                dtype=numpy.float32, rtol=1e-4, atol=1e-6)
+
+
+# -- Trainer -----------------------------------------------------------------------------------
+
+def trained(student, limits, max_epoch=300, **fit_kwargs):
+    x, t = reference.spiral.load_data()
+    model = student.new("TwoLayerNet", *SIZES)
+    optimizer = student.new("SGD", lr=1.0)
+    trainer = student.new("Trainer", model, optimizer)
+    trainer.call("fit", x, t, max_epoch, 30, timeout=limits.train_timeout_s, **fit_kwargs)
+    return model, trainer
+
+
+def accuracy(model, x, t):
+    scores = as_array("TwoLayerNet.predict", model.call("predict", x))
+    if scores.shape != (len(x), 3):
+        fail(f"TwoLayerNet.predict returned shape {scores.shape}, expected {(len(x), 3)}")
+    return float(numpy.mean(scores.argmax(axis=1) == t.argmax(axis=1)))
+
+
+def boundary(model, x, t):
+    lo, hi = x.min(axis=0) - 0.1, x.max(axis=0) + 0.1
+    xs, ys = numpy.linspace(lo[0], hi[0], 120), numpy.linspace(lo[1], hi[1], 120)
+    grid = numpy.stack(numpy.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
+    labels = numpy.asarray(model.call("predict", grid)).argmax(axis=1).reshape(len(ys), len(xs))
+    return {"xlim": [float(lo[0]), float(hi[0])], "ylim": [float(lo[1]), float(hi[1])],
+            "grid": labels.tolist(), "points": x.tolist(), "labels": t.argmax(axis=1).tolist()}
+
+
+@check(id="trainer.spiral_accuracy", target="Trainer", points=4)
+def test_trainer_spiral(student, limits, evidence):
+    """The book's run: 300 epochs, batch 30, hidden 10, SGD lr 1.0; judged on a held-out spiral."""
+    model, trainer = trained(student, limits, eval_interval=10)
+    losses = trainer.get("loss_list")
+    if isinstance(losses, list) and all(isinstance(v, (int, float)) for v in losses):
+        evidence.set("loss_curve", {"losses": [float(v) for v in losses], "eval_interval": 10})
+    x, t = reference.spiral.load_data()
+    evidence.set("decision_boundary", boundary(model, x, t))
+    held_x, held_t = reference.spiral.load_data(seed=2024)
+    acc = accuracy(model, held_x, held_t)
+    if acc >= 0.9:
+        return
+    message = (f"after Trainer.fit(x, t, 300, 30) with SGD(lr=1.0) the model classifies {acc:.0%} of a held-out "
+               "spiral correctly; at least 90% is expected")
+    if acc >= 0.6:
+        raise PartialCredit(0.5, message)
+    fail(message, "check that fit shuffles, walks through every mini-batch, calls backward and the optimizer's "
+                  "update each iteration")
+
+
+@check(id="trainer.loss_list", target="Trainer", points=1)
+def test_trainer_loss_list(student, limits):
+    _, trainer = trained(student, limits, max_epoch=3, eval_interval=4)
+    losses = trainer.get("loss_list")
+    if not isinstance(losses, list):
+        fail(f"Trainer.loss_list should be a list, got {type(losses).__name__}")
+    per_epoch, overall = 3 * len(range(0, 10, 4)), (3 * 10) // 4
+    if len(losses) not in (per_epoch, overall):
+        fail(f"after 3 epochs of 10 iterations with eval_interval=4, loss_list has {len(losses)} entries; "
+             f"expected {per_epoch} (every 4th iteration of each epoch) or {overall}")
+    values = numpy.asarray(losses, dtype=numpy.float64)
+    if not numpy.all(numpy.isfinite(values)) or numpy.any(values <= 0) or numpy.any(values > 10):
+        fail(f"loss_list should hold mean losses (positive, around 1.1 at the start); got {values.round(3).tolist()}")
+
+
+@check(id="trainer.max_grad", target="Trainer", points=1)
+def test_trainer_clips(student, limits):
+    model = student.new("TwoLayerNet", *SIZES)
+    start = [numpy.asarray(p).copy() for p in model.get("params")]
+    x, t = reference.spiral.load_data()
+    trainer = student.new("Trainer", model, student.new("SGD", lr=1.0))
+    trainer.call("fit", x, t, 1, 30, max_grad=1e-3, eval_interval=10, timeout=limits.train_timeout_s)
+    end = [numpy.asarray(p) for p in model.get("params")]
+    moved = numpy.sqrt(sum(float(((e - s) ** 2).sum()) for s, e in zip(start, end)))
+    limit = 10 * 1.0 * 1e-3 * 1.001
+    if moved > limit:
+        fail(f"with max_grad=1e-3 and lr=1.0, ten updates moved the parameters by {moved:.3g} in total; "
+             f"clipping allows at most {limit:.3g}", "call clip_grads(grads, max_grad) before the update when max_grad is set")
+    if moved == 0:
+        fail("Trainer.fit did not change the model's parameters")
+
+
+@check(id="trainer.plot", target="Trainer", points=1)
+def test_trainer_plot(student, limits):
+    _, trainer = trained(student, limits, max_epoch=2, eval_interval=5)
+    trainer.call("plot")
+    trainer.call("plot", ylim=(0, 2))
