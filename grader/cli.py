@@ -81,14 +81,17 @@ def _grade(args):
 def _batch(args):
     from rich.console import Console
 
-    from .batch import print_gradebook, run_batch
+    from .batch import BatchUsageError, print_gradebook, run_batch
+    from .runner import known_assignments
 
-    if not args.submissions.is_dir():
-        print(f"error: {args.submissions} is not a directory of submissions", file=sys.stderr)
+    try:
+        result = run_batch(args.submissions, args.out, jobs=args.jobs, force=args.force,
+                           known_ids=known_assignments())
+    except BatchUsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 2
-    if args.jobs < 1:
-        print("error: --jobs must be at least 1", file=sys.stderr)
-        return 2
-    result = run_batch(args.submissions, args.out, jobs=args.jobs, force=args.force)
+    except KeyboardInterrupt:
+        print("interrupted: finished reports are kept; run again to grade the rest", file=sys.stderr)
+        return 130
     print_gradebook(Console(), args.out)
-    return 0 if result is not None else 1
+    return result.exit_code

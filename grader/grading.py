@@ -3,7 +3,8 @@ checks from the judge, and assemble the report dictionary."""
 import datetime
 import time
 
-from . import __version__, loading
+from . import loading
+from .batch import grader_version
 from .limits import Limits
 from .runner import known_assignments, run_checks
 from .sandbox import Sandbox
@@ -28,6 +29,7 @@ def grade(path, assignment=None, limits=None, isolation="auto"):
     started = time.monotonic()
     limits = limits or Limits()
     warnings, cells, artifacts = [], [], {}
+    limits_report = limits.to_dict()
     error, submission = None, None
     try:
         submission = loading.load(path)
@@ -56,6 +58,7 @@ def grade(path, assignment=None, limits=None, isolation="auto"):
             if sandbox.output_dropped:
                 warnings.append(f"The submission printed {sandbox.output_bytes + sandbox.output_dropped} "
                                 f"bytes; only the first {limits.output_bytes} were kept.")
+            limits_report = {**limits.to_dict(), "process_limit": sandbox.process_limit}
             if sandbox.restarts:
                 warnings.append(f"The worker was restarted {sandbox.restarts} time(s) after a timeout or crash.")
         if isolation == "fallback":
@@ -73,9 +76,9 @@ def grade(path, assignment=None, limits=None, isolation="auto"):
                        "sha256": submission.sha256 if submission else None},
         "cells": cells,
         "artifacts": artifacts,
-        "grader_version": __version__,
+        "grader_version": grader_version(),
         "isolation": isolation if error is None else "none (nothing was run)",
-        "limits": limits.to_dict(),
+        "limits": limits_report,
         "warnings": warnings,
         "duration_s": round(time.monotonic() - started, 3),
         "created": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),

@@ -19,6 +19,7 @@ import threading
 import time
 from pathlib import Path
 
+from . import containment
 from .limits import Limits
 from .runtime import protocol
 
@@ -139,6 +140,8 @@ class Sandbox:
         for name in RUNTIME_FILES:
             shutil.copy2(RUNTIME_DIR / name, self._runtime / name)
         self._output_lock = threading.Lock()
+        containment.become_subreaper()
+        self._cgroup = containment.PidsCgroup(self.limits.max_processes)
 
     # -- lifecycle -------------------------------------------------------------
     def __enter__(self):
@@ -149,7 +152,17 @@ class Sandbox:
 
     def close(self):
         self._kill()
+        self._cgroup.remove()
         shutil.rmtree(self._tmp, ignore_errors=True)
+
+    @property
+    def process_limit(self):
+        """How the number of processes is capped on this machine, for the report."""
+        if self._cgroup.active:
+            return "pids cgroup"
+        if os.geteuid() != 0:
+            return "RLIMIT_NPROC"
+        return "none (root without a writable pids cgroup)"
 
     def time_left(self):
         return self.limits.submission_timeout_s - (time.monotonic() - self._started)
@@ -202,9 +215,14 @@ class Sandbox:
         resource.setrlimit(resource.RLIMIT_CPU, (self.limits.cpu_time_s, self.limits.cpu_time_s + 5))
         resource.setrlimit(resource.RLIMIT_FSIZE, (self.limits.file_size_mb * mb,) * 2)
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        if os.geteuid() != 0:  # root ignores RLIMIT_NPROC; the cgroup covers that case
+            resource.setrlimit(resource.RLIMIT_NPROC, (self._user_processes + self.limits.max_processes,) * 2)
+        self._cgroup.join()
+        containment.die_with_parent()
 
     def _start(self):
         self.generation += 1
+        self._user_processes = _count_own_processes() if os.geteuid() != 0 else 0
         scratch = self._scratch()
         to_worker_r, to_worker_w = os.pipe()
         from_worker_r, from_worker_w = os.pipe()
@@ -241,10 +259,14 @@ class Sandbox:
             os.killpg(proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
+        # Whatever left the process group (setsid, double fork) is in our cgroup or
+        # was re-parented to us as subreaper.
+        self._cgroup.kill_all()
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             pass
+        containment.kill_orphans()
         for fd in (self._to_worker, self._from_worker):
             try:
                 os.close(fd)
@@ -341,6 +363,18 @@ class Sandbox:
         if isinstance(value, (list, tuple)):
             return type(value)(self._incoming(v) for v in value)
         return value
+
+
+def _count_own_processes():
+    uid = os.getuid()
+    count = 0
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            if entry.stat().st_uid == uid:
+                count += 1
+        except OSError:
+            pass
+    return count
 
 
 def _death_reason(code):

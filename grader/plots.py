@@ -1,0 +1,177 @@
+"""PNG plots for the HTML report, drawn from the plain data in report["artifacts"].
+
+Each function takes JSON-like data (lists, numbers, None for non-finite values)
+and returns PNG bytes. Figures are built with the object-oriented API on the Agg
+canvas, never through pyplot's global state, so plotting is safe in the judge
+process and in threads.
+"""
+import io
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.colors import ListedColormap  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+import numpy  # noqa: E402
+
+DEFAULT_TOLERANCE = 1e-5
+FLOOR = 1e-16              # log-scale stand-in for zero errors
+MAX_GRADIENT_ROWS = 60     # more rows than this: only the worst are drawn
+MAX_GRID_CELLS = 4_000_000
+
+PASS_COLOUR = "#2e7d32"
+FAIL_COLOUR = "#c62828"
+# Distinct, colour-blind-friendly class colours (Okabe-Ito, then tab10 for more classes).
+CLASS_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
+                 "#000000", "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"]
+
+
+def _png(fig):
+    try:
+        FigureCanvasAgg(fig)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
+        return buffer.getvalue()
+    finally:
+        fig.clear()
+
+
+def _figure(width, height):
+    fig = Figure(figsize=(width, height), layout="constrained")
+    fig.patch.set_facecolor("white")
+    return fig
+
+
+def _finite(value):
+    """The value as a float, or None when it is missing, not a number, nan or inf."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def loss_curve(losses, eval_interval=None):
+    """The student's Trainer.loss_list against evaluations, as in the book's Trainer.plot."""
+    values = [_finite(v) for v in losses]
+    if not values:
+        raise ValueError("no losses to plot")
+    y = numpy.array([numpy.nan if v is None else v for v in values], dtype=float)
+    x = numpy.arange(len(y))
+    finite = y[numpy.isfinite(y)]
+
+    fig = _figure(5.6, 4.6)
+    ax = fig.add_subplot()
+    ax.plot(x, y, color="#1565c0", linewidth=1.6, marker="o" if len(y) <= 30 else None, markersize=3)
+    if finite.size and finite.min() > 0 and finite.max() / finite.min() > 1e3:
+        ax.set_yscale("log")
+    elif finite.size:
+        ax.set_ylim(bottom=min(0.0, float(finite.min())))
+    interval = _finite(eval_interval)
+    ax.set_xlabel(f"iterations (x{interval:g})" if interval else "evaluations")
+    ax.set_ylabel("loss")
+    title = "Training loss"
+    missing = int(numpy.sum(~numpy.isfinite(y)))
+    if missing:
+        title += f" ({missing} non-finite value{'s' if missing > 1 else ''} not drawn)"
+    if finite.size:
+        title += f" - last {finite[-1]:.3g}"
+    ax.set_title(title, fontsize=10)
+    ax.grid(True, alpha=0.3)
+    return _png(fig)
+
+
+def decision_boundary(art):
+    """Predicted class regions over a grid, with the data points coloured by their label."""
+    xlim = [float(v) for v in art["xlim"]]
+    ylim = [float(v) for v in art["ylim"]]
+    if len(xlim) != 2 or len(ylim) != 2 or not all(map(math.isfinite, xlim + ylim)):
+        raise ValueError("xlim and ylim must be two finite numbers each")
+    grid = numpy.array([[numpy.nan if _finite(v) is None else float(v) for v in row] for row in art["grid"]],
+                       dtype=float)
+    if grid.ndim != 2 or grid.size == 0 or grid.size > MAX_GRID_CELLS:
+        raise ValueError(f"grid must be a non-empty 2-D list of class labels, got shape {grid.shape}")
+    points = numpy.asarray(art.get("points") or [], dtype=float).reshape(-1, 2)
+    labels = numpy.asarray(art.get("labels") or [], dtype=float).ravel()
+    if labels.size != len(points):
+        raise ValueError(f"{len(points)} points but {labels.size} labels")
+
+    classes = sorted({int(v) for v in grid[numpy.isfinite(grid)]} | {int(v) for v in labels[numpy.isfinite(labels)]})
+    index = {c: i for i, c in enumerate(classes)}
+    colours = [CLASS_COLOURS[i % len(CLASS_COLOURS)] for i in range(max(1, len(classes)))]
+
+    region = numpy.full(grid.shape, numpy.nan)
+    for c, i in index.items():
+        region[grid == c] = i
+    fig = _figure(5.6, 4.6)
+    ax = fig.add_subplot()
+    cmap = ListedColormap(colours).with_extremes(bad="#eeeeee")
+    ax.imshow(numpy.ma.masked_invalid(region), origin="lower", extent=(*xlim, *ylim), cmap=cmap,
+              vmin=-0.5, vmax=len(colours) - 0.5, alpha=0.30, interpolation="nearest", aspect="auto")
+    for c, i in index.items():
+        chosen = labels == c
+        if chosen.any():
+            ax.scatter(points[chosen, 0], points[chosen, 1], s=14, color=colours[i], edgecolors="white",
+                       linewidths=0.4, label=f"class {c}", zorder=3)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.set_title("Decision boundary (regions: predicted class; points: true class)", fontsize=10)
+    if len(points):
+        ax.legend(loc="upper right", fontsize=8, framealpha=0.85)
+    return _png(fig)
+
+
+def gradient_errors(rows, tolerance=DEFAULT_TOLERANCE):
+    """Max relative error per checked tensor, on a log scale against the tolerance."""
+    tolerance = _finite(tolerance) or DEFAULT_TOLERANCE
+    rows = [row for row in rows if isinstance(row, dict)]
+    if not rows:
+        raise ValueError("no gradient errors to plot")
+    shown = rows
+    if len(rows) > MAX_GRADIENT_ROWS:
+        # Keep the worst rows (non-finite counts as worst), in their original order.
+        worst = sorted(range(len(rows)), key=lambda i: -(_finite(rows[i].get("max_rel")) or math.inf))
+        keep = set(worst[:MAX_GRADIENT_ROWS])
+        shown = [row for i, row in enumerate(rows) if i in keep]
+
+    names = [str(row.get("tensor") or row.get("check") or "?") for row in shown]
+    repeated = {n for n in names if names.count(n) > 1}
+    labels = [f"{n}  [{row.get('check', '')}]" if n in repeated else n for n, row in zip(names, shown)]
+    labels = [label if len(label) <= 48 else label[:47] + "…" for label in labels]
+    values = [_finite(row.get("max_rel")) for row in shown]
+    finite = [max(v, FLOOR) for v in values if v is not None]
+    top = max(finite + [tolerance]) * 30
+    bottom = min(finite + [tolerance]) / 30
+    ends = [top if v is None else max(v, FLOOR) for v in values]
+    passed = [v is not None and v <= tolerance for v in values]
+
+    fig = _figure(7.5, 1.3 + 0.32 * len(shown))
+    ax = fig.add_subplot()
+    y = numpy.arange(len(shown))
+    ax.barh(y, [end - bottom for end in ends], left=bottom, height=0.65,
+            color=[PASS_COLOUR if ok else FAIL_COLOUR for ok in passed])
+    for yi, v, w in zip(y, values, ends):
+        text = "non-finite" if v is None else f"{v:.2g}"
+        ax.text(w * 1.15 if v is not None else w / 1.15, yi, text, va="center", fontsize=7,
+                ha="left" if v is not None else "right", color="black" if v is not None else "white")
+    ax.set_xscale("log")
+    ax.set_xlim(bottom, top * 20)
+    ax.set_yticks(y, labels, fontsize=8)
+    ax.invert_yaxis()
+    ax.axvline(tolerance, color="#333333", linestyle="--", linewidth=1.2)
+    ax.text(tolerance, -0.95, f" tolerance {tolerance:g}", fontsize=8, va="center", ha="left", color="#333333")
+    ax.set_ylim(len(shown) - 0.5, -1.5)
+    ax.set_xlabel("max relative error (log scale)")
+    title = f"Gradient check: {sum(passed)} of {len(shown)} tensors within tolerance"
+    if len(shown) < len(rows):
+        title += f" (worst {len(shown)} of {len(rows)} shown)"
+    ax.set_title(title, fontsize=10)
+    ax.grid(True, axis="x", alpha=0.3)
+    return _png(fig)

@@ -1,0 +1,322 @@
+"""The three reports of one graded submission: report.md (a GitHub Actions job summary),
+report.html (one self-contained page with plots) and report.json (the contract).
+
+Everything a submission can influence (exception messages, hints quoting its values,
+cell errors) is escaped for the format it lands in: HTML through Jinja2's autoescaping,
+Markdown through a finalize hook that escapes every value a template prints, so a
+template cannot forget to. Files are written atomically, report.json last: its
+presence means the other two are complete.
+"""
+import base64
+import datetime
+import json
+import math
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import jinja2
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+STATUSES = ("pass", "fail", "error", "skip")
+MD_ICONS = {"pass": "✅", "fail": "❌", "error": "💥", "skip": "⏭️"}
+MD_MESSAGE_CHARS = 300
+HTML_MESSAGE_CHARS = 4000
+
+
+# ---------------------------------------------------------------- writing
+
+def write_reports(report, out_dir):
+    """Write report.md, report.html and report.json into out_dir, each atomically,
+    report.json last. Rendering problems never stop report.json from being written."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    # A report.json left from an earlier run would claim the new md/html are finished.
+    try:
+        (out_dir / "report.json").unlink()
+    except FileNotFoundError:
+        pass
+    data = jsonable(report)
+    payload = json.dumps(data, sort_keys=False, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+    markdown = _render_or_fallback(render_markdown, data, _fallback_markdown)
+    html = _render_or_fallback(render_html, data, _fallback_html)
+    _write_atomic(out_dir / "report.md", markdown)
+    _write_atomic(out_dir / "report.html", html)
+    _write_atomic(out_dir / "report.json", payload)
+    _fsync_dir(out_dir)
+
+
+def _write_atomic(path, text):
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fchmod(handle.fileno(), 0o644)
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def _fsync_dir(path):
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def jsonable(value):
+    """A copy made of JSON types only: non-finite floats become None, numpy values
+    become Python numbers and lists, anything else unknown becomes its str()."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    if hasattr(value, "tolist"):        # numpy arrays and scalars
+        return jsonable(value.tolist())
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def _render_or_fallback(render, report, fallback):
+    try:
+        return render(report)
+    except Exception as exc:  # a report with a bug in it beats no report
+        return fallback(report, f"{type(exc).__name__}: {exc}")
+
+
+# ---------------------------------------------------------------- escaping
+
+_LINE_BREAKS = re.compile(r"\s*[\r\n\v\f\x85\u2028\u2029]+\s*")
+# Control characters, and bidi overrides/isolates that could make text read differently.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+
+
+def one_line(text, limit):
+    """Newlines collapsed to spaces, control characters dropped, at most `limit` characters."""
+    text = _CONTROL.sub("", _LINE_BREAKS.sub(" ", str(text))).strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def md_escape(text, limit=MD_MESSAGE_CHARS):
+    """Student-influenced text made inert inside a GitHub-flavoured Markdown table cell:
+    one line, no emphasis/links/code/HTML, no table breaks, no workflow commands."""
+    text = one_line(text, limit)
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # `::` starts a workflow command when a line begins with it; `\:` renders as `:`.
+    return text.replace("::", ":\\:")
+
+
+class MdRaw(str):
+    """Markdown the template code itself built (already escaped); printed as is."""
+
+
+def _md_finalize(value):
+    if isinstance(value, MdRaw):
+        return value
+    if value is None:
+        return ""
+    return md_escape(value)
+
+
+def _neutralise_commands(markdown):
+    """No output line may start (after blanks) with `::`, nor carry a `##[` command."""
+    lines = []
+    for line in markdown.split("\n"):
+        if line.lstrip().startswith("::"):
+            line = "\\" + line.lstrip()
+        lines.append(line.replace("##[", "##\\["))
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- view model
+
+def _number(value):
+    """Points as in `37.0 / 40.0`, `0.67 / 2.0`."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return "?"
+    text = f"{value:.2f}".rstrip("0")
+    return text + "0" if text.endswith(".") else text
+
+
+def _fraction(score, max_score):
+    return f"{_number(score)} / {_number(max_score)}"
+
+
+def _percent(score, max_score):
+    try:
+        if max_score and max_score > 0 and math.isfinite(score):
+            return round(max(0.0, min(100.0, 100.0 * score / max_score)), 1)
+    except TypeError:
+        pass
+    return 0.0
+
+
+def _status(value):
+    return value if value in STATUSES else "error"
+
+
+def _text(value):
+    return "" if value is None else str(value)
+
+
+def _clean(value):
+    """Student-influenced text for display: as _text, without control or bidi characters
+    (newlines and tabs kept; Markdown collapses them later, HTML shows them)."""
+    return _CONTROL.sub("", _text(value).replace("\r\n", "\n"))
+
+
+def _view(report):
+    """Everything the templates show, computed once, tolerant of missing keys."""
+    checks = [c for c in report.get("checks") or [] if isinstance(c, dict)]
+    targets = [t for t in report.get("targets") or [] if isinstance(t, dict)]
+    score, max_score = report.get("score"), report.get("max_score")
+
+    groups, by_target = [], {}
+    for t in targets:
+        group = {"target": _text(t.get("target")), "score": _fraction(t.get("score"), t.get("max_score")),
+                 "percent": _percent(t.get("score"), t.get("max_score")), "checks": [],
+                 "graded": _percent(1.0, t.get("max_score")) > 0}
+        by_target.setdefault(group["target"], group)
+        groups.append(group)
+    rows = []
+    for c in checks:
+        status = _status(c.get("status"))
+        row = {"id": _text(c.get("id")), "target": _text(c.get("target")), "status": status,
+               "status_text": _text(c.get("status")) or "?",
+               "points": _fraction(c.get("points"), c.get("max_points")),
+               "message": _clean(c.get("message")), "hint": _clean(c.get("hint"))}
+        rows.append(row)
+        if row["target"] not in by_target:     # a target the summary does not list
+            group = {"target": row["target"], "score": "", "percent": 0.0, "checks": [], "graded": False}
+            by_target[row["target"]] = group
+            groups.append(group)
+        by_target[row["target"]]["checks"].append(row)
+
+    counts = {s: sum(1 for r in rows if r["status"] == s) for s in STATUSES}
+    submission = report.get("submission") if isinstance(report.get("submission"), dict) else {}
+    limits = report.get("limits") if isinstance(report.get("limits"), dict) else {}
+    duration = report.get("duration_s")
+    return {
+        "assignment": _text(report.get("assignment")) or "unknown",
+        "score": _fraction(score, max_score),
+        "percent": _percent(score, max_score),
+        "error": _clean(report.get("error")),
+        "groups": groups,
+        "targets": [g for g in groups if g["score"]],
+        "checks": rows,
+        "counts": counts,
+        "cells": [{"index": _text(c.get("index")), "status": _text(c.get("status")) or "error",
+                   "message": _clean(c.get("message"))}
+                  for c in report.get("cells") or [] if isinstance(c, dict)],
+        "warnings": [_clean(w) for w in report.get("warnings") or []],
+        "submission": {"name": _text(submission.get("name")), "sha256": _text(submission.get("sha256"))},
+        "grader_version": _text(report.get("grader_version")),
+        "isolation": _text(report.get("isolation")),
+        "duration": f"{duration:.2f} s" if isinstance(duration, (int, float)) and math.isfinite(duration) else "",
+        "created": _text(report.get("created")),
+        "limits": [(str(k), _text(v)) for k, v in limits.items()],
+    }
+
+
+# ---------------------------------------------------------------- plots
+
+def _plots(report):
+    """[(title, caption, data URI)] for the artifacts present, and warnings for plots that failed."""
+    from . import plots
+
+    artifacts = report.get("artifacts") if isinstance(report.get("artifacts"), dict) else {}
+    figures, problems = [], []
+
+    def attempt(title, caption, draw):
+        try:
+            png = draw()
+        except Exception as exc:
+            problems.append(f"The {title.lower()} plot could not be drawn: {type(exc).__name__}: {exc}")
+            return
+        figures.append({"title": title, "caption": caption,
+                        "src": "data:image/png;base64," + base64.b64encode(png).decode("ascii")})
+
+    loss = artifacts.get("loss_curve")
+    if isinstance(loss, dict) and loss.get("losses"):
+        attempt("Training loss", "Trainer.loss_list of the submission's own training run.",
+                lambda: plots.loss_curve(loss["losses"], loss.get("eval_interval")))
+    boundary = artifacts.get("decision_boundary")
+    if isinstance(boundary, dict) and boundary.get("grid"):
+        attempt("Decision boundary", "Classes the trained model predicts over the plane, with the data set.",
+                lambda: plots.decision_boundary(boundary))
+    gradients = artifacts.get("gradient_errors")
+    if isinstance(gradients, dict) and gradients.get("rows"):
+        attempt("Gradient errors", "Largest relative error of each backward gradient against "
+                "central differences; bars right of the dashed line fail.",
+                lambda: plots.gradient_errors(gradients["rows"], gradients.get("tolerance", plots.DEFAULT_TOLERANCE)))
+    return figures, problems
+
+
+# ---------------------------------------------------------------- rendering
+
+_loader = jinja2.FileSystemLoader(TEMPLATES)
+_html_env = jinja2.Environment(
+    loader=_loader,
+    autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=True),
+    undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+# Markdown has no autoescape of its own: finalize escapes every printed value
+# unless it is MdRaw built by this module.
+_md_env = jinja2.Environment(loader=_loader, autoescape=False, finalize=_md_finalize,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=True)
+
+
+def render_markdown(report):
+    view = _view(report)
+    view["icons"] = {s: MdRaw(MD_ICONS[s]) for s in STATUSES}
+    view["br"] = MdRaw("<br>")
+    text = _md_env.get_template("report.md.j2").render(**view)
+    return _neutralise_commands(re.sub(r"\n{3,}", "\n\n", text).strip() + "\n")
+
+
+def render_html(report):
+    view = _view(report)
+    figures, problems = _plots(report)
+    view["figures"] = figures
+    view["warnings"] = view["warnings"] + problems
+    view["message_chars"] = HTML_MESSAGE_CHARS
+    return _html_env.get_template("report.html.j2").render(**view)
+
+
+def _fallback_markdown(report, problem):
+    return _neutralise_commands(
+        f"## {md_escape(report.get('assignment'))}: "
+        f"{_fraction(report.get('score'), report.get('max_score'))}\n\n"
+        f"The full report could not be rendered ({md_escape(problem)}); see report.json.\n")
+
+
+def _fallback_html(report, problem):
+    from markupsafe import escape
+    return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>report</title></head><body>"
+            f"<h1>{escape(_text(report.get('assignment')))}: "
+            f"{escape(_fraction(report.get('score'), report.get('max_score')))}</h1>"
+            f"<p>The full report could not be rendered ({escape(problem)}); see report.json.</p></body></html>\n")
