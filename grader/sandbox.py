@@ -37,7 +37,8 @@ class StudentError(Exception):
     def sentence(self):
         where = f" ({self.where})" if self.where else ""
         context = f"{self.context} raised " if self.context else ""
-        return f"{context}{self.message}{where}"
+        todo = ": it is not implemented yet" if self.type_name == "NotImplementedError" else ""
+        return f"{context}{self.message}{todo}{where}"
 
 
 class WorkerLost(Exception):

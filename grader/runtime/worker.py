@@ -81,7 +81,7 @@ class Worker:
         return {"pid": os.getpid(), "python": sys.version.split()[0], "numpy": numpy.__version__}
 
     def op_run_cell(self, source, index):
-        filename = f"<cell {index}>"
+        filename = f"<code cell {index}>"
         linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
         try:
             code = compile(source, filename, "exec")
@@ -188,7 +188,7 @@ def _describe(exc):
 
 def _where(exc):
     """The innermost frame that belongs to submission code, e.g. 'cell 4, line 12'."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith("<cell")]
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith("<code cell")]
     if not frames:
         return ""
     frame = frames[-1]

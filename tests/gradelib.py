@@ -1,0 +1,56 @@
+"""Shared test helpers: build submissions from the solution notebooks and grade them
+with the real CLI in a subprocess, as CI and instructors do."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def solution(assignment):
+    return nbformat.read(ROOT / "solutions" / f"{assignment}.ipynb", as_version=4)
+
+
+def mutate(assignment, replacements, extra_cells=()):
+    """The solution notebook with each (old, new) snippet replaced exactly once in its
+    code cells, plus extra code cells appended at the end."""
+    nb = solution(assignment)
+    for old, new in replacements:
+        hits = [cell for cell in nb.cells if cell.cell_type == "code" and old in cell.source]
+        assert len(hits) == 1 and hits[0].source.count(old) == 1, f"snippet not unique in {assignment}: {old!r}"
+        hits[0].source = hits[0].source.replace(old, new)
+    for source in extra_cells:
+        nb.cells.append(nbformat.v4.new_code_cell(source))
+    return nb
+
+
+def write(nb, path):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+    return path
+
+
+def grade(submission, assignment=None, out=None, extra_args=(), timeout=300):
+    """Run `python -m grader grade` and return (report dict, completed process)."""
+    out = Path(out or Path(submission).with_suffix(".report"))
+    cmd = [sys.executable, "-m", "grader", "grade", str(submission), "--out", str(out), *extra_args]
+    if assignment:
+        cmd += ["--assignment", assignment]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+    report_path = out / "report.json"
+    report = json.loads(report_path.read_text()) if report_path.exists() else None
+    return report, proc
+
+
+def lost(report):
+    """{target: points lost} for targets that lost points."""
+    return {t["target"]: round(t["max_score"] - t["score"], 2) for t in report["targets"] if t["score"] < t["max_score"]}
+
+
+def failures(report, target):
+    return [c for c in report["checks"] if c["target"] == target and c["status"] != "pass"]
