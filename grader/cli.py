@@ -45,7 +45,7 @@ def build_parser():
 def main(argv=None):
     args = build_parser().parse_args(argv)
     if args.command == "list":
-        from .runner import known_assignments
+        from .assignments import known_assignments
         print("\n".join(known_assignments()))
         return 0
     if args.command == "grade":
@@ -54,9 +54,8 @@ def main(argv=None):
 
 
 def _grade(args):
+    from .assignments import known_assignments
     from .grading import grade
-    from .reports import write_reports
-    from .runner import known_assignments
 
     if args.assignment is not None and args.assignment not in known_assignments():
         print(f"error: unknown assignment '{args.assignment}'; known: {', '.join(known_assignments())}",
@@ -68,6 +67,8 @@ def _grade(args):
         print(f"error: bad limit: {exc}", file=sys.stderr)
         return 2
     report = grade(args.submission, args.assignment, limits, args.isolation)
+    from .reports import write_reports
+
     try:
         write_reports(report, args.out)
     except OSError as exc:
@@ -81,8 +82,8 @@ def _grade(args):
 def _batch(args):
     from rich.console import Console
 
+    from .assignments import known_assignments
     from .batch import BatchUsageError, print_gradebook, run_batch
-    from .runner import known_assignments
 
     try:
         result = run_batch(args.submissions, args.out, jobs=args.jobs, force=args.force,

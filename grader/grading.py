@@ -6,10 +6,15 @@ import time
 from . import loading
 from .batch import grader_version
 from .limits import Limits
-from .runner import known_assignments, run_checks
+from .assignments import known_assignments
 from .sandbox import Sandbox
 from .scoring import summarise
 from .student import MissingName, Student
+
+
+def _load_judging_modules():
+    """Import what the checks and the reports need (pytest, matplotlib, Jinja2)."""
+    from . import plots, reports, runner  # noqa: F401
 
 
 class UnreadableStudent:
@@ -26,6 +31,8 @@ class UnreadableStudent:
 
 
 def grade(path, assignment=None, limits=None, isolation="auto"):
+    from .runner import run_checks
+
     started = time.monotonic()
     limits = limits or Limits()
     warnings, cells, artifacts = [], [], {}
@@ -49,7 +56,9 @@ def grade(path, assignment=None, limits=None, isolation="auto"):
         warnings += more
     else:
         with Sandbox(submission.cells, limits, isolation) as sandbox:
-            for index, result in enumerate(sandbox.run_cells(), start=1):
+            sandbox.start_cells()
+            _load_judging_modules()  # while the worker runs the cells
+            for index, result in enumerate(sandbox.finish_cells(), start=1):
                 if result["status"] != "ok":
                     cells.append({"index": index, **result})
             checks, artifacts, more = run_checks(assignment, Student(sandbox), limits)

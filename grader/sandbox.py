@@ -134,6 +134,9 @@ class Sandbox:
         self.output_bytes = 0
         self.output_dropped = 0
         self._proc = None
+        self._ready = False
+        self._next_cell = 0
+        self._cells_thread = None
         self._started = time.monotonic()
         self._tmp = Path(tempfile.mkdtemp(prefix="backprop-lab-"))
         self._runtime = self._tmp / "runtime"
@@ -222,6 +225,14 @@ class Sandbox:
         containment.die_with_parent()
 
     def _start(self):
+        if self._proc is None:
+            self._spawn()
+        self._request_raw("hello", {}, timeout=30)
+        self._ready = True
+        self._replay_cells()
+
+    def _spawn(self):
+        self._ready = False
         self.generation += 1
         self._user_processes = _count_own_processes() if os.geteuid() != 0 else 0
         scratch = self._scratch()
@@ -238,8 +249,6 @@ class Sandbox:
             os.close(from_worker_w)
         self._to_worker, self._from_worker = to_worker_w, from_worker_r
         threading.Thread(target=self._drain, args=(self._proc.stdout,), daemon=True).start()
-        self._request_raw("hello", {}, timeout=30)
-        self._replay_cells()
 
     def _drain(self, stream):
         """Keep the first `output_bytes` of the worker's output, drop the rest."""
@@ -279,15 +288,41 @@ class Sandbox:
     # -- cells ------------------------------------------------------------------
     def run_cells(self):
         """Run every cell once, in order; a failing or hanging cell does not stop the rest."""
-        for index in range(len(self.cells)):
-            self._run_cell(index)
+        while self._next_cell < len(self.cells):
+            self._run_cell(self._next_cell)
+            self._next_cell += 1
         return self.cell_results
+
+    def start_cells(self):
+        """Spawn the worker from this thread and run the cells from a background thread,
+        so the judge can load its checks meanwhile; `finish_cells` waits for them.
+
+        The worker's parent-death signal follows the thread that forked it, so the
+        background thread never spawns: when a cell costs the worker its life, it stops
+        and `finish_cells` carries on from the calling thread."""
+        self._spawn()
+        self._cells_thread = threading.Thread(target=self._run_cells_until_lost, daemon=True)
+        self._cells_thread.start()
+
+    def _run_cells_until_lost(self):
+        while self._next_cell < len(self.cells) and self._proc is not None:
+            if not self._ready:
+                self._request_raw("hello", {}, timeout=30)
+                self._ready = True
+            self._run_cell(self._next_cell)
+            self._next_cell += 1
+
+    def finish_cells(self):
+        if self._cells_thread is not None:
+            self._cells_thread.join()
+            self._cells_thread = None
+        return self.run_cells()
 
     def _run_cell(self, index):
         if self.time_left() <= 0:
             self.cell_results[index] = {"status": "timeout", "message": "not run: the submission's time budget is spent"}
             return
-        if self._proc is None:
+        if self._proc is None or not self._ready:
             self._start()
         timeout = min(self.limits.cell_timeout_s, self.time_left())
         try:
@@ -339,7 +374,7 @@ class Sandbox:
         """Send one request; RemoteObjects in args become handles, handles in the reply RemoteObjects."""
         if self.time_left() <= 0:
             raise WorkerLost("the submission's time budget is spent")
-        if self._proc is None:
+        if self._proc is None or not self._ready:
             self._start()
         timeout = min(timeout or self.limits.call_timeout_s, self.time_left())
         value = self._request_raw(op, self._outgoing(args), timeout)

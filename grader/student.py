@@ -43,6 +43,16 @@ class Student:
             raise
         return (reply["result"], reply["args"]) if keep_args else reply["result"]
 
+    def ref(self, name):
+        """A handle to the function or object `name` in the worker, to pass as an argument:
+        student.call("numerical_gradient", student.ref("function_2"), x). Plain data comes back as data."""
+        self._require(name)
+        try:
+            return self.sandbox.request("get", target=name, path=[])
+        except StudentError as exc:
+            exc.context = name
+            raise
+
     def seed(self, seed):
         """Seed the worker's `random` and `numpy.random` (a restarted worker forgets names' state)."""
         self.sandbox.request("seed", seed=int(seed))

@@ -121,7 +121,8 @@ class Worker:
     def op_get(self, target, path):
         value = self.target(target)
         for part in path:
-            value = value[part] if isinstance(part, int) else getattr(value, part)
+            # ints index lists; a dict (params = {'W1': ...}) is indexed by its keys
+            value = value[part] if isinstance(part, int) or isinstance(value, dict) else getattr(value, part)
         return value
 
     def op_ids(self, target, path):
