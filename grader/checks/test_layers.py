@@ -435,6 +435,8 @@ def test_swl_forward_onehot(student, rng):
     try:
         loss = student.new("SoftmaxWithLoss").call("forward", x, onehot)
     except StudentError as exc:
+        if exc.type_name == "NotImplementedError":
+            raise
         fail(f"with one-hot targets, {exc.sentence()}", ONE_HOT)
     compare("SoftmaxWithLoss.forward with one-hot targets", loss, cross_entropy64(x, labels), rtol=1e-5,
             mistakes=[(cross_entropy64(x, labels) * len(labels), "the loss is the MEAN over the batch: divide by N")])
