@@ -1,0 +1,147 @@
+"""`make bench`: grading speed side by side with nbgrader, batch throughput, float32.
+
+Everything is measured in one run on one machine, and reported as medians and
+ratios: absolute times only mean something next to each other.
+"""
+import argparse
+import datetime
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def timed(cmd, cwd, env=None):
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, cmd))} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+    return elapsed
+
+
+def environment():
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # nbgrader runs `alembic` from PATH to create its database.
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    return env
+
+
+def nbgrader_course(work, assignment):
+    """A throwaway nbgrader course with the solution released and submitted by one student."""
+    course = work / f"course-{assignment}"
+    (course / "source" / assignment).mkdir(parents=True)
+    shutil.copy(ROOT / "solutions" / f"{assignment}.ipynb", course / "source" / assignment / f"{assignment}.ipynb")
+    (course / "nbgrader_config.py").write_text(
+        "c = get_config()\n"
+        f"c.CourseDirectory.root = {str(course)!r}\n"
+        f"c.CourseDirectory.db_assignments = [dict(name={assignment!r})]\n"
+        "c.CourseDirectory.db_students = [dict(id='bench')]\n")
+    timed([sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force"], course, environment())
+    submitted = course / "submitted" / "bench" / assignment
+    submitted.mkdir(parents=True)
+    shutil.copy(ROOT / "solutions" / f"{assignment}.ipynb", submitted / f"{assignment}.ipynb")
+    return course
+
+
+def bench_single(work, assignments, repeat):
+    rows = []
+    env = environment()
+    for assignment in assignments:
+        course = nbgrader_course(work, assignment)
+        ours, theirs = [], []
+        for i in range(repeat):  # interleaved, so both see the same machine state
+            ours.append(timed([sys.executable, "-m", "grader", "grade", str(ROOT / "solutions" / f"{assignment}.ipynb"),
+                               "--out", str(work / f"out-{assignment}-{i}")], ROOT, env))
+            theirs.append(timed([sys.executable, "-m", "nbgrader", "autograde", assignment, "--force"], course, env))
+        import json
+        report = json.loads((work / f"out-{assignment}-0" / "report.json").read_text())
+        visible = sum(1 for cell in json.loads((ROOT / "solutions" / f"{assignment}.ipynb").read_text())["cells"]
+                      if cell.get("metadata", {}).get("nbgrader", {}).get("grade"))
+        rows.append((assignment, statistics.median(ours), statistics.median(theirs), len(report["checks"]), visible))
+    return rows
+
+
+def bench_batch(work, count, jobs_list):
+    samples = sorted((ROOT / "submissions").glob("*/*.ipynb"))
+    subs = work / "batch-submissions"
+    for i in range(count):
+        sample = samples[i % len(samples)]
+        target = subs / f"student-{i:03d}" / sample.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(sample, target)
+    results = []
+    for jobs in jobs_list:
+        out = work / f"batch-out-{jobs}"
+        elapsed = timed([sys.executable, "-m", "grader", "batch", str(subs), "--out", str(out), "--jobs", str(jobs)],
+                        ROOT, environment())
+        results.append((jobs, elapsed, count / elapsed))
+    return results
+
+
+def markdown(single, batch, float32_section, repeat, count):
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
+    lines = ["# Benchmarks", "",
+             f"Measured by `make bench` ({Path(__file__).name}) on {datetime.date.today()}: {os.cpu_count()} cores "
+             f"({cpu}), Python {platform.python_version()}. Each command is a fresh process, timed from start to exit.",
+             "Only ratios between rows measured in the same run are meaningful.", "",
+             "## One submission: `python -m grader grade` against `nbgrader autograde`", "",
+             f"The solution notebook of each assignment, graded {repeat} times by each tool, interleaved; medians. "
+             "nbgrader runs the notebook with its visible test cells in a Jupyter kernel; the grader runs the "
+             "notebook in its sandboxed worker and then every hidden check from the judge, and writes three reports.", "",
+             "| assignment | grader (s) | nbgrader autograde (s) | speed-up | hidden checks run | nbgrader test cells |",
+             "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    for assignment, ours, theirs, checks, visible in single:
+        lines.append(f"| {assignment} | {ours:.2f} | {theirs:.2f} | {theirs / ours:.1f}x | {checks} | {visible} |")
+    if batch:
+        base = batch[0][2]
+        lines += ["", f"## Batch throughput: `python -m grader batch` on {count} submissions", "",
+                  "Copies of the sample submissions (all assignments), nothing cached.", "",
+                  "| jobs | wall time (s) | submissions / s | vs --jobs 1 |", "| ---: | ---: | ---: | ---: |"]
+        for jobs, elapsed, rate in batch:
+            lines.append(f"| {jobs} | {elapsed:.1f} | {rate:.2f} | {rate / base:.2f}x |")
+    if float32_section:
+        lines += ["", float32_section.strip()]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--submissions", type=int, default=100)
+    parser.add_argument("--assignments", nargs="*")
+    parser.add_argument("--skip-batch", action="store_true")
+    args = parser.parse_args(argv)
+    from grader.assignments import known_assignments
+
+    assignments = args.assignments or [a for a in known_assignments() if (ROOT / "solutions" / f"{a}.ipynb").exists()]
+    with tempfile.TemporaryDirectory(prefix="backprop-bench-") as tmp:
+        work = Path(tmp)
+        print(f"grading {', '.join(assignments)} {args.repeat} times each, with nbgrader alongside", file=sys.stderr)
+        single = bench_single(work, assignments, args.repeat)
+        batch = [] if args.skip_batch else bench_batch(work, args.submissions, [1, 2])
+    float32_section = None
+    try:
+        from tools import bench_float32
+    except ImportError:
+        bench_float32 = None
+    if bench_float32 is not None:
+        float32_section = bench_float32.run(markdown=True)
+    text = markdown(single, batch, float32_section, args.repeat, args.submissions)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
