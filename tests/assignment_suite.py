@@ -1,0 +1,215 @@
+"""What every assignment's own test module checks, as plain functions: the notebooks (markup,
+a clean run of the solution with its figures, the exercise stopping at its first stub), the
+grader's verdicts (full marks, zero, sample submissions) and the mutant suite.
+
+Used by test_assignment_<id>.py; grading always goes through the real CLI in a subprocess
+(gradelib.grade), notebooks run for real in a kernel of this interpreter.
+"""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from jupyter_client import KernelManager
+from jupyter_client.kernelspec import KernelSpecManager
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+from gradelib import ROOT, grade, lost, mutate, write
+
+CELL_TIMEOUT = 120
+
+
+def read(path):
+    return nbformat.read(path, as_version=nbformat.NO_CONVERT)
+
+
+def nbgrader_meta(cell):
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def tags(cell):
+    return cell.get("metadata", {}).get("tags", [])
+
+
+@pytest.fixture(scope="session")
+def kernel_dir(tmp_path_factory):
+    """A directory holding a `python3` kernelspec that runs this very interpreter."""
+    kernels = tmp_path_factory.mktemp("kernels")
+    spec = kernels / "python3"
+    spec.mkdir()
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python 3 (backprop-lab tests)", "language": "python"}))
+    return kernels
+
+
+def execute(nb, kernel_dir, workdir):
+    specs = KernelSpecManager(kernel_dirs=[str(kernel_dir)])
+    km = KernelManager(kernel_name="python3", kernel_spec_manager=specs)
+    client = NotebookClient(nb, km=km, kernel_name="python3", timeout=CELL_TIMEOUT,
+                            resources={"metadata": {"path": str(workdir)}})
+    client.execute(env=dict(os.environ, MPLBACKEND="Agg"), cwd=str(workdir))
+    return nb
+
+
+def error_outputs(cell):
+    return [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+
+
+def stdout_of(cell):
+    return "".join(o.get("text", "") for o in cell.get("outputs", [])
+                   if o.get("output_type") == "stream" and o.get("name") == "stdout")
+
+
+# -- static ---------------------------------------------------------------------------------------
+
+def check_markup(assignment, figures, graded_names):
+    """Metadata, nbgrader markup, figure tags; the exercise has stubs and no solution."""
+    solution, exercise = read(ROOT / "solutions" / f"{assignment}.ipynb"), read(ROOT / "exercises" / f"{assignment}.ipynb")
+    for nb in (solution, exercise):
+        nbformat.validate(nb)
+        assert nb.metadata["backprop_lab"] == {"assignment": assignment}
+        assert nb.metadata["kernelspec"]["name"] == "python3"
+    for cell in solution.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, "solutions are saved without outputs"
+    grade_ids = [nbgrader_meta(c)["grade_id"] for c in solution.cells if nbgrader_meta(c)]
+    assert len(grade_ids) == len(set(grade_ids)), grade_ids
+    for cell in solution.cells:
+        meta = nbgrader_meta(cell)
+        if meta.get("solution"):
+            assert not meta["grade"] and not meta["locked"]
+            assert cell.source.count("### BEGIN SOLUTION") == cell.source.count("### END SOLUTION") >= 1
+        elif meta.get("grade"):
+            assert meta["locked"] and meta["grade_id"].startswith("check_")
+            assert isinstance(meta["points"], int) and meta["points"] > 0
+        else:
+            assert "BEGIN SOLUTION" not in cell.source
+    assert set(figures) <= {t for c in solution.cells for t in tags(c)}
+    text = "\n".join(c.source for c in exercise.cells)
+    assert "BEGIN SOLUTION" not in text and "raise NotImplementedError()" in text
+    defined = "\n".join(c.source for c in solution.cells if nbgrader_meta(c).get("solution"))
+    for name in graded_names:
+        assert f"def {name}(" in defined or f"class {name}" in defined, f"{name} is not a solution of the notebook"
+
+
+def check_exercise_in_sync(assignment):
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        from make_exercises import generate
+    finally:
+        sys.path.pop(0)
+    assert (ROOT / "exercises" / f"{assignment}.ipynb").read_text() == \
+        generate(ROOT / "solutions" / f"{assignment}.ipynb"), "run `make exercises`"
+
+
+def check_graded_names(assignment, graded_names):
+    """The hidden checks grade exactly the names the notebook asks for."""
+    source = (ROOT / "grader" / "checks" / f"test_{assignment}.py").read_text()
+    targets = {line.split('target="')[1].split('"')[0] for line in source.splitlines()
+               if line.startswith("@check(") and 'target="' in line}
+    assert targets == set(graded_names)
+
+
+def check_nbgrader_accepts(assignment, tmp_path):
+    source = tmp_path / "source" / assignment
+    source.mkdir(parents=True)
+    (source / f"{assignment}.ipynb").write_bytes((ROOT / "solutions" / f"{assignment}.ipynb").read_bytes())
+    (tmp_path / "nbgrader_config.py").write_text(f"c = get_config()\nc.CourseDirectory.root = {str(tmp_path)!r}\n")
+    env = dict(os.environ)
+    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
+    result = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force"],
+                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "release" / assignment / f"{assignment}.ipynb").exists()
+
+
+# -- executed notebooks ----------------------------------------------------------------------------
+
+def check_solution_runs(assignment, figures, kernel_dir, tmp_path):
+    nb = read(ROOT / "solutions" / f"{assignment}.ipynb")
+    try:
+        execute(nb, kernel_dir, tmp_path)
+    except CellExecutionError as exc:
+        pytest.fail(f"solutions/{assignment}.ipynb failed: {exc.ename}: {exc.evalue}")
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.execution_count is not None for c in code)
+    assert not any(error_outputs(c) for c in code)
+    for cell in nb.cells:
+        if nbgrader_meta(cell).get("grade"):
+            out = stdout_of(cell).strip()
+            assert out.endswith("ok"), f"{nbgrader_meta(cell)['grade_id']} printed {out[-200:]!r}"
+    for tag in figures:
+        cells = [c for c in nb.cells if tag in tags(c)]
+        assert len(cells) == 1, tag
+        assert any("image/png" in o.get("data", {}) for o in cells[0].get("outputs", [])), f"{tag} drew nothing"
+
+
+def check_exercise_stops_at_first_stub(assignment, kernel_dir, tmp_path):
+    nb = read(ROOT / "exercises" / f"{assignment}.ipynb")
+    with pytest.raises(CellExecutionError) as info:
+        execute(nb, kernel_dir, tmp_path)
+    assert info.value.ename == "NotImplementedError", f"{info.value.ename}: {info.value.evalue}"
+    failing = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and error_outputs(c)]
+    assert len(failing) == 1
+    first_stub = min(i for i, c in enumerate(nb.cells) if nbgrader_meta(c).get("solution"))
+    assert failing[0] > first_stub
+    assert all(c.execution_count is not None for c in nb.cells[:failing[0]] if c.cell_type == "code")
+    assert "NotImplementedError()" in "\n".join(error_outputs(nb.cells[failing[0]])[0]["traceback"])
+
+
+# -- grading ---------------------------------------------------------------------------------------
+
+def check_full_marks(path, assignment, tmp_path):
+    report, proc = grade(path, assignment, out=tmp_path / "out")
+    assert proc.returncode == 0, proc.stderr
+    assert report["error"] is None and report["assignment"] == assignment
+    assert report["max_score"] > 0 and report["score"] == report["max_score"], \
+        [c for c in report["checks"] if c["status"] != "pass"]
+    return report
+
+
+def check_zero(assignment, tmp_path):
+    report, proc = grade(ROOT / "exercises" / f"{assignment}.ipynb", assignment, out=tmp_path / "out")
+    assert proc.returncode == 0 and report["error"] is None, proc.stderr
+    assert report["score"] == 0 and report["max_score"] > 0
+    assert all(c["status"] == "error" and "not implemented yet" in c["message"] for c in report["checks"]), \
+        [c for c in report["checks"] if c["status"] != "error" or "not implemented yet" not in c["message"]]
+    assert not report["warnings"], report["warnings"]
+    return report
+
+
+def definitions_only(nb):
+    """The notebook without its demonstration cells: the imports, the provided cells and the
+    solutions, which is all the hidden checks use (the demos only draw, and would make most of
+    the grading time). Self-check cells stay; the grader skips them anyway."""
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    keep = {id(code[0])} | {id(c) for c in code if nbgrader_meta(c)}
+    nb.cells = [c for c in nb.cells if c.cell_type != "code" or id(c) in keep]
+    return nb
+
+
+def check_mutant(mutant, tmp_path):
+    nb = definitions_only(mutate(mutant.assignment, mutant.edits))
+    path = write(nb, tmp_path / f"{mutant.name}.ipynb")
+    report, proc = grade(path, mutant.assignment)
+    assert proc.returncode == 0, proc.stderr
+    losses = lost(report)
+    assert mutant.target in losses, f"{mutant.name}: no points lost on {mutant.target}; lost {losses}"
+    assert set(losses) <= set(mutant.only), f"{mutant.name}: lost points elsewhere too: {losses}"
+    feedback = [f"{c['message']} {c['hint'] or ''}" for c in report["checks"]
+                if c["target"] == mutant.target and c["status"] != "pass"]
+    assert any(mutant.says in text for text in feedback), (mutant.name, feedback)
+
+
+def check_samples(assignment, expected, tmp_path):
+    """expected: {student: {target: points lost}} ({} for a correct submission)."""
+    for student, losses in expected.items():
+        path = ROOT / "submissions" / student / f"{assignment}.ipynb"
+        report, proc = grade(path, assignment, out=tmp_path / student)
+        assert proc.returncode == 0 and report["error"] is None, proc.stderr
+        assert lost(report) == losses, (student, lost(report))
