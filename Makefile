@@ -4,8 +4,10 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+SUBMISSIONS ?= submissions
+CLASSROOM_KEY ?= classroom.key
 
-.PHONY: install grade test exercises check-exercises bench clean
+.PHONY: install grade test exercises check-exercises bench classroom clean
 
 install: $(STAMP)
 
@@ -17,7 +19,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 grade: $(STAMP)
-	$(PY) -m grader batch submissions --out reports --jobs $(JOBS)
+	$(PY) -m grader batch $(SUBMISSIONS) --out reports --jobs $(JOBS)
 
 test: $(STAMP)
 	$(PY) -m pytest -n $(JOBS) tests
@@ -27,6 +29,10 @@ exercises: $(STAMP)
 
 check-exercises: $(STAMP)
 	$(PY) tools/make_exercises.py --check
+
+# The GitHub Classroom template (dist/classroom/) and its manifest; see docs/classroom.md.
+classroom: $(STAMP)
+	$(PY) tools/classroom.py --out dist/classroom --key-file $(CLASSROOM_KEY)
 
 bench: $(STAMP)
 	$(PY) tools/bench.py --out docs/benchmarks.md

@@ -11,6 +11,10 @@ Layouts found under the submissions folder (`find_submissions`):
 * a GitHub Classroom checkout, `<repo-name>/.../<assignment>.ipynb` anywhere below the repo
   folder (e.g. `exercises/layers.ipynb`): a notebook counts when its stem is a known id.
 
+A Classroom checkout is also compared with the template `make classroom` built (its manifest,
+`dist/classroom.manifest.json`, or `--template`): a clone whose workflow, grading script,
+encrypted grader or check runtime differs is flagged in the gradebook's `tamper` column.
+
 Files on disk, per submission, under `out/<student>/<assignment>/`:
 
 * `report.json` (and `report.md`, `report.html`) written by the judge, or a fallback written
@@ -66,6 +70,8 @@ TEMP_SUFFIX = ".tmp"
 GRADEBOOK_CSV = "gradebook.csv"
 GRADEBOOK_JSON = "gradebook.json"
 DEFAULT_TIMEOUT = 600.0
+# Written by `make classroom`; a Classroom clone that differs from it is flagged (grader/tamper.py).
+DEFAULT_TEMPLATE_MANIFEST = PACKAGE_ROOT / "dist" / "classroom.manifest.json"
 
 GRADED, CACHED, FAILED = "graded", "cached", "failed"
 
@@ -120,6 +126,7 @@ class BatchResult:
     grader_version: str
     elapsed: float
     ignored: list[tuple[Path, str]] = field(default_factory=list)
+    tamper: dict[str, list[str]] = field(default_factory=dict)  # Classroom clone -> differences
 
     @property
     def graded(self) -> list[Outcome]:
@@ -168,7 +175,7 @@ def _package_version() -> str:
 
 
 def _versioned_files() -> Iterator[tuple[str, Path]]:
-    for top in ("grader", "reference"):
+    for top in ("grader", "reference", "backprop_lab_check"):
         base = PACKAGE_ROOT / top
         if not base.is_dir():
             continue
@@ -181,8 +188,9 @@ def _versioned_files() -> Iterator[tuple[str, Path]]:
 
 
 def grader_version() -> str:
-    """`<package version>+<12 hex digits>`: changes whenever a source file of `grader/` or
-    `reference/` (every *.py and every file under a `templates/` folder) changes."""
+    """`<package version>+<12 hex digits>`: changes whenever a source file of `grader/`,
+    `reference/` or `backprop_lab_check/` (whose verdicts the judge uses) changes (every *.py
+    and every file under a `templates/` folder)."""
     digest = hashlib.sha256()
     for name, path in sorted(_versioned_files()):
         data = path.read_bytes()
@@ -595,15 +603,18 @@ class _Progress:
 def run_batch(root: Path, out: Path, jobs: int, force: bool = False,
               grade_command: GradeCommand | None = None, progress: bool = True, *,
               timeout: float = DEFAULT_TIMEOUT, known_ids: Iterable[str] | None = None,
-              max_scores: Mapping[str, float] | None = None, console=None) -> BatchResult:
+              max_scores: Mapping[str, float] | None = None, console=None,
+              template: Path | None = None) -> BatchResult:
     """Grade every submission under `root` into `out`, `jobs` judges at a time.
 
     `grade_command(path, assignment, report_dir) -> argv` replaces the default
     `python -m grader grade ...` (tests inject a fake). `timeout`: seconds per submission
     before its judge's process group is killed. `max_scores`: assignment -> max score, used in
     fallback reports (otherwise learned from this batch's reports, else 0). `console`: where
-    progress goes (default: a rich Console on stderr). Writes `out/gradebook.csv` and
-    `out/gradebook.json`; prints no table (see `print_gradebook`).
+    progress goes (default: a rich Console on stderr). `template`: a Classroom template manifest
+    (or template folder) to compare each student's clone with (default: DEFAULT_TEMPLATE_MANIFEST
+    when it exists). Writes `out/gradebook.csv` and `out/gradebook.json`; prints no table (see
+    `print_gradebook`).
 
     Raises BatchUsageError for usage errors; KeyboardInterrupt (also raised for SIGTERM) after
     killing the running judges.
@@ -620,6 +631,7 @@ def run_batch(root: Path, out: Path, jobs: int, force: bool = False,
         raise BatchUsageError(f"--out must be a folder, but {out} is a file")
     if out.resolve() == root.resolve():
         raise BatchUsageError("--out must differ from the submissions folder")
+    manifest = _template_manifest(template)
     known = frozenset(discover_assignment_ids() if known_ids is None else known_ids)
     submissions, ignored = _scan(root, known)
     out_resolved = out.resolve()
@@ -688,9 +700,33 @@ def run_batch(root: Path, out: Path, jobs: int, force: bool = False,
                     _write_fallback(outcome.report_dir, outcome.submission, best, outcome.error)
 
         result = BatchResult(root, out, [outcomes[s] for s in submissions], version,
-                             time.monotonic() - started, ignored)
+                             time.monotonic() - started, ignored,
+                             _tamper(root, {s.student for s in submissions}, manifest))
         write_gradebook(out, result)
     return result
+
+
+def _template_manifest(template: Path | None) -> dict | None:
+    """The Classroom template's manifest: `template`, else the default one when it exists."""
+    from . import tamper
+
+    path = template if template is not None else DEFAULT_TEMPLATE_MANIFEST
+    if template is None and not path.exists():
+        return None
+    try:
+        return tamper.load_manifest(path)
+    except (OSError, ValueError) as exc:
+        raise BatchUsageError(f"cannot read the Classroom template {path}: {exc}") from None
+
+
+def _tamper(root: Path, students: Iterable[str], manifest: dict | None) -> dict[str, list[str]]:
+    """Differences from the Classroom template, for each student folder that is a clone of it."""
+    from . import tamper
+
+    if manifest is None:
+        return {}
+    return {student: tamper.findings(root / student, manifest) for student in sorted(students)
+            if tamper.looks_like_classroom_repo(root / student, manifest)}
 
 
 # --------------------------------------------------------------------------- gradebook
@@ -705,8 +741,9 @@ def _summary_line(graded: int, cached: int, failed: int, elapsed: float) -> str:
 
 
 def write_gradebook(out: Path, results: BatchResult | Iterable[Outcome]) -> tuple[Path, Path]:
-    """Write `out/gradebook.csv` (student, one column per assignment, total) and
-    `out/gradebook.json` (per student and assignment: score, max_score, error, status, report)."""
+    """Write `out/gradebook.csv` (student, one column per assignment, total, and `tamper` when
+    Classroom clones were compared with the template) and `out/gradebook.json` (per student and
+    assignment: score, max_score, error, status, report; `tamper`: student -> differences)."""
     out = Path(out)
     batch = results if isinstance(results, BatchResult) else None
     outcomes = list(batch.outcomes if batch else results)
@@ -720,12 +757,14 @@ def write_gradebook(out: Path, results: BatchResult | Iterable[Outcome]) -> tupl
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["student", *assignments, "total"])
+    tampered = batch.tamper if batch else {}
+    writer.writerow(["student", *assignments, "total", *(["tamper"] if tampered else [])])
     for student in students:
         row = cells[student]
         total = sum(o.score for o in row.values())
+        flags = ["; ".join(tampered.get(student, []))] if tampered else []
         writer.writerow([student, *(_fmt(row[a].score) if a in row else "" for a in assignments),
-                         _fmt(total)])
+                         _fmt(total), *flags])
     csv_path, json_path = out / GRADEBOOK_CSV, out / GRADEBOOK_JSON
 
     def rel(path: Path) -> str:
@@ -752,6 +791,8 @@ def write_gradebook(out: Path, results: BatchResult | Iterable[Outcome]) -> tupl
                     "log": rel(o.log_path) if o.log_path else None} for o in failed],
         "ignored": [{"path": str(p), "reason": why} for p, why in (batch.ignored if batch else [])],
     }
+    if tampered:
+        book["tamper"] = tampered
     out.mkdir(parents=True, exist_ok=True)
     _atomic_write(csv_path, buffer.getvalue())
     _atomic_write(json_path, json.dumps(book, indent=2) + "\n")
@@ -790,6 +831,10 @@ def print_gradebook(console, out: Path) -> None:
         log = f" (log: {out / failure['log']})" if failure.get("log") else ""
         console.print(Text(f"! {failure['student']}/{failure['assignment']}: "
                            f"{failure['error']}{log}", style="red"))
+    for student, differences in book.get("tamper", {}).items():
+        if differences:
+            console.print(Text(f"! {student}: differs from the Classroom template ({'; '.join(differences)})",
+                               style="red"))
     ignored = book.get("ignored", [])
     if ignored:
         shown = "; ".join(f"{i['path']} ({i['reason']})" for i in ignored[:3])

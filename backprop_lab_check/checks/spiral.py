@@ -1,0 +1,227 @@
+"""Visible checks of the `spiral` notebook: TwoLayerNet's initialisation, shared parameters
+and own numerical gradients, clip_grads on known numbers, Trainer with a recording model."""
+import math
+
+import numpy
+
+from ..runner import visible
+from ..verdicts import as_array, fail
+from .common import expect, gradient_agrees, keeps_float32
+
+SHAPES = [(2, 10), (10,), (10, 3), (3,)]
+COPIED = ("model.params must hold the layers' own arrays (params += layer.params), not copies: the "
+          "optimizer updates model.params in place and the layers must see it")
+
+
+def batch(rng, n=10):
+    x = rng.standard_normal((n, 2))
+    return x, numpy.eye(3, dtype=numpy.int32)[rng.integers(0, 3, size=n)]
+
+
+def arrays(name, value, shapes):
+    if not isinstance(value, list) or len(value) != len(shapes):
+        fail(f"TwoLayerNet.{name} should be a list of {len(shapes)} arrays (W1, b1, W2, b2)")
+    for i, (array, shape) in enumerate(zip(value, shapes)):
+        array = as_array(f"TwoLayerNet.{name}[{i}]", array)
+        if array.shape != shape:
+            fail(f"TwoLayerNet.{name}[{i}] has shape {array.shape}, expected {shape}")
+    return value
+
+
+@visible(id="two_layer_net.init", target="TwoLayerNet")
+def net_init(kernel, rng):
+    """0.01 * np.random.randn for W1, then W2; zero biases."""
+    kernel.seed(0)
+    model = kernel.new("TwoLayerNet", 2, 10, 3)
+    params = arrays("params", model.get("params"), SHAPES)
+    arrays("grads", model.get("grads"), SHAPES)
+    numpy.random.seed(0)
+    W1, W2 = 0.01 * numpy.random.randn(2, 10), 0.01 * numpy.random.randn(10, 3)
+    expect("TwoLayerNet(2, 10, 3).params[0] (W1) after np.random.seed(0)", params[0], W1,
+            mistakes=[(W1 / 0.01, "scale the weights: W1 = 0.01 * np.random.randn(2, 10)")])
+    expect("TwoLayerNet(2, 10, 3).params[2] (W2), drawn after W1", params[2], W2)
+    for i in (1, 3):
+        expect(f"TwoLayerNet.params[{i}] (a bias)", params[i], numpy.zeros(SHAPES[i]), rtol=0, atol=0)
+
+
+@visible(id="two_layer_net.predict", target="TwoLayerNet")
+def net_predict(kernel, rng):
+    """Tiny initial weights: scores near 0, every class about equally likely."""
+    model = kernel.new("TwoLayerNet", 2, 10, 3)
+    x, t = batch(rng, 30)
+    scores = as_array("TwoLayerNet.predict", model.call("predict", x))
+    if scores.shape != (30, 3):
+        fail(f"TwoLayerNet.predict of 30 points should give scores of shape (30, 3), got {scores.shape}")
+    if numpy.allclose(scores.sum(axis=1), 1.0):
+        fail("TwoLayerNet.predict returns probabilities",
+             "predict returns the scores of the last Affine layer; leave softmax to the loss layer")
+    loss = model.call("forward", x, t)
+    expect("the loss of a new TwoLayerNet (about log 3)", loss, math.log(3), rtol=0, atol=0.01)
+
+
+@visible(id="two_layer_net.shared_params", target="TwoLayerNet")
+def net_shared_params(kernel, rng):
+    model = kernel.new("TwoLayerNet", 2, 10, 3)
+    arrays("params", model.get("params"), SHAPES)
+    x, _ = batch(rng)
+    before = as_array("TwoLayerNet.predict", model.call("predict", x))
+    model.set_item("params", 2, value=rng.standard_normal(SHAPES[2]))
+    if numpy.allclose(before, as_array("TwoLayerNet.predict", model.call("predict", x))):
+        fail("changing model.params[2] in place did not change the predictions", COPIED)
+
+
+@visible(id="two_layer_net.gradients", target="TwoLayerNet")
+def net_gradients(kernel, rng):
+    """The network's own backward against central differences of its own forward(x, t)."""
+    model = kernel.new("TwoLayerNet", 2, 10, 3)
+    arrays("params", model.get("params"), SHAPES)
+    for i, shape in enumerate(SHAPES):
+        model.set_item("params", i, value=0.5 * rng.standard_normal(shape))
+    x, t = batch(rng)
+    before = model.ids("grads")
+    model.call("forward", x, t)
+    dx = as_array("TwoLayerNet.backward()", model.call("backward"))
+    if dx.shape != x.shape:
+        fail(f"TwoLayerNet.backward() should return the gradient of x, shape {x.shape}, got {dx.shape}")
+    if model.ids("grads") != before:
+        fail("TwoLayerNet.grads holds other arrays after backward than before",
+             "model.grads must be the layers' own gradient arrays, filled in place by backward")
+    grads = model.get("grads")
+    for i, label in enumerate(["W1", "b1", "W2", "b2"]):
+        # 1e-4: the 1e-7 inside the loss's log is not part of the analytic gradient
+        gradient_agrees(model, f"d{label} (grads[{i}])", grads[i], ["param", ["params", i]],
+                        model.get("params", i), [x, t], tol=1e-4,
+                        mistakes=[(numpy.zeros(SHAPES[i]), "model.grads must be the layers' own gradient "
+                                   "arrays (grads += layer.grads), filled in place by backward")])
+
+
+@visible(id="two_layer_net.float32", target="TwoLayerNet")
+def net_float32(kernel, rng):
+    model = kernel.new("TwoLayerNet", 2, 10, 3, dtype=numpy.float32)
+    params = arrays("params", model.get("params"), SHAPES)
+    keeps_float32("TwoLayerNet(..., dtype=np.float32)", *((f"params[{i}]", p) for i, p in enumerate(params)))
+    x, t = batch(rng)
+    x = x.astype(numpy.float32)
+    model.call("forward", x, t)
+    model.call("backward")
+    keeps_float32("TwoLayerNet(..., dtype=np.float32)", ("predict's scores", model.call("predict", x)),
+                  *((f"grads[{i}]", g) for i, g in enumerate(model.get("grads"))))
+
+
+# -- clip_grads ------------------------------------------------------------------------------------
+
+@visible(id="clip_grads.known", target="clip_grads")
+def clip_known(kernel, rng):
+    """Gradients of total norm 5 clipped to 1: every array scaled by 1 / (5 + 1e-6), in place."""
+    _, (grads, _) = kernel.call("clip_grads", [numpy.array([3.0, 0.0]), numpy.array([[4.0]])], 1.0, keep_args=True)
+    rate = 1.0 / (5.0 + 1e-6)
+    if numpy.array_equal(grads[0], [3.0, 0.0]) and numpy.array_equal(grads[1], [[4.0]]):
+        fail("clip_grads([[3, 0], [[4]]], 1.0) left the gradients unchanged",
+             "scale the arrays in place (g *= rate): the caller holds the arrays, not your new ones")
+    separately = "the total norm is over ALL arrays together (here 5), not per array"
+    expect("clip_grads(...)'s grads[0]", grads[0], [3.0 * rate, 0.0], rtol=1e-12, mistakes=[([1.0, 0.0], separately)])
+    expect("clip_grads(...)'s grads[1]", grads[1], [[4.0 * rate]], rtol=1e-12, mistakes=[([[1.0]], separately)])
+
+
+@visible(id="clip_grads.below_threshold", target="clip_grads")
+def clip_below(kernel, rng):
+    _, (grads, _) = kernel.call("clip_grads", [numpy.array([3.0, 0.0]), numpy.array([[4.0]])], 10.0, keep_args=True)
+    expect("clip_grads with max_norm 10 above the norm 5: grads[0]", grads[0], [3.0, 0.0], rtol=0, atol=0,
+           mistakes=[([6.0, 0.0], "scale only when the rate max_norm / (total_norm + 1e-6) is below 1")])
+    expect("clip_grads with max_norm 10 above the norm 5: grads[1]", grads[1], [[4.0]], rtol=0, atol=0)
+
+
+@visible(id="clip_grads.float32", target="clip_grads")
+def clip_float32(kernel, rng):
+    grads = [rng.standard_normal((5, 4)).astype(numpy.float32), rng.standard_normal(4).astype(numpy.float32)]
+    _, (grads, _) = kernel.call("clip_grads", grads, 0.5, keep_args=True)
+    keeps_float32("clip_grads", *((f"grads[{i}]", g) for i, g in enumerate(grads)))
+    total = math.sqrt(sum(float((g.astype(numpy.float64) ** 2).sum()) for g in grads))
+    expect("the total norm after clip_grads(grads, 0.5)", total, 0.5, rtol=0, atol=1e-5)
+
+
+# -- Trainer ---------------------------------------------------------------------------------------
+
+class RecordingModel:
+    """A stand-in model: records the batches it sees and returns the losses 1, 2, 3, ..."""
+
+    def __init__(self, grad_scale=1.0):
+        self.params = [numpy.zeros(2), numpy.zeros((2, 2))]
+        self.grads = [numpy.zeros(2), numpy.zeros((2, 2))]
+        self.grad_scale = grad_scale
+        self.batches = []
+        self.aligned = True
+
+    def forward(self, x, t):
+        self.batches.append(numpy.array(x[:, 0], dtype=float))
+        self.aligned &= bool(numpy.array_equal(numpy.asarray(x)[:, 0].astype(int), t))
+        return float(len(self.batches))
+
+    def backward(self, dout=1):
+        self.grads[0][...] = self.grad_scale * numpy.array([3.0, 4.0])
+        self.grads[1][...] = 0.0
+
+
+class RecordingOptimizer:
+    def __init__(self, model):
+        self.model, self.norms, self.own_arrays = model, [], True
+
+    def update(self, params, grads):
+        self.own_arrays &= params[0] is self.model.params[0] and grads[0] is self.model.grads[0]
+        self.norms.append(math.sqrt(sum(float((g ** 2).sum()) for g in grads)))
+
+
+def numbers(name, value):
+    if not isinstance(value, list):
+        fail(f"{name} should be a list of numbers, got {type(value).__name__}")
+    try:
+        return numpy.array(value, dtype=float)
+    except (TypeError, ValueError):
+        fail(f"{name} should hold plain numbers (the mean losses)")
+
+
+def fit(kernel, seed=7, grad_scale=1.0, **kwargs):
+    model = RecordingModel(grad_scale)
+    optimizer = RecordingOptimizer(model)
+    trainer = kernel.new("Trainer", model, optimizer)
+    kernel.seed(seed)
+    trainer.call("fit", numpy.arange(12.0).reshape(12, 1), numpy.arange(12), **kwargs)
+    if not optimizer.norms or not optimizer.own_arrays:
+        fail("Trainer.fit must call optimizer.update(model.params, model.grads) after every backward")
+    return trainer, model, optimizer
+
+
+@visible(id="trainer.batches", target="Trainer")
+def trainer_batches(kernel, rng):
+    """12 samples, batches of 3, 2 epochs: 8 batches, shuffled each epoch with np.random.permutation."""
+    numpy.random.seed(7)
+    first_order = numpy.random.permutation(12)
+    _, model, _ = fit(kernel, max_epoch=2, batch_size=3, eval_interval=2)
+    if len(model.batches) != 8 or any(len(b) != 3 for b in model.batches):
+        fail(f"12 samples in batches of 3 for 2 epochs are 8 batches of 3; the model saw "
+             f"{len(model.batches)} batch(es) of sizes {sorted({len(b) for b in model.batches})}")
+    expect("the samples of the first epoch, in order", numpy.concatenate(model.batches[:4]), first_order,
+            mistakes=[(numpy.arange(12), "shuffle at the start of every epoch: idx = np.random.permutation(len(x))")])
+    if sorted(numpy.concatenate(model.batches[4:]).astype(int)) != list(range(12)):
+        fail("the second epoch did not visit every sample once")
+    if not model.aligned:
+        fail("x and t were not shuffled together: use the same permutation for both")
+
+
+@visible(id="trainer.loss_list", target="Trainer")
+def trainer_loss_list(kernel, rng):
+    trainer, _, optimizer = fit(kernel, max_epoch=2, batch_size=3, eval_interval=2)
+    expect("Trainer.loss_list (losses 1..8, eval_interval=2)", numbers("Trainer.loss_list", trainer.get("loss_list")),
+            [1.0, 2.5, 4.5, 6.5],
+            mistakes=[([1.0, 3.0, 5.0, 7.0], "append the MEAN loss since the last append, not the latest loss"),
+                      (numpy.arange(1.0, 9.0), "append only when iters % eval_interval == 0"),
+                      ([1.0, 2.0, 2.0, 2.0], "after appending, restart the running sum and count")])
+    expect("Trainer.current_epoch after 2 epochs", trainer.get("current_epoch"), 2)
+    expect("the gradient norms the optimizer saw (no clipping without max_grad)", numpy.array(optimizer.norms), [5.0] * 8)
+
+
+@visible(id="trainer.clipping", target="Trainer")
+def trainer_clipping(kernel, rng):
+    _, _, optimizer = fit(kernel, grad_scale=10.0, max_epoch=1, batch_size=4, max_grad=1.0, eval_interval=10)
+    expect("the gradient norms the optimizer saw with max_grad=1.0", numpy.array(optimizer.norms), [1.0] * 3, rtol=1e-5,
+            mistakes=[([50.0] * 3, "clip the gradients with clip_grads(model.grads, max_grad) when max_grad is set")])

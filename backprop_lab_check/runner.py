@@ -1,0 +1,138 @@
+"""The visible checks: a registry of small check functions per graded name, run against the
+objects of the student's kernel.
+
+A visible check is a plain function of the kernel (the same API the hidden checks use to
+reach a submission) and a seeded random generator:
+
+    @visible(id="affine.forward", target="Affine")
+    def affine_forward(kernel, rng):
+        layer = kernel.new("Affine", W, b)
+        compare("Affine.forward", layer.call("forward", x), x @ W + b, mistakes=[...])
+
+It passes by returning and fails by raising `CheckFailed` (verdicts.compare and .fail).
+Visible checks never need the reference: they use known constants, numerical gradients
+of the student's own forward, and invariants. Modules under `checks/` hold them, one per
+assignment.
+"""
+import contextlib
+import importlib
+import io
+import pkgutil
+import random
+import time
+import warnings
+import zlib
+from dataclasses import dataclass, field
+
+import numpy
+
+from . import checks as checks_package
+from .local import Kernel, MissingName, StudentRaised
+from .result import Result
+from .verdicts import CheckFailed
+
+
+@dataclass
+class VisibleCheck:
+    id: str
+    target: str
+    assignment: str
+    fn: object
+
+
+@dataclass
+class Outcome:
+    id: str
+    target: str
+    status: str                  # "pass" | "fail" | "error"
+    message: str
+    hint: str = None
+    seconds: float = 0.0
+    raised: BaseException = field(default=None, repr=False)  # the student's exception, if any
+
+
+REGISTRY = []
+
+
+def visible(id, target):
+    """Register a visible check of `target` (a name the assignment grades)."""
+    def register(fn):
+        assignment = fn.__module__.rsplit(".", 1)[-1]
+        REGISTRY.append(VisibleCheck(id, target, assignment, fn))
+        return fn
+    return register
+
+
+def load_all():
+    """Import every module of `checks/` (each registers its checks once)."""
+    for module in pkgutil.iter_modules(checks_package.__path__):
+        importlib.import_module(f"{checks_package.__name__}.{module.name}")
+    return REGISTRY
+
+
+def targets(assignment=None):
+    """The graded names that have visible checks, in the order they were registered."""
+    names = [c.target for c in load_all() if assignment in (None, c.assignment)]
+    return list(dict.fromkeys(names))
+
+
+def checks_for(target, assignment=None):
+    found = [c for c in load_all() if c.target == target and assignment in (None, c.assignment)]
+    if not found:
+        raise KeyError(f"there are no visible checks for `{target}`; names with checks: "
+                       f"{', '.join(targets(assignment))}")
+    owners = sorted({c.assignment for c in found})
+    if len(owners) > 1:
+        raise KeyError(f"`{target}` is checked in several assignments ({', '.join(owners)}): "
+                       f"pass assignment=...")
+    return found
+
+
+def seed_for(check_id):
+    """A fixed seed per check, so a verdict never depends on which checks ran before."""
+    return zlib.crc32(check_id.encode()) & 0x7FFFFFFF
+
+
+@contextlib.contextmanager
+def _quiet_and_restored():
+    """Student prints and numpy warnings are muted, the global random states restored,
+    so running the checks leaves the notebook as it was."""
+    np_state, py_state = numpy.random.get_state(), random.getstate()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()), \
+            warnings.catch_warnings(), numpy.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        try:
+            yield
+        finally:
+            numpy.random.set_state(np_state)
+            random.setstate(py_state)
+
+
+def run_one(check, kernel):
+    started = time.perf_counter()
+    outcome = Outcome(check.id, check.target, "pass", "ok")
+    kernel.seed(seed_for(check.id))
+    try:
+        check.fn(kernel, numpy.random.default_rng(seed_for(check.id)))
+    except CheckFailed as exc:
+        outcome.status, outcome.message, outcome.hint = "fail", exc.message, exc.hint
+    except AssertionError as exc:
+        outcome.status, outcome.message = "fail", str(exc) or "assertion failed"
+    except StudentRaised as exc:
+        outcome.status, outcome.message, outcome.raised = "error", exc.sentence(), exc.original
+    except MissingName as exc:
+        outcome.status, outcome.message = "error", str(exc)
+    except Exception as exc:  # a student's value the check did not expect (e.g. None for a list)
+        outcome.status, outcome.message = "error", f"the check stopped at {type(exc).__name__}: {exc}"
+    outcome.seconds = time.perf_counter() - started
+    return outcome
+
+
+def run(target_names, namespace, assignment=None):
+    """Run the visible checks of each name in `target_names` against `namespace`."""
+    selected = [c for name in target_names for c in checks_for(name, assignment)]
+    kernel = Kernel(namespace)
+    started = time.perf_counter()
+    with _quiet_and_restored():
+        outcomes = [run_one(check, kernel) for check in selected]
+    return Result(list(target_names), outcomes, time.perf_counter() - started)

@@ -1,0 +1,104 @@
+"""How a check says what went wrong: comparisons that name the tensor, the size of
+the error, the shapes, and the known mistake when the result matches one.
+
+Shared by the hidden grader (grader.verdicts re-exports it) and the visible checks
+students run in their notebooks, so both speak the same way."""
+import numpy
+
+
+class CheckFailed(AssertionError):
+    """A check's verdict: the submission's result is wrong. `hint` names a known mistake."""
+
+    def __init__(self, message, hint=None):
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+class PartialCredit(CheckFailed):
+    """Wrong, but worth `fraction` of the check's points."""
+
+    def __init__(self, fraction, message, hint=None):
+        super().__init__(message, hint)
+        self.fraction = max(0.0, min(1.0, float(fraction)))
+
+
+def fail(message, hint=None):
+    raise CheckFailed(message, hint)
+
+
+def errors(got, expected):
+    """(max absolute error, max relative error |a-b|/max(1e-8,|a|+|b|), index of the worst)."""
+    got = numpy.asarray(got, dtype=numpy.float64)
+    expected = numpy.asarray(expected, dtype=numpy.float64)
+    diff = numpy.abs(got - expected)
+    if diff.size == 0:
+        return 0.0, 0.0, ()
+    with numpy.errstate(invalid="ignore"):
+        rel = diff / numpy.maximum(1e-8, numpy.abs(got) + numpy.abs(expected))
+    rel = numpy.where(numpy.isnan(rel), numpy.inf, rel)
+    diff = numpy.where(numpy.isnan(diff), numpy.inf, diff)
+    worst = numpy.unravel_index(int(numpy.argmax(rel)), rel.shape) if rel.ndim else ()
+    return float(diff.max()), float(rel.max()), tuple(int(i) for i in worst)
+
+
+def close(got, expected, rtol, atol):
+    got = numpy.asarray(got, dtype=numpy.float64)
+    expected = numpy.asarray(expected, dtype=numpy.float64)
+    return got.shape == expected.shape and bool(
+        numpy.all(numpy.isfinite(got)) and numpy.allclose(got, expected, rtol=rtol, atol=atol))
+
+
+def as_array(name, value):
+    """The value as an array, or a verdict saying what came back instead."""
+    if isinstance(value, (numpy.ndarray, numpy.generic, float, int)) and not isinstance(value, bool):
+        return numpy.asarray(value)
+    kind = "None" if value is None else type(value).__name__
+    fail(f"{name} should be an array but is {kind}"
+         + (" (did you forget to return it?)" if value is None else ""))
+
+
+def compare(name, got, expected, rtol=1e-6, atol=1e-8, mistakes=(), dtype=None, against="the reference"):
+    """Fail unless `got` matches `expected`; `mistakes` are (wrong_value, hint) pairs
+    recognised when the submission's result equals one of them. `against` names what
+    `expected` is in the message."""
+    got = as_array(name, got)
+    expected = numpy.asarray(expected)
+    if got.shape != expected.shape:
+        hint = recognise(got, mistakes, rtol, atol)
+        fail(f"{name} has shape {got.shape}, expected {expected.shape}", hint)
+    if dtype is not None and got.dtype != numpy.dtype(dtype):
+        fail(f"{name} is {got.dtype}, expected {numpy.dtype(dtype)} (keep the dtype of the inputs)",
+             "float32 in must give float32 out: create arrays with zeros_like/astype(x.dtype), "
+             "and avoid float64 NumPy scalars" if numpy.dtype(dtype) == numpy.float32 else None)
+    if close(got, expected, rtol, atol):
+        return
+    if not numpy.all(numpy.isfinite(got.astype(numpy.float64))):
+        bad = int(numpy.sum(~numpy.isfinite(got.astype(numpy.float64))))
+        fail(f"{name} contains {bad} non-finite value(s) (nan or inf) where {against} is finite",
+             recognise(got, mistakes, rtol, atol))
+    fail(mismatch(name, got, expected, against), recognise(got, mistakes, rtol, atol))
+
+
+def mismatch(name, got, expected, against="the reference"):
+    """The sentence for two same-shaped arrays that disagree."""
+    max_abs, max_rel, worst = errors(got, expected)
+    return (f"{name} differs from {against}: max abs error {max_abs:.3g}, max rel error "
+            f"{max_rel:.3g} (worst at index {worst}, shape {numpy.shape(got)} as expected)")
+
+
+def recognise(got, mistakes, rtol=1e-6, atol=1e-8):
+    """The hint of the first known mistake `got` equals, or None."""
+    got = numpy.asarray(got)
+    for wrong, hint in mistakes:
+        wrong = numpy.asarray(wrong)
+        if wrong.shape == got.shape and close(got, wrong, max(rtol, 1e-5), max(atol, 1e-7)):
+            return hint
+    return None
+
+
+def unchanged(name, before, after):
+    """Fail when a call modified an argument it should only read."""
+    before, after = numpy.asarray(before), numpy.asarray(after)
+    if before.shape != after.shape or not numpy.array_equal(before, after, equal_nan=True):
+        fail(f"{name} was modified by the call; forward and backward must not change their arguments",
+             "work on a copy (e.g. out = x.copy()) instead of writing into the input array")
