@@ -1,0 +1,657 @@
+"""Hidden checks for the `blocks` assignment (Dive into Deep Learning's builder's guide in
+the second book's params/grads style): Sequential, named_params, init_params and the
+initialisers, CenteredLayer, MyLinear, tie and remove_duplicate, float16 checkpoints,
+and moving a model between host and device arrays.
+
+Models are built in the worker from the notebook's provided `Affine` and `Relu` with
+judge-chosen arrays, and compared with reference.blocks built from the same arrays.
+Identity, which decides most of this assignment (a container's lists hold its layers'
+own arrays, a tie shares arrays, an update happens in place), is observed with `ids`:
+the worker's id() of every element of a list attribute.
+"""
+import numpy
+import pytest
+
+import reference.blocks as rb
+import reference.layers as rl
+from grader.runtime.protocol import DeviceArray
+from grader.sandbox import RemoteObject, StudentError
+from grader.verdicts import as_array, compare, fail
+
+import reference
+
+check = pytest.mark.check
+COPIED = ("collect the layers' own arrays, params += layer.params and grads += layer.grads; a copy is "
+          "not updated by the optimizer and does not see the gradients backward writes")
+IN_PLACE = "write into the existing arrays (p[...] = ...) instead of putting new arrays into the lists"
+
+
+def not_a_stub(exc):
+    """Student errors other than an unimplemented stub become verdicts; stubs stay errors."""
+    return isinstance(exc, StudentError) and exc.type_name != "NotImplementedError"
+
+
+class Built:
+    """A model built twice from the same arrays: in the worker (`remote`, with `leaves`, the
+    remote layers that hold parameters, in order) and in the judge (`local`)."""
+
+    def __init__(self, remote, local, leaves):
+        self.remote, self.local, self.leaves = remote, local, leaves
+
+
+def affine_pair(student, rng, m, n, zero_bias=False, dtype=numpy.float64):
+    W = rng.standard_normal((m, n)).astype(dtype)
+    b = (numpy.zeros(n) if zero_bias else rng.standard_normal(n)).astype(dtype)
+    return student.new("Affine", W, b), rl.Affine(W.copy(), b.copy())
+
+
+def chain(student, rng, sizes=(5, 4, 3)):
+    """Sequential(Affine, Relu, Affine)."""
+    (r1, l1), (r2, l2) = affine_pair(student, rng, sizes[0], sizes[1]), affine_pair(student, rng, sizes[1], sizes[2])
+    remote = student.new("Sequential", r1, student.new("Relu"), r2)
+    return Built(remote, rb.Sequential(l1, rl.Relu(), l2), [r1, r2])
+
+
+def nested(student, rng, dtype=numpy.float64):
+    """Sequential(Sequential(Affine(3, 4), Relu, Affine(4, 4)), Relu, Affine(4, 2))."""
+    (r1, l1), (r2, l2), (r3, l3) = (affine_pair(student, rng, m, n, dtype=dtype) for m, n in [(3, 4), (4, 4), (4, 2)])
+    inner = student.new("Sequential", r1, student.new("Relu"), r2)
+    remote = student.new("Sequential", inner, student.new("Relu"), r3)
+    local = rb.Sequential(rb.Sequential(l1, rl.Relu(), l2), rl.Relu(), l3)
+    built = Built(remote, local, [r1, r2, r3])
+    built.inner, built.local_leaves = inner, [l1, l2, l3]
+    return built
+
+
+def judge_tie(student, layer, shapes):
+    """A twin of `layer` made without the submission's `tie`, so that the checks of other names do
+    not depend on it: a shallow copy (by the notebook's own `copy` module) given its own params list
+    holding the layer's very arrays (extended from an iterator over the layer's list, all in the
+    worker) and its own zero gradients."""
+    twin = student.ref("copy").call("copy", layer)
+    twin.call("__setattr__", "params", [])
+    arrays = layer.get("params", "__iter__").call(None)
+    twin.get("params", "extend").call(None, arrays)
+    twin.call("__setattr__", "grads", [numpy.zeros(shape) for shape in shapes])
+    return twin
+
+
+def leaf_ids(leaves, attr):
+    return [i for leaf in leaves for i in leaf.ids(attr)]
+
+
+def expect_lists(built, what="Sequential", hint=COPIED):
+    """The container's params and grads are exactly its leaves' arrays, in order."""
+    for attr in ("params", "grads"):
+        got, want = built.remote.ids(attr), leaf_ids(built.leaves, attr)
+        if len(got) != len(want):
+            fail(f"{what}.{attr} has {len(got)} arrays; its layers have {len(want)}", hint)
+        if got != want:
+            fail(f"{what}.{attr} does not hold its layers' own arrays", hint)
+
+
+# -- 1. Sequential ----------------------------------------------------------------------------
+
+@check(id="sequential.collects_the_layers_arrays", target="Sequential", points=1)
+def test_sequential_lists(student, rng):
+    built = chain(student, rng)
+    layers = built.remote.get("layers")
+    if not isinstance(layers, list) or len(layers) != 3:
+        fail("Sequential(a, b, c).layers should be the list of the three layers")
+    expect_lists(built)
+
+
+@check(id="sequential.forward", target="Sequential", points=1)
+def test_sequential_forward(student, rng):
+    built = chain(student, rng)
+    x = rng.standard_normal((6, 5))
+    compare("Sequential(Affine, Relu, Affine).forward(x)", built.remote.call("forward", x), built.local.forward(x))
+
+
+@check(id="sequential.backward", target="Sequential", points=2)
+def test_sequential_backward(student, rng):
+    built = chain(student, rng)
+    x, dout = rng.standard_normal((6, 5)), rng.standard_normal((6, 3))
+    before = built.remote.ids("grads")
+    built.remote.call("forward", x)
+    try:
+        dx = built.remote.call("backward", dout)
+    except StudentError as exc:
+        if not not_a_stub(exc):
+            raise
+        fail(f"Sequential.backward raised {exc.sentence()}",
+             "go through the layers in reverse order: for layer in reversed(self.layers)")
+    built.local.forward(x)
+    want_dx = built.local.backward(dout)
+    compare("Sequential.backward(dout) (the gradient of x)", dx, want_dx)
+    if built.remote.ids("grads") != before:
+        fail("Sequential.grads holds other arrays after backward than before", COPIED)
+    for i, (got, want) in enumerate(zip(built.remote.get("grads"), built.local.grads)):
+        compare(f"Sequential.grads[{i}] after backward", got, want,
+                mistakes=[(numpy.zeros_like(want), COPIED)])
+
+
+@check(id="sequential.nested", target="Sequential", points=1)
+def test_sequential_nested(student, rng):
+    built = nested(student, rng)
+    expect_lists(built, "the outer Sequential")
+    x, dout = rng.standard_normal((5, 3)), rng.standard_normal((5, 2))
+    compare("nested Sequential: forward", built.remote.call("forward", x), built.local.forward(x))
+    compare("nested Sequential: backward", built.remote.call("backward", dout), built.local.backward(dout))
+    for i, (got, want) in enumerate(zip(built.remote.get("grads"), built.local.grads)):
+        compare(f"nested Sequential: grads[{i}]", got, want)
+
+
+@check(id="sequential.indexing", target="Sequential", points=1)
+def test_sequential_indexing(student, rng):
+    built = chain(student, rng)
+    length = built.remote.call("__len__")
+    if length != 3:
+        fail(f"len(Sequential(a, b, c)) is {length}, expected 3")
+    for i, leaf in ((0, built.leaves[0]), (2, built.leaves[1]), (-1, built.leaves[1])):
+        layer = built.remote.call("__getitem__", i)
+        if not isinstance(layer, RemoteObject) or layer.type_name != "Affine" or layer.ids("params") != leaf.ids("params"):
+            fail(f"model[{i}] should be the layer at position {i} itself", "return self.layers[index]")
+
+
+# -- 2. parameter access and initialisation ------------------------------------------------------
+
+@check(id="named_params.names_and_arrays", target="named_params", points=2)
+def test_named_params(student, rng):
+    built = nested(student, rng)
+    named = student.call("named_params", built.remote)
+    if not isinstance(named, (list, tuple)) or not all(isinstance(item, (list, tuple)) and len(item) == 2 for item in named):
+        fail("named_params(model) should return a list of (name, array) pairs")
+    names = [item[0] for item in named]
+    expected = [name for name, _ in rb.named_params(built.local)]
+    if names != expected:
+        flat = ["0.0", "0.1", "0.2", "0.3", "2.0", "2.1"]
+        fail(f"named_params of Sequential(Sequential(Affine, Relu, Affine), Relu, Affine) gave the names {names}, "
+             f"expected {expected}",
+             "recurse into every layer that has `layers`: the inner block's layers get names that start with "
+             "its index, \"0.2.0\" for model[0][2].params[0]" if names == flat else None)
+    for (name, got), want in zip(named, built.local.params):
+        compare(f"named_params: the array named {name}", got, want)
+
+
+def constant(student, value):
+    return student.new("Constant", value)
+
+
+@check(id="init_params.every_layer", target="init_params", points=1)
+def test_init_params(student, rng):
+    built = nested(student, rng)
+    init = constant(student, 0.5)
+    # what the submission's own Constant does to a single layer: the judge of init_params
+    alone = [affine_pair(student, rng, m, n)[0] for m, n in [(3, 4), (4, 4), (4, 2)]]
+    for layer in alone:
+        init.call("__call__", layer)
+    expected = [leaf.get("params") for leaf in alone]
+    result = student.call("init_params", built.remote, init)
+    for k, (leaf, want) in enumerate(zip(built.leaves, expected)):
+        for j, (got, w) in enumerate(zip(leaf.get("params"), want)):
+            compare(f"after init_params(model, Constant(0.5)): params[{j}] of parameterised layer {k}", got, w,
+                    mistakes=[(built.local_leaves[k].params[j],
+                               "init_params must reach every layer with parameters, also those inside nested "
+                               "containers: recurse into every layer that has `layers`")])
+    if not isinstance(result, RemoteObject) or result.ids("params") != built.remote.ids("params"):
+        fail("init_params(model, init) should return the model")
+    single, local_single = affine_pair(student, rng, 2, 3)
+    twin_single = student.new("Affine", *local_single.params)
+    init.call("__call__", twin_single)
+    student.call("init_params", single, init)
+    for j, (got, want) in enumerate(zip(single.get("params"), twin_single.get("params"))):
+        compare(f"init_params(layer, Constant(0.5)) on a single layer: params[{j}]", got, want,
+                mistakes=[(local_single.params[j], "a single layer is a model too: call init(model) when it has "
+                                                   "no `layers` but has params")])
+
+
+@check(id="normal.statistics", target="Normal", points=1)
+def test_normal(student, rng):
+    layer, _ = affine_pair(student, rng, 300, 200)
+    before = layer.ids("params")
+    student.new("Normal", 0.02).call("__call__", layer)
+    if layer.ids("params") != before:
+        fail("Normal replaced the layer's arrays instead of writing into them", IN_PLACE)
+    W, b = (as_array(f"params[{i}]", p) for i, p in enumerate(layer.get("params")))
+    std = float(W.std())
+    if not 0.019 < std < 0.021 or abs(float(W.mean())) > 0.002:
+        fail(f"Normal(0.02): the weights have mean {W.mean():.3g} and standard deviation {std:.3g}",
+             "std is the standard deviation: np.random.normal(0, self.std, p.shape), not std**2"
+             if std < 0.002 else None)
+    if b.any():
+        fail("Normal should set the biases (1-D parameters) to zero")
+    layer2, _ = affine_pair(student, rng, 300, 200)
+    student.new("Normal").call("__call__", layer2)
+    std = float(numpy.asarray(layer2.get("params", 0)).std())
+    if not 0.0095 < std < 0.0105:
+        fail(f"Normal() should default to std = 0.01; the weights have standard deviation {std:.3g}")
+
+
+@check(id="constant.values", target="Constant", points=1)
+def test_constant(student, rng):
+    layer, _ = affine_pair(student, rng, 4, 3)
+    before = layer.ids("params")
+    constant(student, 3.0).call("__call__", layer)
+    if layer.ids("params") != before:
+        fail("Constant replaced the layer's arrays instead of writing into them", IN_PLACE)
+    W, b = layer.get("params")
+    compare("Constant(3.0): the weights", W, numpy.full((4, 3), 3.0))
+    compare("Constant(3.0): the bias", b, numpy.zeros(3),
+            mistakes=[(numpy.full(3, 3.0), "Constant sets the weights; the biases (1-D) become zero")])
+
+
+# -- 3. custom layers --------------------------------------------------------------------------------
+
+@check(id="centered_layer.forward", target="CenteredLayer", points=1)
+def test_centered_forward(student, rng):
+    x = rng.standard_normal((4, 5)) + 3
+    layer = student.new("CenteredLayer")
+    if layer.get("params") != [] or layer.get("grads") != []:
+        fail("CenteredLayer has no parameters: params and grads are empty lists")
+    got, (after,) = layer.call("forward", x, keep_args=True)
+    if not numpy.array_equal(after, x):
+        fail("CenteredLayer.forward modified its input", "return x - x.mean(), a new array")
+    compare("CenteredLayer.forward(x)", got, x - x.mean(),
+            mistakes=[(x - x.mean(axis=1, keepdims=True), "subtract the mean of ALL elements, x.mean(), not of each row"),
+                      (x - x.mean(axis=0), "subtract the mean of ALL elements, x.mean(), not of each column")])
+
+
+@check(id="centered_layer.backward", target="CenteredLayer", points=1)
+def test_centered_backward(student, rng):
+    x, dout = rng.standard_normal((4, 5)), rng.standard_normal((4, 5)) + 1
+    layer = student.new("CenteredLayer")
+    layer.call("forward", x)
+    compare("CenteredLayer.backward(dout)", layer.call("backward", dout), dout - dout.mean(),
+            mistakes=[(dout, "every output depends on every input through the mean: dx = dout - dout.mean()"),
+                      (dout - dout.mean(axis=1, keepdims=True), "subtract the mean of all of dout, dout.mean()")])
+
+
+def my_linear_pair(student, rng, m=5, n=4):
+    layer = student.new("MyLinear", m, n)
+    params = layer.get("params")
+    if not isinstance(params, list) or [numpy.shape(p) for p in params] != [(m, n), (n,)]:
+        fail(f"MyLinear({m}, {n}).params should be [W of shape {(m, n)}, b of shape {(n,)}]")
+    W, b = rng.standard_normal((m, n)), rng.standard_normal(n) * 0.5
+    layer.set_item("params", 0, value=W)
+    layer.set_item("params", 1, value=b)
+    local = rb.MyLinear(m, n)
+    local.params[0][...], local.params[1][...] = W, b
+    return layer, local
+
+
+@check(id="my_linear.init", target="MyLinear", points=1)
+def test_my_linear_init(student):
+    layer = student.new("MyLinear", 300, 200)
+    params = [as_array(f"MyLinear.params[{i}]", p) for i, p in enumerate(layer.get("params"))]
+    grads = [as_array(f"MyLinear.grads[{i}]", g) for i, g in enumerate(layer.get("grads"))]
+    if [p.shape for p in params] != [(300, 200), (200,)] or [g.shape for g in grads] != [(300, 200), (200,)]:
+        fail(f"MyLinear(300, 200): params {[p.shape for p in params]} and grads {[g.shape for g in grads]}; "
+             "expected [(300, 200), (200,)] for both")
+    W, b = params
+    if not 0.95 < W.std() < 1.05 or abs(W.mean()) > 0.02:
+        fail(f"MyLinear's W has mean {W.mean():.3g} and standard deviation {W.std():.3g}; the book draws it "
+             "from N(0, 1)", "W = np.random.randn(in_units, units)")
+    if not 0.75 < b.std() < 1.25:
+        fail(f"MyLinear's b has standard deviation {b.std():.3g}; the book draws it from N(0, 1) too",
+             "b = np.random.randn(units)")
+
+
+@check(id="my_linear.forward", target="MyLinear", points=1)
+def test_my_linear_forward(student, rng):
+    layer, local = my_linear_pair(student, rng)
+    x = rng.standard_normal((6, 5))
+    W, b = local.params
+    compare("MyLinear.forward(x)", layer.call("forward", x), local.forward(x),
+            mistakes=[(x @ W + b, "MyLinear ends with a ReLU: np.maximum(x @ W + b, 0)")])
+
+
+@check(id="my_linear.backward", target="MyLinear", points=2)
+def test_my_linear_backward(student, rng):
+    layer, local = my_linear_pair(student, rng)
+    x, dout = rng.standard_normal((6, 5)), rng.standard_normal((6, 4))
+    before = layer.ids("grads")
+    layer.call("forward", x)
+    dx = layer.call("backward", dout)
+    local.forward(x)
+    want_dx = local.backward(dout)
+    W, b = local.params
+    unmasked = [x.T @ dout, dout.sum(axis=0), dout @ W.T]
+    no_mask = "the ReLU passes gradient only where x @ W + b > 0: multiply dout by that mask first"
+    compare("MyLinear.backward(dout) (dx)", dx, want_dx, mistakes=[(unmasked[2], no_mask)])
+    if layer.ids("grads") != before:
+        fail("MyLinear.backward replaced its gradient arrays", "write them in place: self.grads[0][...] = dW")
+    for i, (got, want) in enumerate(zip(layer.get("grads"), local.grads)):
+        compare(f"MyLinear.grads[{i}]", got, want,
+                mistakes=[(unmasked[i], no_mask), (numpy.zeros_like(want), "write dW and db into self.grads"),
+                          (want / len(x), "db is the SUM of the masked dout over the batch")])
+
+
+# -- 4. tied parameters ------------------------------------------------------------------------------
+
+@check(id="tie.shares_params", target="tie", points=1)
+def test_tie_shares(student, rng):
+    shared, _ = affine_pair(student, rng, 4, 4)
+    twin = student.call("tie", shared)
+    if not isinstance(twin, RemoteObject) or twin.type_name != "Affine":
+        fail(f"tie(layer) should return a layer of the same class, got {getattr(twin, 'type_name', type(twin).__name__)}")
+    if twin.ids("params") != shared.ids("params"):
+        same_values = all(numpy.array_equal(a, b) for a, b in zip(twin.get("params"), shared.get("params")))
+        fail("the twin's params are not the layer's arrays",
+             "the twin must hold the SAME arrays (copy.copy, not copy.deepcopy, then twin.params = list(layer.params))"
+             if same_values else None)
+    own, theirs = twin.ids("grads"), shared.ids("grads")
+    if len(own) != 2 or set(own) & set(theirs):
+        fail("the twin shares gradient arrays with the layer; both would write into them",
+             "give the twin its own gradient arrays: twin.grads = [np.zeros_like(g) for g in layer.grads]")
+    for i, g in enumerate(twin.get("grads")):
+        compare(f"tie(layer).grads[{i}]", g, numpy.zeros((4, 4) if i == 0 else (4,)))
+
+
+@check(id="tie.gradients", target="tie", points=1)
+def test_tie_gradients(student, rng):
+    shared, local_shared = affine_pair(student, rng, 4, 4)
+    twin = student.call("tie", shared)
+    model = student.new("Sequential", shared, student.new("Relu"), twin)
+    local = rb.Sequential(local_shared, rl.Relu(), rb.tie(local_shared))
+    x, dout = rng.standard_normal((5, 4)), rng.standard_normal((5, 4))
+    model.call("forward", x)
+    model.call("backward", dout)
+    local.forward(x)
+    local.backward(dout)
+    for name, remote, want in (("the layer", shared, local.layers[0]), ("its twin", twin, local.layers[2])):
+        for i, (got, w) in enumerate(zip(remote.get("grads"), want.grads)):
+            compare(f"Sequential(layer, Relu(), tie(layer)): grads[{i}] of {name}", got, w,
+                    mistakes=[(local.layers[2].grads[i] if name == "the layer" else local.layers[0].grads[i],
+                               "the twin must be a separate object with its own cache and gradients; the same "
+                               "object used twice overwrites what its first use stored")])
+
+
+@check(id="remove_duplicate.identity_not_values", target="remove_duplicate", points=1)
+def test_remove_duplicate_values(student, rng):
+    A = rng.standard_normal(3)
+    params = [A, numpy.zeros(4), A.copy(), numpy.zeros(4)]
+    grads = [rng.standard_normal(p.shape) for p in params]
+    result = student.call("remove_duplicate", params, grads)
+    if not isinstance(result, (tuple, list)) or len(result) != 2 or not all(isinstance(r, list) for r in result):
+        fail("remove_duplicate(params, grads) should return two lists, (params, grads)")
+    new_params, new_grads = result
+    if len(new_params) != 4 or len(new_grads) != 4:
+        fail(f"remove_duplicate merged arrays that only have equal values: 4 distinct arrays (two pairs with "
+             f"equal values) came back as {len(new_params)}",
+             "an array is a duplicate only when it is the same object: params[j] is params[i], not ==")
+    for i in range(4):
+        compare(f"remove_duplicate: params[{i}]", new_params[i], params[i])
+        compare(f"remove_duplicate: grads[{i}]", new_grads[i], grads[i])
+
+
+def tied_model(student, rng):
+    """Sequential(Affine(3, 4), Relu, shared Affine(4, 4), Relu, tie(shared), Relu, Affine(4, 2)) in the
+    worker and in the judge; the first and the shared layer both start with zero biases."""
+    (r0, l0), (rs, ls), (r3, l3) = (affine_pair(student, rng, 3, 4, zero_bias=True),
+                                    affine_pair(student, rng, 4, 4, zero_bias=True), affine_pair(student, rng, 4, 2))
+    twin = judge_tie(student, rs, [(4, 4), (4,)])
+    relu = lambda: student.new("Relu")  # noqa: E731
+    remote = student.new("Sequential", r0, relu(), rs, relu(), twin, relu(), r3)
+    local = rb.Sequential(l0, rl.Relu(), ls, rl.Relu(), rb.tie(ls), rl.Relu(), l3)
+    built = Built(remote, local, [r0, rs, twin, r3])
+    return built
+
+
+def adam_variants(local, x, dout, lr):
+    """Parameters after one Adam step: correct, and the known wrong ways."""
+    local.forward(x)
+    local.backward(dout)
+    start = [p.copy() for p in local.params]
+    outcomes = {}
+
+    def run(name, pick):
+        arrays = [p.copy() for p in start]
+        copies = {}
+        for p, a in zip(local.params, arrays):
+            copies.setdefault(id(p), a)
+        params = [copies[id(p)] for p in local.params]
+        ps, gs = pick(params, [g.copy() for g in local.grads])
+        reference.Adam(lr=lr).update(ps, gs)
+        outcomes[name] = [copies[id(p)] for p in local.params]
+
+    def by_value(params, grads):
+        ps, gs = [], []
+        for p, g in zip(params, grads):
+            for k, q in enumerate(ps):
+                if q.shape == p.shape and numpy.array_equal(q, p):
+                    gs[k] = gs[k] + g
+                    break
+            else:
+                ps.append(p)
+                gs.append(g)
+        return ps, gs
+
+    def first_only(params, grads):
+        ps, gs = [], []
+        for p, g in zip(params, grads):
+            if not any(p is q for q in ps):
+                ps.append(p)
+                gs.append(g)
+        return ps, gs
+
+    def summed_kept(params, grads):
+        ps, gs = list(params), [g.copy() for g in grads]
+        for i in range(len(ps)):
+            for j in range(i + 1, len(ps)):
+                if ps[j] is ps[i]:
+                    gs[i] = gs[i] + gs[j]
+        return ps, gs
+
+    run("correct", reference.remove_duplicate)
+    run("none", lambda p, g: (p, g))
+    run("summed_kept", summed_kept)
+    run("by_value", by_value)
+    run("first_only", first_only)
+    return outcomes
+
+
+@check(id="remove_duplicate.tied_step", target="remove_duplicate", points=2)
+def test_remove_duplicate_step(student, rng):
+    built = tied_model(student, rng)
+    x, dout = rng.standard_normal((6, 3)), rng.standard_normal((6, 2))
+    outcomes = adam_variants(built.local, x, dout, 0.01)
+    built.remote.call("forward", x)
+    built.remote.call("backward", dout)
+    before = built.remote.ids("params")
+    student.call("step", built.remote, student.new("Adam", lr=0.01))
+    if len(built.remote.ids("params")) != len(before):
+        fail("after step(model, optimizer) the model's params list has lost entries",
+             "remove_duplicate works on copies of the lists: params, grads = list(params), list(grads)")
+    got = [as_array(f"model.params[{i}]", p) for i, p in enumerate(built.remote.get("params"))]
+    hints = {"none": "the shared array was updated twice: remove every later occurrence of the same array "
+                     "(params[j] is params[i]) before the optimizer steps",
+             "summed_kept": "the duplicate stays in the lists: after adding its gradient to the first "
+                            "occurrence's, delete it (del params[j], grads[j]) so that the shared array is "
+                            "updated once",
+             "first_only": "add the gradient of every duplicate to the first occurrence's gradient before "
+                           "dropping it: the shared weight's gradient is the sum over its uses",
+             "by_value": "two different arrays with equal values (here two zero biases) were merged: compare "
+                         "with `is`, not by value"}
+    if not all(g.shape == w.shape and numpy.allclose(g, w, rtol=1e-6, atol=1e-9)
+               for g, w in zip(got, outcomes["correct"])):
+        for name, hint in hints.items():
+            if all(g.shape == w.shape and numpy.allclose(g, w, rtol=1e-6, atol=1e-9) for g, w in zip(got, outcomes[name])):
+                fail("after forward, backward and step(model, Adam(lr=0.01)) the parameters differ from one Adam "
+                     "step on each distinct array with its summed gradient", hint)
+        for i, (g, w) in enumerate(zip(got, outcomes["correct"])):
+            compare(f"model.params[{i}] after step(model, Adam(lr=0.01))", g, w)
+    if built.leaves[1].ids("params") != built.leaves[2].ids("params"):
+        fail("after step, the layer and its twin no longer share their arrays")
+
+
+# -- 5. saving and loading -----------------------------------------------------------------------------
+
+def worker_numpy(student, function, *args, **kwargs):
+    """np.<function>(*args) run by the worker's own NumPy (the notebook's `np`), e.g. to read or
+    write an .npz file in the worker's private directory; the judge never opens its files."""
+    return student.ref("np").call(function, *args, **kwargs)
+
+
+def names_of(student, model):
+    """The names the submission's own named_params gives, or None when it does not work."""
+    try:
+        named = student.call("named_params", model)
+    except StudentError:
+        return None
+    if not isinstance(named, list) or not all(isinstance(item, (list, tuple)) and item for item in named):
+        return None
+    return [item[0] for item in named]
+
+
+@check(id="save_params.float16", target="save_params", points=2)
+def test_save_params(student, rng):
+    built = nested(student, rng, dtype=numpy.float32)
+    student.call("save_params", built.remote, "saved.npz")
+    try:
+        data = worker_numpy(student, "load", "saved.npz")
+    except StudentError as exc:
+        fail(f"save_params(model, 'saved.npz') wrote no file that np.load can read ({exc.message})",
+             "write to the path you are given: np.savez(path, **{name: array})")
+    files = data.get("files") if isinstance(data, RemoteObject) else None
+    if not isinstance(files, list):
+        fail("np.load could not read the file save_params(model, 'saved.npz') wrote as an .npz archive",
+             "write it with np.savez(path, **{name: array})")
+    names = names_of(student, built.remote) or []
+    expected_names = [name for name, _ in rb.named_params(built.local)]
+    if sorted(files) not in (sorted(names), sorted(expected_names)):
+        fail(f"the file holds the arrays {sorted(files)}; expected one per parameter, named as named_params "
+             f"names them: {expected_names}")
+    by_name = dict(zip(names if sorted(files) == sorted(names) else expected_names, built.local.params))
+    for name, exact in by_name.items():
+        stored = as_array(f"the array {name} in the file", data.call("__getitem__", name))
+        if stored.dtype != numpy.float16:
+            fail(f"save_params stored {name} as {stored.dtype}; store float16, as the second book does",
+                 "p.astype(np.float16): half the size of float32, and precise enough to use the network")
+        compare(f"the array {name} in the file", stored.astype(numpy.float32), exact.astype(numpy.float16).astype(numpy.float32),
+                rtol=0, atol=0)
+
+
+@check(id="load_params.in_place", target="load_params", points=1)
+def test_load_params(student, rng):
+    target = nested(student, rng, dtype=numpy.float32)
+    names = [name for name, _ in rb.named_params(target.local)]
+    own = names_of(student, target.remote)  # the file is written with the submission's own names
+    if own and len(own) == len(names) and len(set(own)) == len(own) and all(isinstance(n, str) for n in own):
+        names = own
+    values = {name: rng.standard_normal(p.shape).astype(numpy.float16) for name, p in zip(names, target.local.params)}
+    worker_numpy(student, "savez", "judge.npz", **values)
+    before = target.remote.ids("params"), leaf_ids(target.leaves, "params")
+    student.call("load_params", target.remote, "judge.npz")
+    if leaf_ids(target.leaves, "params") != before[1] or target.remote.ids("params") != before[0]:
+        fail("load_params replaced the model's arrays instead of writing into them",
+             "copy into the existing arrays, p[...] = data[name]: the layers, the model's lists and an "
+             "optimizer's state all refer to them")
+    got = [as_array("a parameter", p) for leaf in target.leaves for p in leaf.get("params")]
+    if all(numpy.array_equal(g, w) for g, w in zip(got, target.local.params)):
+        fail("load_params did not change the model's parameters",
+             "p = data[name] only rebinds the loop variable: write into the array, p[...] = data[name]")
+    for i, (g, name) in enumerate(zip(got, names)):
+        if g.dtype != numpy.float32:
+            fail(f"after load_params, the parameter named {name} is {g.dtype}; the model's float32 arrays must "
+                 "stay float32", "p[...] = data[name] converts the float16 values into p's own dtype")
+        compare(f"the parameter named {name} after load_params", g, values[name].astype(numpy.float32),
+                rtol=0, atol=0)
+
+
+# -- 6. host and device ----------------------------------------------------------------------------------
+
+def device_model(student, rng):
+    """Sequential(Sequential(Affine(3, 4), Relu), shared Affine(4, 4), Relu, tie(shared)), with gradients."""
+    (r1, _), (rs, _) = affine_pair(student, rng, 3, 4), affine_pair(student, rng, 4, 4)
+    inner = student.new("Sequential", r1, student.new("Relu"))
+    twin = judge_tie(student, rs, [(4, 4), (4,)])
+    model = student.new("Sequential", inner, rs, student.new("Relu"), twin)
+    model.call("forward", rng.standard_normal((5, 3)))
+    model.call("backward", rng.standard_normal((5, 4)))
+    built = Built(model, None, [r1, rs, twin])
+    built.inner = inner
+    return built
+
+
+def snapshot(built):
+    return [[numpy.asarray(p).copy() for p in leaf.get(attr)] for leaf in built.leaves for attr in ("params", "grads")]
+
+
+def on_host(value):
+    """A NumPy array in the worker (a CuPy array arrives as a handle, or as a DeviceArray)."""
+    return isinstance(value, numpy.ndarray) and not isinstance(value, DeviceArray)
+
+
+def host_arrays(built, what):
+    for k, leaf in enumerate(built.leaves):
+        for attr in ("params", "grads"):
+            for j, a in enumerate(leaf.get(attr)):
+                if not on_host(a):
+                    fail(f"after {what}, {attr}[{j}] of parameterised layer {k} is a "
+                         f"{getattr(a, 'type_name', type(a).__name__)}, not a NumPy array")
+
+
+REFRESH = ("after replacing the layers' arrays, rebuild every container's lists from its layers, in place: "
+           "block.params[:] = [p for layer in block.layers for p in layer.params] (and grads), "
+           "recursing into nested containers")
+
+
+def identity_rules(built, what):
+    expect_lists(built, f"after {what}, the model", REFRESH)
+    inner = Built(built.inner, None, built.leaves[:1])
+    expect_lists(inner, f"after {what}, the inner Sequential", REFRESH)
+    if built.leaves[1].ids("params") != built.leaves[2].ids("params"):
+        fail(f"after {what}, the tied layers hold different arrays",
+             "convert each distinct array once and give every layer that held it the same new array "
+             "(remember the converted arrays by id of the original)")
+
+
+@check(id="to_cpu.identity_rules", target="to_cpu", points=2)
+def test_to_cpu(student, rng):
+    built = device_model(student, rng)
+    before = snapshot(built)
+    result = student.call("to_cpu", built.remote)
+    host_arrays(built, "to_cpu")
+    identity_rules(built, "to_cpu")
+    for k, (got, want) in enumerate(zip(snapshot(built), before)):
+        for j, (g, w) in enumerate(zip(got, want)):
+            compare(f"to_cpu: array {j} of list {k}", g, w, rtol=0, atol=0)
+    if not isinstance(result, RemoteObject) or result.ids("params") != built.remote.ids("params"):
+        fail("to_cpu(model) should return the model")
+
+
+@check(id="to_gpu.moves_or_fails_loudly", target="to_gpu", points=1)
+def test_to_gpu(student, rng):
+    """Without CuPy (or without a device in the sandbox) to_gpu must raise and leave the model alone;
+    with one, the model moves to CuPy arrays, keeps its ties and comes back with to_cpu unchanged."""
+    built = device_model(student, rng)
+    before = snapshot(built)
+    ids_before = [leaf.ids(attr) for leaf in built.leaves for attr in ("params", "grads")]
+    try:
+        student.call("to_gpu", built.remote)
+    except StudentError as exc:
+        if not not_a_stub(exc):
+            raise
+        text = f"{exc.type_name} {exc.message}".lower()
+        if not any(word in text for word in ("cupy", "gpu", "cuda", "device")):
+            fail(f"to_gpu raised {exc.sentence()}; without CuPy it should raise an error that says CuPy or a GPU "
+                 "is missing", "let as_cupy (or an explicit check of `cupy is None`) raise")
+        host_arrays(built, "a failed to_gpu")
+        if [leaf.ids(attr) for leaf in built.leaves for attr in ("params", "grads")] != ids_before:
+            fail("to_gpu failed, but only after it had replaced some arrays of the model",
+                 "convert nothing until CuPy is known to work (the conversion of the first array raises)")
+        return
+    arrays = [a for leaf in built.leaves for a in leaf.get("params")]
+    if all(on_host(a) for a in arrays):
+        fail("to_gpu returned, but the parameters are still NumPy arrays; without CuPy and a GPU it must raise "
+             "instead of pretending", "use as_cupy, which raises when there is no GPU")
+    if built.leaves[1].ids("params") != built.leaves[2].ids("params"):
+        fail("after to_gpu, the tied layers hold different arrays",
+             "convert each distinct array once (remember the converted arrays by id of the original)")
+    student.call("to_cpu", built.remote)
+    host_arrays(built, "to_gpu and then to_cpu")
+    identity_rules(built, "to_gpu and then to_cpu")
+    for k, (got, want) in enumerate(zip(snapshot(built), before)):
+        for j, (g, w) in enumerate(zip(got, want)):
+            compare(f"to_gpu then to_cpu: array {j} of list {k}", g, w, rtol=0, atol=0)
