@@ -17,6 +17,15 @@ def _load_judging_modules():
     from . import plots, reports, runner  # noqa: F401
 
 
+MAX_CELL_ENTRIES = 50  # cells that did not run cleanly, listed in the report
+
+
+def _shown(text, limit=60):
+    """Text from the submission quoted on one line (repr escapes newlines and control characters)."""
+    text = str(text)
+    return repr(text if len(text) <= limit else text[:limit] + "...")
+
+
 class UnreadableStudent:
     """Stands in for a submission that could not be loaded: every check errors."""
 
@@ -30,14 +39,14 @@ class UnreadableStudent:
         raise MissingName(self.reason)
 
 
-def grade(path, assignment=None, limits=None, isolation="auto"):
+def grade(path, assignment=None, limits=None, isolation="auto", count_gpu=False):
     from .runner import run_checks
 
     started = time.monotonic()
     limits = limits or Limits()
     warnings, cells, artifacts = [], [], {}
     limits_report = limits.to_dict()
-    error, submission = None, None
+    error, submission, protections = None, None, []
     try:
         submission = loading.load(path)
         warnings += submission.warnings
@@ -48,31 +57,43 @@ def grade(path, assignment=None, limits=None, isolation="auto"):
     except loading.SubmissionError as exc:
         error = str(exc)
     if assignment is not None and assignment not in known_assignments():
-        error = f"Unknown assignment '{assignment}'; known: {', '.join(known_assignments())}."
-        checks = []
+        error = f"Unknown assignment {_shown(assignment)}; known: {', '.join(known_assignments())}."
+        assignment, checks = None, []
     elif error is not None:
         checks, _, more = run_checks(assignment, UnreadableStudent("the submission could not be read"),
                                      limits) if assignment else ([], {}, [])
         warnings += more
     else:
-        with Sandbox(submission.cells, limits, isolation) as sandbox:
-            sandbox.start_cells()
-            _load_judging_modules()  # while the worker runs the cells
-            for index, result in enumerate(sandbox.finish_cells(), start=1):
-                if result["status"] != "ok":
-                    cells.append({"index": index, **result})
-            checks, artifacts, more = run_checks(assignment, Student(sandbox), limits)
-            warnings += more
-            isolation = sandbox.isolation
-            if sandbox.output_dropped:
-                warnings.append(f"The submission printed {sandbox.output_bytes + sandbox.output_dropped} "
-                                f"bytes; only the first {limits.output_bytes} were kept.")
-            limits_report = {**limits.to_dict(), "process_limit": sandbox.process_limit}
-            if sandbox.restarts:
-                warnings.append(f"The worker was restarted {sandbox.restarts} time(s) after a timeout or crash.")
-        if isolation == "fallback":
-            warnings.append("bubblewrap is not available: the worker ran with the fallback isolation "
-                            "(rlimits, scrubbed environment, private directory); see docs/security.md.")
+        try:
+            with Sandbox(submission.cells, limits, isolation) as sandbox:
+                sandbox.start_cells()
+                _load_judging_modules()  # while the worker runs the cells
+                for index, result in enumerate(sandbox.finish_cells(), start=1):
+                    if result["status"] != "ok":
+                        cells.append({"index": index, "status": result["status"], "message": result["message"]})
+                if len(cells) > MAX_CELL_ENTRIES:
+                    warnings.append(f"{len(cells)} cells did not run cleanly; the report lists the first {MAX_CELL_ENTRIES}.")
+                    del cells[MAX_CELL_ENTRIES:]
+                checks, artifacts, more = run_checks(assignment, Student(sandbox), limits, count_gpu=count_gpu)
+                warnings += more
+                isolation = sandbox.isolation
+                if sandbox.output_dropped:
+                    warnings.append(f"The submission printed {sandbox.output_bytes + sandbox.output_dropped} "
+                                    f"bytes; only the first {limits.output_bytes} were kept.")
+                limits_report = {**limits.to_dict(), "process_limit": sandbox.process_limit,
+                                 "memory_limit": sandbox.memory_limit}
+                protections = sandbox.protections
+                if sandbox.restarts:
+                    warnings.append(f"The worker was restarted {sandbox.restarts} time(s) after a timeout or crash.")
+            if isolation == "fallback":
+                warnings.append("The worker ran with the fallback isolation, not bubblewrap (rlimits, scrubbed "
+                                f"environment, private directory; {'; '.join(protections)}); see docs/security.md.")
+        except Exception as exc:  # a grader bug must still leave a report behind
+            error = f"The grader failed on this submission ({type(exc).__name__}); please tell your instructor."
+            warnings.append(f"internal grader error: {type(exc).__name__}: {str(exc)[:500]}")
+            cells, artifacts = [], {}
+            checks, _, _ = run_checks(assignment, UnreadableStudent("the grader failed on this submission"), limits,
+                                    count_gpu=count_gpu)
     score, max_score, targets = summarise(checks)
     return {
         "assignment": assignment or "unknown",
@@ -87,6 +108,7 @@ def grade(path, assignment=None, limits=None, isolation="auto"):
         "artifacts": artifacts,
         "grader_version": grader_version(),
         "isolation": isolation if error is None else "none (nothing was run)",
+        "protections": protections,
         "limits": limits_report,
         "warnings": warnings,
         "duration_s": round(time.monotonic() - started, 3),

@@ -1,4 +1,9 @@
-"""Resource limits for a submission's worker; every value is recorded in report.json."""
+"""Resource limits for a submission's worker; every value is recorded in report.json.
+
+Each is a CLI option of `python -m grader grade` (`--memory-mb 1024`, ...); see
+docs/security.md for what enforces which.
+"""
+import math
 from dataclasses import asdict, dataclass, fields
 
 
@@ -9,10 +14,18 @@ class Limits:
     cell_timeout_s: float = 60.0        # one notebook cell
     submission_timeout_s: float = 600.0  # everything for one submission
     cpu_time_s: int = 600               # RLIMIT_CPU of one worker process
-    memory_mb: int = 2048               # RLIMIT_AS of one worker process
+    memory_mb: int = 2048               # RLIMIT_AS of each worker process, and the memory cgroup of all of them
     max_processes: int = 64             # processes the worker may start (pids cgroup / RLIMIT_NPROC)
     output_bytes: int = 1 << 20         # captured stdout+stderr kept; the rest is dropped
     file_size_mb: int = 64              # RLIMIT_FSIZE: largest file the worker may write
+    scratch_mb: int = 256               # bubblewrap: size of the worker's /tmp and scratch tmpfs (each)
+
+    def __post_init__(self):
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+                    or value <= 0:
+                raise ValueError(f"{f.name} must be a positive number, got {value!r}")
 
     def to_dict(self):
         return asdict(self)

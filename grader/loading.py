@@ -7,10 +7,16 @@ so a notebook that uses them still runs as plain Python.
 """
 import hashlib
 import json
+import re
+import signal
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 MAX_SUBMISSION_BYTES = 50 << 20
+MAX_CODE_CELLS = 2000
+TRANSFORM_BUDGET_S = 5.0  # IPython syntax rewriting, for all the cells of one submission
 METADATA_KEY = "backprop_lab"
 
 
@@ -51,7 +57,12 @@ def load(path):
         submission = Submission(path, digest, _python_cells(text))
     else:
         submission = _notebook(path, digest, text)
-    submission.cells = [_plain_python(cell) for cell in submission.cells]
+    if len(submission.cells) > MAX_CODE_CELLS:
+        submission.warnings.append(f"The submission has {len(submission.cells)} code cells; only the first "
+                                   f"{MAX_CODE_CELLS} were run.")
+        del submission.cells[MAX_CODE_CELLS:]
+    deadline = time.monotonic() + TRANSFORM_BUDGET_S
+    submission.cells = [_plain_python(cell, deadline) for cell in submission.cells]
     return submission
 
 
@@ -62,6 +73,8 @@ def _notebook(path, digest, text):
         raw = json.loads(text)
     except ValueError as exc:
         raise SubmissionError(f"{path.name} is not a Jupyter notebook: it is not valid JSON ({exc}).") from None
+    except RecursionError:
+        raise SubmissionError(f"{path.name} is not a Jupyter notebook: its JSON is nested too deeply.") from None
     if not isinstance(raw, dict) or ("cells" not in raw and "worksheets" not in raw):
         raise SubmissionError(f"{path.name} is JSON but not a Jupyter notebook (it has no cells).")
     if raw.get("nbformat") == 4 and isinstance(raw.get("cells"), list):
@@ -99,7 +112,8 @@ def _convert(path, text):
     try:
         return nbformat.reads(text, as_version=4)
     except Exception as exc:  # nbformat raises many types for bad input
-        raise SubmissionError(f"{path.name} is not a readable Jupyter notebook ({type(exc).__name__}: {exc}).") from None
+        raise SubmissionError(f"{path.name} is not a readable Jupyter notebook "
+                              f"({type(exc).__name__}: {str(exc)[:300]}).") from None
 
 
 def _python_cells(text):
@@ -116,11 +130,46 @@ def _python_cells(text):
     return cells
 
 
-def _plain_python(source):
+def _plain_python(source, deadline=None):
+    """IPython syntax rewritten to plain Python. IPython's transformer re-tokenizes the
+    whole cell after each rewrite (quadratic in the number of magics), so the judge
+    gives all cells together TRANSFORM_BUDGET_S; a cell left over is run as written."""
     from IPython.core.inputtransformer2 import TransformerManager
 
-    try:
-        return TransformerManager().transform_cell(source)
-    except Exception:
-        # A cell IPython cannot parse is left alone; the worker reports its SyntaxError.
+    left = (deadline - time.monotonic()) if deadline is not None else TRANSFORM_BUDGET_S
+    if left <= 0:
         return source
+    try:
+        return _within(left, lambda: TransformerManager().transform_cell(source), source)
+    except (Exception, _TooSlow):
+        # A cell IPython cannot parse (or not in time) is left alone; the worker reports its SyntaxError.
+        return source
+
+
+class _TooSlow(BaseException):
+    """Not an Exception: IPython's own `except Exception` must not swallow it."""
+
+
+_ESCAPES = re.compile(r"^\s*[%!]|\?\s*$|=\s*[%!]", re.MULTILINE)
+
+
+def _within(seconds, work, source):
+    """work(), interrupted after `seconds` by SIGALRM. Signals reach the main thread
+    only: elsewhere a cell with very many IPython escapes is not transformed at all."""
+    if threading.current_thread() is not threading.main_thread():
+        if len(_ESCAPES.findall(source)) > 200:
+            raise _TooSlow()
+        return work()
+
+    def on_alarm(signum, frame):
+        raise _TooSlow()
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            return work()
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    finally:
+        signal.signal(signal.SIGALRM, previous)

@@ -37,11 +37,25 @@ class Evidence:
 
 
 class GradingPlugin:
-    def __init__(self, student, evidence, limits):
+    def __init__(self, student, evidence, limits, count_gpu=False):
         self.student, self.evidence, self.limits = student, evidence, limits
+        self.count_gpu = count_gpu  # GPU checks without a GPU: counted as failed instead of skipped
         self.results = []
         self._seen_ids = set()
         self.warnings = []
+        self._resources = {}
+
+    def resource(self, key, open_, close):
+        """An object the checks of this run share (e.g. a second sandbox), opened on first
+        use and closed when the run ends."""
+        if key not in self._resources:
+            self._resources[key] = (open_(), close)
+        return self._resources[key][0]
+
+    def pytest_sessionfinish(self, session):
+        resources, self._resources = self._resources, {}
+        for value, close in resources.values():
+            close(value)
 
     def pytest_configure(self, config):
         config.addinivalue_line("markers", "check(id, target, points): a graded check")
@@ -110,10 +124,10 @@ def _skip_reason(report):
     return "skipped"
 
 
-def run_checks(assignment, student, limits, selection=None):
+def run_checks(assignment, student, limits, selection=None, count_gpu=False):
     """Run the assignment's checks; returns (check entries, artifacts, warnings)."""
     evidence = Evidence()
-    plugin = GradingPlugin(student, evidence, limits)
+    plugin = GradingPlugin(student, evidence, limits, count_gpu)
     args = [str(check_module(assignment)), "-c", os.devnull, "--rootdir", str(CHECKS_DIR),
             "--import-mode=importlib", "-p", "no:cacheprovider", "-q", "-W", "ignore::pytest.PytestAssertRewriteWarning"]
     if selection:

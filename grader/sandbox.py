@@ -6,6 +6,7 @@ dies or exits is killed with its whole process tree and started again on the
 next request, replaying the cells that ran before, so one bad call costs only
 the check that made it.
 """
+import functools
 import json
 import os
 import resource
@@ -23,8 +24,9 @@ from . import containment
 from .limits import Limits
 from .runtime import protocol
 
+MAX_MESSAGE_CHARS = 2000  # of an error message from the worker, as the report keeps it
 RUNTIME_DIR = Path(__file__).resolve().parent / "runtime"
-RUNTIME_FILES = ("worker.py", "protocol.py")
+RUNTIME_FILES = ("worker.py", "protocol.py", "fakecupy.py")
 
 
 class StudentError(Exception):
@@ -119,15 +121,64 @@ def bubblewrap_available():
     return probe.returncode == 0
 
 
+@functools.lru_cache(maxsize=None)
+def _bwrap_hardening():
+    """The strongest of bwrap's hardening options this bwrap and kernel accept:
+    no capabilities even as root (a root worker with capabilities in its user
+    namespace could remount the read-only binds writable), and no nested user
+    namespaces (bwrap >= 0.8)."""
+    base = ["--unshare-user", "--disable-userns"]
+    drop = ["--cap-drop", "ALL"] if os.geteuid() == 0 else []
+    for options in (base + drop, drop):
+        try:
+            probe = subprocess.run(["bwrap", "--ro-bind", "/", "/", "--unshare-all", *options, "true"],
+                                   capture_output=True, timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        if probe.returncode == 0:
+            return tuple(options)
+    return ()
+
+
+@functools.lru_cache(maxsize=None)
+def _bwrap_sizes_tmpfs():
+    """bwrap >= 0.5 can cap the size of a tmpfs."""
+    try:
+        return subprocess.run(["bwrap", "--ro-bind", "/", "/", "--size", "1048576", "--tmpfs", "/tmp", "true"],
+                              capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def _hidden_paths():
+    """The project's own files, which no worker may see even where they lie inside a
+    directory it needs (a venv inside the checkout, a non-editable install of the
+    grader into site-packages): the checkout, and the `grader` and `reference` packages."""
+    import importlib.util
+
+    hidden = {Path(__file__).resolve().parent}
+    project = Path(__file__).resolve().parent.parent
+    if (project / "reference").is_dir():
+        hidden.add(project)
+    try:
+        spec = importlib.util.find_spec("reference")
+    except (ImportError, ValueError):
+        spec = None
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        hidden.add(Path(location).resolve())
+    return sorted(hidden)
+
+
 class Sandbox:
     """One worker at a time for one submission; restarted transparently when lost."""
 
-    def __init__(self, cells, limits=None, isolation="auto"):
+    def __init__(self, cells, limits=None, isolation="auto", device=None):
         self.cells = list(cells)
         self.limits = limits or Limits()
         if isolation == "auto":
             isolation = "bubblewrap" if bubblewrap_available() else "fallback"
         self.isolation = isolation
+        self.device = device  # None, "emulated" or "cupy": what `import numpy as np` gives the cells
         self.cell_results = [None] * len(self.cells)
         self.generation = 0
         self.restarts = 0
@@ -144,8 +195,11 @@ class Sandbox:
         for name in RUNTIME_FILES:
             shutil.copy2(RUNTIME_DIR / name, self._runtime / name)
         self._output_lock = threading.Lock()
+        self._landlock = None
+        self._font_cache, self._font_fd = _matplotlib_font_cache(), None
         containment.become_subreaper()
-        self._cgroup = containment.PidsCgroup(self.limits.max_processes)
+        containment.protect_judge()
+        self._cgroup = containment.Cgroup(self.limits.max_processes, self.limits.memory_mb << 20)
 
     # -- lifecycle -------------------------------------------------------------
     def __enter__(self):
@@ -157,16 +211,47 @@ class Sandbox:
     def close(self):
         self._kill()
         self._cgroup.remove()
+        if self._landlock is not None:
+            self._landlock.close()
         shutil.rmtree(self._tmp, ignore_errors=True)
 
     @property
     def process_limit(self):
         """How the number of processes is capped on this machine, for the report."""
-        if self._cgroup.active:
+        if self._cgroup.limits_processes():
             return "pids cgroup"
         if os.geteuid() != 0:
             return "RLIMIT_NPROC"
         return "none (root without a writable pids cgroup)"
+
+    @property
+    def memory_limit(self):
+        """How memory is capped on this machine, for the report."""
+        per_process = "RLIMIT_AS per process" if self.device != "cupy" else "none per process (CUDA)"
+        if self._cgroup.limits_memory():
+            return f"memory cgroup for all the worker's processes, {per_process}"
+        return per_process
+
+    @property
+    def protections(self):
+        """What confined the worker, in words, for the report."""
+        found = []
+        if self.isolation == "bubblewrap":
+            found.append("bubblewrap: own PID, network, IPC, UTS and user namespaces, read-only Python "
+                         "environment, private /tmp and scratch, no project files")
+            if "--cap-drop" in _bwrap_hardening():
+                found.append("no capabilities")
+        else:
+            if self._landlock is not None and self._landlock.active:
+                found.append(f"Landlock ABI {self._landlock.abi}: " + ", ".join(self._landlock.features))
+            elif self._landlock is not None:
+                found.append("no Landlock (kernel without it): the worker can read and write "
+                             "whatever this user can")
+            if os.geteuid() == 0:
+                found.append("no capabilities")
+        found.append(f"processes: {self.process_limit}")
+        found.append(f"memory: {self.memory_limit}")
+        return found
 
     def time_left(self):
         return self.limits.submission_timeout_s - (time.monotonic() - self._started)
@@ -181,13 +266,16 @@ class Sandbox:
         inside_scratch = "/scratch" if self.isolation == "bubblewrap" else str(scratch)
         inside_runtime = "/runtime" if self.isolation == "bubblewrap" else str(self._runtime)
         config = {"in_fd": to_worker_r, "out_fd": from_worker_w, "scratch": inside_scratch,
-                  "sys_path": _library_paths()}
+                  "sys_path": _library_paths(), "device": self.device}
         worker = [sys.executable, "-I", "-S", f"{inside_runtime}/worker.py", json.dumps(config)]
         if self.isolation != "bubblewrap":
             return worker
-        cmd = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session",
-               "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
-               "--ro-bind", "/usr", "/usr"]
+        size = ["--size", str(self.limits.scratch_mb << 20)] if _bwrap_sizes_tmpfs() else []
+        # /proc/sys is covered: files there are global and writable by uid 0 even
+        # without capabilities (core_pattern would run a program as the host's root).
+        cmd = ["bwrap", "--unshare-all", *_bwrap_hardening(), "--die-with-parent", "--new-session",
+               "--proc", "/proc", "--tmpfs", "/proc/sys", "--remount-ro", "/proc/sys", "--dev", "/dev",
+               *size, "--tmpfs", "/tmp", "--ro-bind", "/usr", "/usr"]
         for link in ("bin", "lib", "lib64", "sbin"):
             target = Path("/") / link
             if target.is_symlink():
@@ -201,8 +289,21 @@ class Sandbox:
         for path in {sys.base_prefix, sys.prefix, os.path.dirname(python), *_library_paths()}:
             if Path(path).exists() and not path.startswith("/usr/"):
                 cmd += ["--ro-bind", path, path]
-        cmd += ["--ro-bind", str(self._runtime), "/runtime", "--bind", str(scratch), "/scratch",
+        bound = [Path(p) for p in ("/usr", sys.base_prefix, sys.prefix, os.path.dirname(python), *_library_paths())]
+        for hidden in _hidden_paths():  # e.g. a venv inside the checkout: its project files stay unseen
+            if any(hidden == b or b in hidden.parents for b in bound) and hidden.exists():
+                cmd += ["--tmpfs", str(hidden)] if hidden.is_dir() else ["--ro-bind", "/dev/null", str(hidden)]
+        # Scratch is a size-capped tmpfs: nothing the worker writes reaches the host's disk.
+        cmd += ["--ro-bind", str(self._runtime), "/runtime", *size, "--tmpfs", "/scratch",
                 "--chdir", "/scratch"]
+        if self._font_fd is not None:  # a copy of the judge's matplotlib font list, in the tmpfs
+            cmd += ["--dir", "/scratch/.matplotlib", "--file", str(self._font_fd),
+                    f"/scratch/.matplotlib/{self._font_cache.name}"]
+        if self.device == "cupy":  # the GPU's device files (nothing else of /dev) and a CUDA outside /usr
+            cmd += [arg for node in sorted(Path("/dev").glob("nvidia*")) for arg in ("--dev-bind", str(node), str(node))]
+            cuda = {os.environ.get(key, "") for key in ("CUDA_PATH", "CUDA_HOME")} - {""}
+            cmd += [arg for path in sorted(cuda) if Path(path).is_dir() and not path.startswith("/usr/")
+                    for arg in ("--ro-bind", path, path)]
         return cmd + worker
 
     def _environment(self, scratch):
@@ -210,26 +311,64 @@ class Sandbox:
         return {"PATH": "/usr/bin:/bin", "HOME": home, "MPLBACKEND": "Agg",
                 "MPLCONFIGDIR": f"{home}/.matplotlib", "OMP_NUM_THREADS": "1",
                 "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONHASHSEED": "0",
-                "PYTHONDONTWRITEBYTECODE": "1", "LANG": "C.UTF-8", "TMPDIR": "/tmp"}
+                "PYTHONDONTWRITEBYTECODE": "1", "LANG": "C.UTF-8",
+                "TMPDIR": "/tmp" if self.isolation == "bubblewrap" else home,
+                **(_cuda_environment(home) if self.device == "cupy" else {})}
 
     def _apply_limits(self):
         """Runs in the child between fork and exec."""
         mb = 1 << 20
-        resource.setrlimit(resource.RLIMIT_AS, (self.limits.memory_mb * mb,) * 2)
+        if self.device != "cupy":  # CUDA reserves far more address space than it uses
+            resource.setrlimit(resource.RLIMIT_AS, (self.limits.memory_mb * mb,) * 2)
         resource.setrlimit(resource.RLIMIT_CPU, (self.limits.cpu_time_s, self.limits.cpu_time_s + 5))
         resource.setrlimit(resource.RLIMIT_FSIZE, (self.limits.file_size_mb * mb,) * 2)
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         if os.geteuid() != 0:  # root ignores RLIMIT_NPROC; the cgroup covers that case
             resource.setrlimit(resource.RLIMIT_NPROC, (self._user_processes + self.limits.max_processes,) * 2)
         self._cgroup.join()
+        if self.isolation != "bubblewrap":
+            containment.drop_capabilities()
+            if self._landlock is not None:
+                self._landlock.restrict_self()
         containment.die_with_parent()
 
     def _start(self):
         if self._proc is None:
             self._spawn()
-        self._request_raw("hello", {}, timeout=30)
+        self._request_raw("hello", {}, timeout=min(30, max(self.time_left(), 1)))
         self._ready = True
         self._replay_cells()
+
+    def _confine(self, scratch):
+        """The fallback's Landlock ruleset for this generation's worker: read the Python
+        environment and the runtime, write only the scratch directory."""
+        if self._landlock is not None:
+            self._landlock.close()
+        python = os.path.realpath(sys.executable)
+        reads = ["/usr", "/bin", "/lib", "/lib64", "/sbin", "/etc/ld.so.cache", "/etc/localtime",
+                 "/dev/urandom", "/dev/random", "/dev/zero", sys.base_prefix, sys.prefix,
+                 os.path.dirname(python), os.path.dirname(sys.executable), *_library_paths(), str(self._runtime)]
+        writes = [str(scratch), "/dev/null"]
+        if self.device == "cupy":  # the driver also reads /proc/driver/nvidia and /sys
+            writes += [str(node) for node in sorted(Path("/dev").glob("nvidia*"))]
+            reads += [os.environ[key] for key in ("CUDA_PATH", "CUDA_HOME") if os.environ.get(key)]
+            reads += ["/proc", "/sys"]
+        self._landlock = containment.Landlock(reads, writes, hidden=_hidden_paths())
+
+    def _open_font_cache(self, scratch):
+        """Give each worker the judge's matplotlib font list, so that `import
+        matplotlib.pyplot` in a fresh worker (every restart) does not rebuild it (about
+        half a second). Bubblewrap copies it from a file descriptor into the tmpfs."""
+        if self._font_cache is None:
+            return None
+        try:
+            if self.isolation != "bubblewrap":
+                (scratch / ".matplotlib").mkdir(exist_ok=True)
+                shutil.copyfile(self._font_cache, scratch / ".matplotlib" / self._font_cache.name)
+                return None
+            return os.open(self._font_cache, os.O_RDONLY | os.O_CLOEXEC)
+        except OSError:
+            return None
 
     def _spawn(self):
         self._ready = False
@@ -238,16 +377,27 @@ class Sandbox:
         scratch = self._scratch()
         to_worker_r, to_worker_w = os.pipe()
         from_worker_r, from_worker_w = os.pipe()
+        os.set_blocking(to_worker_w, False)  # writes have a deadline too (protocol._write_all)
+        if self.isolation != "bubblewrap":
+            self._confine(scratch)
+        self._font_fd = self._open_font_cache(scratch)
+        extra_fds = () if self._font_fd is None else (self._font_fd,)
         try:
             self._proc = subprocess.Popen(
                 self._command(to_worker_r, from_worker_w, scratch),
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                pass_fds=(to_worker_r, from_worker_w), env=self._environment(scratch),
+                pass_fds=(to_worker_r, from_worker_w, *extra_fds), env=self._environment(scratch),
                 cwd=str(scratch), start_new_session=True, preexec_fn=self._apply_limits)
+        except (OSError, subprocess.SubprocessError) as exc:
+            for fd in (to_worker_w, from_worker_r):
+                os.close(fd)
+            raise WorkerLost(f"the worker could not be started: {exc}") from None
         finally:
-            os.close(to_worker_r)
-            os.close(from_worker_w)
+            for fd in (to_worker_r, from_worker_w, *extra_fds):
+                os.close(fd)
+            self._font_fd = None
         self._to_worker, self._from_worker = to_worker_w, from_worker_r
+        containment.register_worker(self._proc.pid)
         threading.Thread(target=self._drain, args=(self._proc.stdout,), daemon=True).start()
 
     def _drain(self, stream):
@@ -265,6 +415,7 @@ class Sandbox:
         proc, self._proc = self._proc, None
         if proc is None:
             return
+        containment.unregister_worker(proc.pid)
         try:
             os.killpg(proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
@@ -305,12 +456,15 @@ class Sandbox:
         self._cells_thread.start()
 
     def _run_cells_until_lost(self):
-        while self._next_cell < len(self.cells) and self._proc is not None:
-            if not self._ready:
-                self._request_raw("hello", {}, timeout=30)
-                self._ready = True
-            self._run_cell(self._next_cell)
-            self._next_cell += 1
+        try:
+            while self._next_cell < len(self.cells) and self._proc is not None:
+                if not self._ready:
+                    self._request_raw("hello", {}, timeout=min(30, max(self.time_left(), 1)))
+                    self._ready = True
+                self._run_cell(self._next_cell)
+                self._next_cell += 1
+        except (WorkerLost, StudentError):
+            pass  # the worker is gone: finish_cells goes on from the calling thread
 
     def finish_cells(self):
         if self._cells_thread is not None:
@@ -322,28 +476,46 @@ class Sandbox:
         if self.time_left() <= 0:
             self.cell_results[index] = {"status": "timeout", "message": "not run: the submission's time budget is spent"}
             return
-        if self._proc is None or not self._ready:
-            self._start()
-        timeout = min(self.limits.cell_timeout_s, self.time_left())
         try:
-            self.cell_results[index] = self._request_raw(
-                "run_cell", {"source": self.cells[index], "index": index + 1}, timeout=timeout)
+            if self._proc is None or not self._ready:
+                self._start()
+            timeout = min(self.limits.cell_timeout_s, self.time_left())
+            self.cell_results[index] = self._cell_result(self._request_raw(
+                "run_cell", {"source": self.cells[index], "index": index + 1}, timeout=timeout))
         except WorkerLost as exc:
             self.cell_results[index] = {"status": "timeout" if "timed out" in str(exc) else "error",
                                         "message": str(exc)}
+        except StudentError as exc:  # only a worker whose channel the cell took over replies so
+            self._lose()
+            self.cell_results[index] = {"status": "error", "message": f"the worker broke the protocol ({exc.sentence()})"}
+
+    def _cell_result(self, value):
+        """A cell's outcome as the worker reported it, checked: the cell may have taken
+        over the worker's channel and sent anything."""
+        if not isinstance(value, dict) or value.get("status") not in ("ok", "error", "timeout") \
+                or not isinstance(value.get("message", ""), str):
+            self._lose()
+            return {"status": "error", "message": "the worker sent a malformed reply (the cell took over its channel?)"}
+        return {"status": value["status"], "message": value.get("message", "")[:MAX_MESSAGE_CHARS]}
 
     def _replay_cells(self):
         """After a restart, re-run the cells that ran cleanly before (in order)."""
         for index, result in enumerate(self.cell_results):
             if result is not None and result["status"] == "ok":
-                self._request_raw("run_cell", {"source": self.cells[index], "index": index + 1},
-                                  timeout=min(self.limits.cell_timeout_s, max(self.time_left(), 1)))
+                try:
+                    self._request_raw("run_cell", {"source": self.cells[index], "index": index + 1},
+                                      timeout=min(self.limits.cell_timeout_s, max(self.time_left(), 1)))
+                except StudentError:
+                    self._lose()
+                    raise WorkerLost("the worker broke the protocol while its cells were replayed") from None
 
     # -- requests ---------------------------------------------------------------
     def _request_raw(self, op, args, timeout):
         deadline = time.monotonic() + max(0.0, timeout)
+        if self._proc is None:
+            raise WorkerLost("the worker is not running")
         try:
-            protocol.write_frame(self._to_worker, {"op": op, **args})
+            protocol.write_frame(self._to_worker, {"op": op, **args}, deadline=deadline)
             reply = protocol.read_frame(self._from_worker, deadline=deadline)
         except protocol.ChannelTimeout:
             self._lose()
@@ -354,16 +526,21 @@ class Sandbox:
             except subprocess.TimeoutExpired:
                 code = None
             self._lose()
+            if code is not None and code > 128 and self.isolation == "bubblewrap":
+                code = 128 - code  # bwrap exits with 128 + the signal that killed the worker
             raise WorkerLost(_death_reason(code)) from None
         except (protocol.ProtocolError, OSError) as exc:
             self._lose()
-            raise WorkerLost(f"the worker broke the protocol: {exc}") from None
-        if not isinstance(reply, dict) or "ok" not in reply:
+            raise WorkerLost(f"the worker broke the protocol: {str(exc)[:200]}") from None
+        except Exception as exc:  # a frame that decodes into nonsense (nesting, shapes, types)
+            self._lose()
+            raise WorkerLost(f"the worker sent a malformed reply ({type(exc).__name__})") from None
+        if not isinstance(reply, dict) or reply.get("ok") not in (True, False):
             self._lose()
             raise WorkerLost("the worker sent a malformed reply")
-        if not reply["ok"]:
-            raise StudentError(str(reply.get("type", "Error")), str(reply.get("message", "")),
-                               str(reply.get("where", "")))
+        if reply["ok"] is False:
+            raise StudentError(str(reply.get("type", "Error"))[:100], str(reply.get("message", ""))[:MAX_MESSAGE_CHARS],
+                               str(reply.get("where", ""))[:500])
         return reply.get("value")
 
     def _lose(self):
@@ -399,6 +576,24 @@ class Sandbox:
         if isinstance(value, (list, tuple)):
             return type(value)(self._incoming(v) for v in value)
         return value
+
+
+def _matplotlib_font_cache():
+    """The judge's own matplotlib font list (fontlist-v*.json), if it has one."""
+    folder = os.environ.get("MPLCONFIGDIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "matplotlib")
+    try:
+        found = sorted(Path(folder).glob("fontlist-v*.json"), key=lambda p: p.stat().st_mtime)
+    except OSError:
+        return None
+    return found[-1] if found and found[-1].stat().st_size < (16 << 20) else None
+
+
+def _cuda_environment(home):
+    """What CuPy needs to find the CUDA libraries and cache its kernels."""
+    env = {key: os.environ[key] for key in ("CUDA_PATH", "CUDA_HOME", "CUDA_VISIBLE_DEVICES", "LD_LIBRARY_PATH")
+           if key in os.environ}
+    return {**env, "CUPY_CACHE_DIR": f"{home}/.cupy"}
 
 
 def _count_own_processes():

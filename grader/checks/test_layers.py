@@ -486,3 +486,10 @@ def test_swl_float32(student, rng):
     compare("SoftmaxWithLoss.backward (float32 logits, int32 one-hot targets)", layer.call("backward"),
             diff / len(labels), dtype=numpy.float32, **F32,
             mistakes=[])
+
+
+# -- device checks (float32 with np bound to CuPy, and to its CPU emulation) ----------------
+# Defined in grader/device_checks.py; see docs/gpu.md. Keep this block at the end of the file.
+from grader.device_checks import device_checks  # noqa: E402
+
+globals().update(device_checks("layers"))

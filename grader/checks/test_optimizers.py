@@ -239,3 +239,10 @@ def optimizer_checks(name):
 for _name in OPTIMIZERS:
     for _fn in optimizer_checks(_name):
         globals()[f"test_{_name.lower()}_{_fn.__name__}"] = _fn
+
+
+# -- device checks (float32 with np bound to CuPy, and to its CPU emulation) ----------------
+# Defined in grader/device_checks.py; see docs/gpu.md. Keep this block at the end of the file.
+from grader.device_checks import device_checks  # noqa: E402
+
+globals().update(device_checks("optimizers"))

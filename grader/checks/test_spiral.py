@@ -267,3 +267,10 @@ def test_trainer_plot(student, limits):
     _, trainer = trained(student, limits, max_epoch=2, eval_interval=5)
     trainer.call("plot")
     trainer.call("plot", ylim=(0, 2))
+
+
+# -- device checks (float32 with np bound to CuPy, and to its CPU emulation) ----------------
+# Defined in grader/device_checks.py; see docs/gpu.md. Keep this block at the end of the file.
+from grader.device_checks import device_checks  # noqa: E402
+
+globals().update(device_checks("spiral"))

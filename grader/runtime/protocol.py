@@ -6,6 +6,11 @@ handles to objects that stay in the worker. Arrays travel as their raw bytes
 described by (dtype, shape) and are rebuilt with `numpy.frombuffer`, so decoding
 never runs code. Every frame is size-checked before it is read.
 
+Arrays that live on a device (CuPy, or its emulation in fakecupy.py) travel the
+same way with a `device` flag: the worker copies them to the host explicitly, the
+judge rebuilds them as `DeviceArray`, a plain NumPy array whose type says where the
+data lives; a `DeviceArray` the judge sends lands on the worker's device.
+
 This module is copied into the worker's sandbox: stdlib and NumPy only.
 """
 import json
@@ -35,6 +40,27 @@ class ChannelClosed(ProtocolError):
 
 class ChannelTimeout(ProtocolError):
     """No complete frame arrived before the deadline."""
+
+
+class DeviceArray(numpy.ndarray):
+    """The judge's copy of an array that lives on the worker's device: in a reply, data
+    that was a device array there; in a request, data to put on the device. Built by the
+    judge from raw bytes like any array; only its type differs."""
+
+
+def on_device(array):
+    """`array` marked to be sent to the worker's device."""
+    return numpy.array(array, copy=True).view(DeviceArray)
+
+
+_device = None  # worker side: (device array type, to_host, to_device) once a device is used
+
+
+def use_device(array_type, to_host, to_device):
+    """Worker side: encode `array_type` as device arrays (copied with `to_host`) and
+    decode device-flagged arrays with `to_device`."""
+    global _device
+    _device = (array_type, to_host, to_device)
 
 
 class Handle:
@@ -67,7 +93,13 @@ def encode(value, register_handle=None):
                 raise ProtocolError("integer too large")
             return v
         if isinstance(v, float):
-            return v if v == v and abs(v) != float("inf") else {"__float__": repr(v)}
+            # float(v): NumPy 2 spells a float64 nan 'np.float64(nan)'
+            return v if v == v and abs(v) != float("inf") else {"__float__": repr(float(v))}
+        device = isinstance(v, DeviceArray)
+        if _device is not None and isinstance(v, _device[0]):
+            v, device = _device[1](v), True  # an explicit copy from the device
+            if not isinstance(v, numpy.ndarray):
+                raise ProtocolError("the device returned no array")
         if isinstance(v, (numpy.ndarray, numpy.generic)):
             arr = numpy.asarray(v)  # subclasses travel as plain bytes of the base class
             dtype = arr.dtype.name
@@ -76,7 +108,10 @@ def encode(value, register_handle=None):
             data = numpy.ascontiguousarray(arr).astype(arr.dtype.newbyteorder("<"), copy=False).tobytes()
             buffers.append(data)
             key = "__scalar__" if isinstance(v, numpy.generic) else "__array__"
-            return {key: len(buffers) - 1, "dtype": dtype, "shape": list(arr.shape), "nbytes": len(data)}
+            node = {key: len(buffers) - 1, "dtype": dtype, "shape": list(arr.shape), "nbytes": len(data)}
+            if device:
+                node["device"] = True
+            return node
         if isinstance(v, tuple) and type(v) is tuple:
             return {"__tuple__": [enc(x, depth + 1) for x in v]}
         if isinstance(v, list) and type(v) is list:
@@ -111,7 +146,14 @@ def decode(header_bytes, buffers, resolve_handle=None):
         if int(numpy.prod(shape, dtype=numpy.int64)) * dt.itemsize != len(data):
             raise ProtocolError("array size does not match its buffer")
         arr = numpy.frombuffer(data, dtype=dt).reshape(shape).astype(numpy.dtype(dtype), copy=True)
-        return arr[()] if "__scalar__" in node else arr
+        if "__scalar__" in node:
+            return arr[()]
+        device = node.get("device", False)
+        if device is not False and device is not True:
+            raise ProtocolError("bad device flag")
+        if device:
+            return _device[2](arr) if _device is not None else arr.view(DeviceArray)
+        return arr
 
     def dec(node, depth=0):
         if depth > 22:
@@ -141,15 +183,15 @@ def decode(header_bytes, buffers, resolve_handle=None):
     return dec(tree)
 
 
-def write_frame(fd, value, register_handle=None):
+def write_frame(fd, value, register_handle=None, deadline=None):
     header, buffers = encode(value, register_handle)
     payload = sum(len(b) for b in buffers)
     if len(header) > MAX_HEADER_BYTES or payload > MAX_MESSAGE_BYTES:
         raise ProtocolError(f"message too large ({len(header) + payload} bytes)")
     sizes = json.dumps([len(b) for b in buffers]).encode()
-    _write_all(fd, _PREFIX.pack(len(header), payload) + struct.pack(">I", len(sizes)) + sizes + header)
+    _write_all(fd, _PREFIX.pack(len(header), payload) + struct.pack(">I", len(sizes)) + sizes + header, deadline)
     for buf in buffers:
-        _write_all(fd, buf)
+        _write_all(fd, buf, deadline)
 
 
 def read_frame(fd, deadline=None, resolve_handle=None):
@@ -171,10 +213,19 @@ def read_frame(fd, deadline=None, resolve_handle=None):
     return decode(header, buffers, resolve_handle)
 
 
-def _write_all(fd, data):
+def _write_all(fd, data, deadline=None):
+    """With a deadline (the judge, whose end is non-blocking), a worker that stops
+    reading cannot block the judge past it."""
     view = memoryview(data)
     while view:
-        written = os.write(fd, view)
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([], [fd], [], left)[1]:
+                raise ChannelTimeout("timed out writing to the worker")
+        try:
+            written = os.write(fd, view)
+        except BlockingIOError:
+            continue
         view = view[written:]
 
 

@@ -1,16 +1,43 @@
 """The sandboxed worker: runs a submission's cells, then serves the judge's requests.
 
 Started by the judge as `python -I -S worker.py CONFIG_JSON` inside the sandbox,
-with only this file and protocol.py in its runtime directory. It talks to the
-judge over two inherited pipe file descriptors; stdout and stderr are drained
+with only this file, protocol.py and fakecupy.py in its runtime directory. It talks
+to the judge over two inherited pipe file descriptors; stdout and stderr are drained
 (and capped) by the judge. Everything here is untrusted once student code runs:
 the judge treats every reply as plain data and checks it.
 """
+import ast
 import json
 import linecache
 import os
 import sys
 import traceback
+
+
+_DEVICE_MODULES = {"cupy": "cupy", "emulated": "fakecupy"}
+
+
+class _DeviceImports(ast.NodeTransformer):
+    """The books' switch from NumPy to CuPy (`import cupy as np`): every `import numpy as
+    ALIAS` (and `import numpy.x as ALIAS`) imports the device module instead. The bare
+    name `numpy` (`import numpy`, `from numpy import ...`) stays the host NumPy, as it
+    does after the books' one-line edit, so host/device mixing shows up as it would."""
+
+    def __init__(self, module):
+        self.module = module
+
+    def visit_Import(self, node):
+        for alias in node.names:
+            if alias.asname and (alias.name == "numpy" or alias.name.startswith("numpy.")):
+                alias.name = self.module + alias.name[len("numpy"):]
+        return node
+
+
+def _compile(source, filename, device_module=None):
+    if device_module is None:
+        return compile(source, filename, "exec")
+    tree = _DeviceImports(device_module).visit(ast.parse(source, filename, "exec"))
+    return compile(tree, filename, "exec")
 
 
 def _bootstrap(config):
@@ -24,15 +51,16 @@ class _NoIPython:
     """Stands in for get_ipython(): magics and shell lines do nothing, except
     cell magics that only wrap Python (%%time, %%capture), whose body runs."""
 
-    def __init__(self, namespace):
+    def __init__(self, namespace, device_module=None):
         self._namespace = namespace
+        self._device_module = device_module
 
     def run_line_magic(self, *args, **kwargs):
         return None
 
     def run_cell_magic(self, name, line, body):
         if name in ("time", "timeit", "capture", "prun"):
-            exec(compile(body, "<cell magic>", "exec"), self._namespace)
+            exec(_compile(body, "<cell magic>", self._device_module), self._namespace)
 
     def system(self, *args, **kwargs):
         return None
@@ -45,13 +73,38 @@ class _NoIPython:
 
 
 class Worker:
-    def __init__(self, in_fd, out_fd):
+    def __init__(self, in_fd, out_fd, device=None):
         self.in_fd, self.out_fd = in_fd, out_fd
+        self.device, self.device_module, self.device_error = device, None, None
+        if device is not None:
+            self._use_device(device)
         self.namespace = {"__name__": "__main__", "__builtins__": __builtins__}
-        self.namespace["get_ipython"] = lambda: _NoIPython(self.namespace)
+        self.namespace["get_ipython"] = lambda: _NoIPython(self.namespace, self._device_name())
         self.namespace["display"] = lambda *args, **kwargs: None
         self.handles = {}
         self.next_handle = 1
+
+    # -- the device ------------------------------------------------------------
+    def _use_device(self, device):
+        """Load CuPy ("cupy") or its emulation ("emulated") before any student code runs."""
+        import importlib
+        name = _DEVICE_MODULES.get(device)
+        try:
+            if name is None:
+                raise ValueError(f"unknown device {device!r}")
+            module = importlib.import_module(name)
+            if name == "cupy":
+                module.cuda.runtime.getDeviceCount()  # fails here, not in a cell, without a GPU
+        except Exception as exc:
+            self.device_error = f"the device {device!r} cannot be used: {_describe(exc)}"
+            return
+        self.device_module = module
+        protocol.use_device(module.ndarray, module.asnumpy, module.asarray)
+
+    def _device_name(self):
+        """The module `import numpy as np` gives the cells: the device's, even when it failed to
+        load (the cells then fail to import it, rather than run on the host unnoticed)."""
+        return _DEVICE_MODULES.get(self.device) if self.device is not None else None
 
     # -- handles -------------------------------------------------------------
     def register(self, obj):
@@ -78,13 +131,23 @@ class Worker:
     # -- operations ----------------------------------------------------------
     def op_hello(self):
         import numpy
-        return {"pid": os.getpid(), "python": sys.version.split()[0], "numpy": numpy.__version__}
+        hello = {"pid": os.getpid(), "python": sys.version.split()[0], "numpy": numpy.__version__}
+        if self.device_module is not None:
+            hello["device"] = _device_description(self.device_module)
+        if self.device_error:
+            hello["device_error"] = self.device_error  # the cells run, with `np` failing to import
+        return hello
+
+    def op_device_promotions(self):
+        """float64 promotions of float32 arrays since the last call (the emulation records them)."""
+        take = getattr(self.device_module, "_take_promotions", None)
+        return take() if take is not None else []
 
     def op_run_cell(self, source, index):
         filename = f"<code cell {index}>"
         linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
         try:
-            code = compile(source, filename, "exec")
+            code = _compile(source, filename, self._device_name())
             exec(code, self.namespace)
         except BaseException as exc:  # SystemExit and KeyboardInterrupt included
             return {"status": "error", "message": _describe(exc)}
@@ -105,6 +168,8 @@ class Worker:
         import numpy
         random.seed(seed)
         numpy.random.seed(seed)
+        if self.device_module is not None:
+            self.device_module.random.seed(seed)
 
     def op_new(self, name, args, kwargs):
         return protocol.Handle(self.register(self.lookup(name)(*args, **kwargs)), name)
@@ -196,6 +261,17 @@ def _where(exc):
     return f"{frame.filename.strip('<>')}, line {frame.lineno}" + (f": {frame.line}" if frame.line else "")
 
 
+def _device_description(module):
+    if getattr(module, "__emulates__", None) == "cupy":
+        return "emulated device (fakecupy: NumPy on the CPU)"
+    try:
+        name = module.cuda.runtime.getDeviceProperties(0)["name"]
+        name = name.decode() if isinstance(name, bytes) else str(name)
+    except Exception:
+        name = "a CUDA device"
+    return f"CuPy {module.__version__} on {name}"
+
+
 def _close_figures():
     plt = sys.modules.get("matplotlib.pyplot")
     if plt is not None:
@@ -211,7 +287,7 @@ def main():
     global protocol
     import protocol  # noqa: E402  (after the path is set up)
     import numpy  # noqa: F401  (loaded before student code can shadow anything)
-    Worker(config["in_fd"], config["out_fd"]).serve()
+    Worker(config["in_fd"], config["out_fd"], config.get("device")).serve()
 
 
 if __name__ == "__main__":
