@@ -21,6 +21,7 @@ import os
 import re
 import signal
 import struct
+import sys
 import time
 import uuid
 from pathlib import Path
@@ -312,6 +313,8 @@ _SCOPES = (1 << 0) | (1 << 1)             # abstract unix sockets, signals (ABI 
 
 def landlock_abi():
     """The Landlock ABI version the kernel offers, 0 when it has none."""
+    if not sys.platform.startswith("linux"):  # the syscall numbers below are Linux's
+        return 0
     try:
         libc = _lib()
         libc.syscall.restype = ctypes.c_long

@@ -25,6 +25,7 @@ from .limits import Limits
 from .runtime import protocol
 
 MAX_MESSAGE_CHARS = 2000  # of an error message from the worker, as the report keeps it
+MAX_CELL_CHARS = 300_000  # one cell, JSON-escaped (up to 12 bytes a character) into a frame header of 4 MiB
 RUNTIME_DIR = Path(__file__).resolve().parent / "runtime"
 RUNTIME_FILES = ("worker.py", "protocol.py", "fakecupy.py")
 
@@ -475,6 +476,10 @@ class Sandbox:
     def _run_cell(self, index):
         if self.time_left() <= 0:
             self.cell_results[index] = {"status": "timeout", "message": "not run: the submission's time budget is spent"}
+            return
+        if len(self.cells[index]) > MAX_CELL_CHARS:
+            self.cell_results[index] = {"status": "error", "message": f"not run: the cell has {len(self.cells[index])} "
+                                        f"characters, over the limit of {MAX_CELL_CHARS}"}
             return
         try:
             if self._proc is None or not self._ready:

@@ -22,7 +22,8 @@ import time
 import numpy
 
 MAX_HEADER_BYTES = 4 << 20
-MAX_MESSAGE_BYTES = 256 << 20
+MAX_MESSAGE_BYTES = 32 << 20  # array data per frame; the checks need at most ~2 MB, and the judge
+# holds about four copies of a reply while decoding it (docs/security.md)
 MAX_STRING_CHARS = 100_000
 ALLOWED_DTYPES = frozenset(
     ["bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
@@ -85,7 +86,8 @@ def encode(value, register_handle=None):
         if depth > 20:
             raise ProtocolError("value nested too deeply")
         if v is None or isinstance(v, (bool, str)):
-            if isinstance(v, str) and len(v) > MAX_STRING_CHARS:
+            # Strings from the worker are cut; the judge's own (a cell's source) never are.
+            if isinstance(v, str) and len(v) > MAX_STRING_CHARS and register_handle is not None:
                 v = v[:MAX_STRING_CHARS] + "...[truncated]"
             return v
         if isinstance(v, int):
