@@ -2,7 +2,6 @@
 # answer with lies, and stall (stop reading) as soon as a request is large, so that a
 # judge without a write deadline would block forever on it.
 import struct
-import select
 
 import numpy as np
 
