@@ -623,7 +623,10 @@ def test_huge_replies_do_not_bloat_the_judge(isolation, tmp_path):
         proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, cwd=ROOT)
         assert proc.returncode == 0, proc.stderr[-3000:]
         outcome = json.loads(proc.stdout.strip().splitlines()[-1])
-        assert outcome["maxrss_mb"] < 400, outcome
+        # A judge that accepted the 240 MB reply would hold it at least twice (bytes and
+        # array) on top of its ~150 MB baseline; under a loaded CI the baseline has been
+        # seen at 430 MB, so the bound sits between the two.
+        assert outcome["maxrss_mb"] < 560, outcome
 
 
 def test_limits_are_validated_and_recorded():
