@@ -45,10 +45,12 @@ import tempfile
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping, Sequence
+
+from .forkserver import ForkServer, ForkServerLost, Judge
 
 try:
     import fcntl
@@ -76,6 +78,9 @@ DEFAULT_TEMPLATE_MANIFEST = PACKAGE_ROOT / "dist" / "classroom.manifest.json"
 GRADED, CACHED, FAILED = "graded", "cached", "failed"
 
 GradeCommand = Callable[[Path, str, Path], Sequence[str]]
+# From this many submissions to grade, judges are forked from a warm server (forkserver.py):
+# its start costs about what two cold judges lose to imports.
+FORK_SERVER_FROM = 3
 
 
 class BatchUsageError(Exception):
@@ -418,16 +423,20 @@ def _wrap(command: Sequence[str]) -> list[str]:
     return command
 
 
-def _kill_group(proc: subprocess.Popen) -> None:
+def _kill_group(proc: subprocess.Popen | Judge) -> None:
     with suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
     with suppress(ProcessLookupError, PermissionError):
         proc.kill()
 
 
+def judge_arguments(path: Path, assignment: str, report_dir: Path) -> list[str]:
+    """The arguments of `python -m grader` that grade one submission."""
+    return ["grade", str(path), "--assignment", assignment, "--out", str(report_dir)]
+
+
 def default_grade_command(path: Path, assignment: str, report_dir: Path) -> list[str]:
-    return [sys.executable, "-m", "grader", "grade", str(path), "--assignment", assignment,
-            "--out", str(report_dir)]
+    return [sys.executable, "-m", "grader", *judge_arguments(path, assignment, report_dir)]
 
 
 class _Runner:
@@ -436,12 +445,13 @@ class _Runner:
     def __init__(self, command: GradeCommand, env: dict | None, timeout: float,
                  max_scores: dict[str, float]):
         self.command = command
+        self.fork_server: ForkServer | None = None  # judges forked warm; None: `python -m grader` each
         self.env = env
         self.timeout = timeout
         self.max_scores = max_scores
         self.stop = threading.Event()
         self.lock = threading.Lock()
-        self.live: set[subprocess.Popen] = set()
+        self.live: set[subprocess.Popen | Judge] = set()
 
     def learn(self, assignment: str, max_score: float) -> None:
         if max_score > 0:
@@ -472,31 +482,28 @@ class _Runner:
     def _grade(self, sub: Submission, report_dir: Path, key: str) -> Outcome | None:
         _prepare_report_dir(report_dir)
         log_path = report_dir / LOG_NAME
-        argv = list(self.command(Path(sub.path).resolve(), sub.assignment, report_dir.resolve()))
+        where = (Path(sub.path).resolve(), sub.assignment, report_dir.resolve())
         start = time.monotonic()
-        with open(log_path, "wb") as log:
+        try:
+            proc = self._start(where, log_path)
+        except OSError as exc:
+            reason = f"the grade command could not be started ({exc})"
+            return self._fail(sub, report_dir, _failure_sentence(reason), 0.0, log_path)
+        with self.lock:
+            self.live.add(proc)
+        try:
+            if self.stop.is_set():  # interrupted while we were starting it
+                _kill_group(proc)
+            timed_out = False
             try:
-                proc = subprocess.Popen(_wrap(argv), stdin=subprocess.DEVNULL, stdout=log,
-                                        stderr=subprocess.STDOUT, env=self.env,
-                                        start_new_session=True)
-            except OSError as exc:
-                reason = f"the grade command could not be started ({exc})"
-                return self._fail(sub, report_dir, _failure_sentence(reason), 0.0, log_path)
+                returncode = proc.wait(timeout=self.timeout)
+            except subprocess.TimeoutExpired:
+                timed_out = True
+                _kill_group(proc)
+                returncode = proc.wait()
+        finally:
             with self.lock:
-                self.live.add(proc)
-            try:
-                if self.stop.is_set():  # interrupted while we were starting it
-                    _kill_group(proc)
-                timed_out = False
-                try:
-                    returncode = proc.wait(timeout=self.timeout)
-                except subprocess.TimeoutExpired:
-                    timed_out = True
-                    _kill_group(proc)
-                    returncode = proc.wait()
-            finally:
-                with self.lock:
-                    self.live.discard(proc)
+                self.live.discard(proc)
         seconds = time.monotonic() - start
         if self.stop.is_set():
             return None
@@ -520,6 +527,17 @@ class _Runner:
             return Outcome(sub, GRADED, report_dir, float(report["score"]),
                            float(report["max_score"]), report.get("error"), seconds)
         return self._fail(sub, report_dir, _failure_sentence(reason), seconds, log_path)
+
+    def _start(self, where: tuple[Path, str, Path], log_path: Path) -> subprocess.Popen | Judge:
+        """The judge for one submission, in its own session, its output going to log_path."""
+        if self.fork_server is not None:
+            try:
+                return self.fork_server.start(judge_arguments(*where), log_path)
+            except ForkServerLost:
+                pass  # the ordinary way below, for this and every later submission
+        with open(log_path, "wb") as log:
+            return subprocess.Popen(_wrap(self.command(*where)), stdin=subprocess.DEVNULL, stdout=log,
+                                    stderr=subprocess.STDOUT, env=self.env, start_new_session=True)
 
     def _fail(self, sub, report_dir, error, seconds, log_path) -> Outcome:
         max_score = self.max_score(sub.assignment)
@@ -654,7 +672,7 @@ def run_batch(root: Path, out: Path, jobs: int, force: bool = False,
             [str(PACKAGE_ROOT)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
 
     out.mkdir(parents=True, exist_ok=True)
-    with _batch_lock(out):
+    with _batch_lock(out), ExitStack() as stack:
         _remove_stale_temp_files(out)
         runner = _Runner(grade_command, env, float(timeout), dict(max_scores or {}))
         outcomes: dict[Submission, Outcome] = {}
@@ -670,6 +688,9 @@ def run_batch(root: Path, out: Path, jobs: int, force: bool = False,
                 runner.learn(sub.assignment, report["max_score"])
             else:
                 todo.append((sub, report_dir, key))
+        if grade_command is default_grade_command and len(todo) >= FORK_SERVER_FROM and hasattr(os, "fork"):
+            runner.fork_server = ForkServer(sorted({sub.assignment for sub, _, _ in todo}), env)
+            stack.callback(runner.fork_server.close)
 
         with _sigterm_as_interrupt(), \
                 _Progress(console, len(todo), len(outcomes), progress) as bar:

@@ -99,7 +99,7 @@ class DeviceStudent(Student):
 def _open(sandbox, mode):
     """A second sandbox over the same cells; they start running in the background. It shares
     the submission's time budget (what the CPU run left of it, at least 30 s), and a cell
-    that timed out in the CPU run is not run again."""
+    that already timed out in the CPU run is not run again."""
     cells = [TIMED_OUT if result is not None and result["status"] == "timeout" else source
              for source, result in zip(sandbox.cells, sandbox.cell_results)]
     budget = min(sandbox.limits.submission_timeout_s, max(30.0, sandbox.time_left()))
@@ -113,27 +113,25 @@ def _open(sandbox, mode):
     return DeviceStudent(device_sandbox, mode)
 
 
+def _modes_needed(assignment):
+    return [mode for mode in MODES if assignment in CHECKS and (mode != "cupy" or gpu_status() is None)]
+
+
+def start_device_runs(sandbox, assignment, stack):
+    """Open the device runs the assignment's checks will need as soon as the CPU run has
+    started, so that their cells run beside it rather than after it; `stack` (an ExitStack)
+    closes them. Returns them as resources for `run_checks`."""
+    runs = {}
+    for mode in _modes_needed(assignment):
+        student = _open(sandbox, mode)
+        stack.callback(student.sandbox.close)
+        runs[("device", mode)] = (student, lambda _: None)
+    return runs
+
+
 def _shared(grading, mode):
     sandbox = grading.student.sandbox  # an unreadable submission has none: MissingName
     return grading.resource(("device", mode), lambda: _open(sandbox, mode), lambda s: s.sandbox.close())
-
-
-@pytest.fixture(autouse=True)
-def _device_runs_start_early(grading, request):
-    """Before the first check of a run: start the device runs its device checks will need, so
-    their cells run while the CPU checks do."""
-    def start():
-        prefixes = {item.get_closest_marker("check").kwargs.get("id", "").split(".")[0]
-                    for item in request.session.items if item.get_closest_marker("check")}
-        for mode, prefix in MODES.items():
-            if prefix in prefixes and (mode != "cupy" or gpu_status() is None):
-                try:
-                    _shared(grading, mode)
-                except MissingName:
-                    return
-        return True
-
-    grading.resource("device runs started", start, lambda _: None)
 
 
 def device_student(grading, mode, check_id):
@@ -408,8 +406,7 @@ def _make(spec, mode, prefix):
 
 
 def device_checks(assignment):
-    """{name: check or fixture} for the assignment's device checks, both flavours; a check module
-    adds them to its globals."""
-    tests = {f"test_{prefix}_{spec.slug}": _make(spec, mode, prefix)
-             for spec in CHECKS[assignment] for mode, prefix in MODES.items()}
-    return {**tests, "_device_runs_start_early": _device_runs_start_early}
+    """{name: check} for the assignment's device checks, both flavours; a check module adds
+    them to its globals."""
+    return {f"test_{prefix}_{spec.slug}": _make(spec, mode, prefix)
+            for spec in CHECKS[assignment] for mode, prefix in MODES.items()}

@@ -1,5 +1,6 @@
 """Grading one submission: load it, run its cells in the worker, run the hidden
 checks from the judge, and assemble the report dictionary."""
+import contextlib
 import datetime
 import time
 
@@ -14,7 +15,7 @@ from .student import MissingName, Student
 
 def _load_judging_modules():
     """Import what the checks and the reports need (pytest, matplotlib, Jinja2)."""
-    from . import plots, reports, runner  # noqa: F401
+    from . import plots, reports  # noqa: F401
 
 
 MAX_CELL_ENTRIES = 50  # cells that did not run cleanly, listed in the report
@@ -39,9 +40,14 @@ class UnreadableStudent:
         raise MissingName(self.reason)
 
 
-def grade(path, assignment=None, limits=None, isolation="auto", count_gpu=False):
+def run_checks(*args, **kwargs):
+    # Imported on first use: pytest is not needed before the worker has been started.
     from .runner import run_checks
 
+    return run_checks(*args, **kwargs)
+
+
+def grade(path, assignment=None, limits=None, isolation="auto", count_gpu=False):
     started = time.monotonic()
     limits = limits or Limits()
     warnings, cells, artifacts = [], [], {}
@@ -65,16 +71,21 @@ def grade(path, assignment=None, limits=None, isolation="auto", count_gpu=False)
         warnings += more
     else:
         try:
-            with Sandbox(submission.cells, limits, isolation) as sandbox:
+            with Sandbox(submission.cells, limits, isolation) as sandbox, contextlib.ExitStack() as device_runs:
                 sandbox.start_cells()
-                _load_judging_modules()  # while the worker runs the cells
+                # While the worker runs the cells: the device runs start beside it, and the
+                # judge imports what it needs next.
+                from .device_checks import start_device_runs
+                resources = start_device_runs(sandbox, assignment, device_runs)
+                _load_judging_modules()
                 for index, result in enumerate(sandbox.finish_cells(), start=1):
                     if result["status"] != "ok":
                         cells.append({"index": index, "status": result["status"], "message": result["message"]})
                 if len(cells) > MAX_CELL_ENTRIES:
                     warnings.append(f"{len(cells)} cells did not run cleanly; the report lists the first {MAX_CELL_ENTRIES}.")
                     del cells[MAX_CELL_ENTRIES:]
-                checks, artifacts, more = run_checks(assignment, Student(sandbox), limits, count_gpu=count_gpu)
+                checks, artifacts, more = run_checks(assignment, Student(sandbox), limits, count_gpu=count_gpu,
+                                                     resources=resources)
                 warnings += more
                 isolation = sandbox.isolation
                 if sandbox.output_dropped:

@@ -39,9 +39,12 @@ def _png(fig):
         fig.clear()
 
 
-def _figure(width, height):
-    fig = Figure(figsize=(width, height), layout="constrained")
+def _figure(width, height, left=0.7, right=0.2, bottom=0.55, top=0.4):
+    """A figure with one axes' margins given in inches: a layout engine would find them
+    itself, at the cost of drawing every figure twice."""
+    fig = Figure(figsize=(width, height))
     fig.patch.set_facecolor("white")
+    fig.subplots_adjust(left=left / width, right=1 - right / width, bottom=bottom / height, top=1 - top / height)
     return fig
 
 
@@ -152,7 +155,8 @@ def gradient_errors(rows, tolerance=DEFAULT_TOLERANCE):
     ends = [top if v is None else max(v, FLOOR) for v in values]
     passed = [v is not None and v <= tolerance for v in values]
 
-    fig = _figure(7.5, 1.3 + 0.32 * len(shown))
+    # Room on the left for the longest label (about 0.06 inch per character at 8 points).
+    fig = _figure(7.5, 1.3 + 0.32 * len(shown), left=0.25 + 0.062 * max(len(label) for label in labels))
     ax = fig.add_subplot()
     y = numpy.arange(len(shown))
     ax.barh(y, [end - bottom for end in ends], left=bottom, height=0.65,

@@ -17,6 +17,13 @@ from .sandbox import StaleHandle, StudentError, WorkerLost
 from .student import MissingName
 from .verdicts import CheckFailed, PartialCredit
 
+# pytest's own plugins that no check uses; each costs time per test or per session
+# (unraisableexception alone runs two full garbage collections at the end).
+UNUSED_PYTEST_PLUGINS = ("cacheprovider", "debugging", "doctest", "faulthandler", "junitxml", "legacypath",
+                         "logging", "monkeypatch", "pastebin", "recwarn", "setuponly", "setupplan", "stepwise",
+                         "subtests", "threadexception", "tmpdir", "unittest", "unraisableexception")
+
+
 def seed_for(check_id):
     """A fixed seed per check, so verdicts never depend on the order checks run in."""
     return zlib.crc32(check_id.encode()) & 0x7FFFFFFF
@@ -37,13 +44,13 @@ class Evidence:
 
 
 class GradingPlugin:
-    def __init__(self, student, evidence, limits, count_gpu=False):
+    def __init__(self, student, evidence, limits, count_gpu=False, resources=None):
         self.student, self.evidence, self.limits = student, evidence, limits
         self.count_gpu = count_gpu  # GPU checks without a GPU: counted as failed instead of skipped
         self.results = []
         self._seen_ids = set()
         self.warnings = []
-        self._resources = {}
+        self._resources = dict(resources or {})
 
     def resource(self, key, open_, close):
         """An object the checks of this run share (e.g. a second sandbox), opened on first
@@ -124,12 +131,14 @@ def _skip_reason(report):
     return "skipped"
 
 
-def run_checks(assignment, student, limits, selection=None, count_gpu=False):
-    """Run the assignment's checks; returns (check entries, artifacts, warnings)."""
+def run_checks(assignment, student, limits, selection=None, count_gpu=False, resources=None):
+    """Run the assignment's checks; returns (check entries, artifacts, warnings). `resources`
+    are shared objects opened beforehand ({key: (object, close)}, see GradingPlugin.resource)."""
     evidence = Evidence()
-    plugin = GradingPlugin(student, evidence, limits, count_gpu)
+    plugin = GradingPlugin(student, evidence, limits, count_gpu, resources)
     args = [str(check_module(assignment)), "-c", os.devnull, "--rootdir", str(CHECKS_DIR),
-            "--import-mode=importlib", "-p", "no:cacheprovider", "-q", "-W", "ignore::pytest.PytestAssertRewriteWarning"]
+            "--import-mode=importlib", "-q", "-W", "ignore::pytest.PytestAssertRewriteWarning"]
+    args += [arg for plugin in UNUSED_PYTEST_PLUGINS for arg in ("-p", f"no:{plugin}")]
     if selection:
         args += ["-k", selection]
     sink = io.StringIO()
