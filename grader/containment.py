@@ -17,6 +17,7 @@ Workers also die with the judge (PR_SET_PDEATHSIG), and under bubblewrap the
 PID namespace dies with its init.
 """
 import ctypes
+from contextlib import suppress
 import os
 import re
 import signal
@@ -67,6 +68,13 @@ def protect_judge():
 def die_with_parent():
     """In the child between fork and exec: SIGKILL when the judge goes away."""
     _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def lower_priority():
+    """In the child between fork and exec: the lowest CPU priority (the worker also lowers
+    its session's, see runtime/worker.py)."""
+    with suppress(OSError):
+        os.nice(19)
 
 
 def drop_capabilities():

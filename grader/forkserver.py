@@ -36,15 +36,14 @@ from . import containment
 def _warm_up(assignments):
     """Everything a judge imports, and one run of the assignments' checks against a
     submission that is not there (they all error at once, without a worker)."""
-    from . import cli, device_checks, plots, reports  # noqa: F401
+    from . import cli, device_checks, reports  # noqa: F401
     from .assignments import known_assignments
     from .grading import UnreadableStudent, run_checks
     from .limits import Limits
 
     for assignment in set(assignments) & set(known_assignments()):
         run_checks(assignment, UnreadableStudent("warming up"), Limits())
-    with suppress(Exception):  # fonts, the glyph cache and the mathtext parser of log axes
-        plots.gradient_errors([{"tensor": "x", "max_rel": 1e-9}])
+    reports.warm_up()
 
 
 def _run_judge(argv, log_path, server_pid):

@@ -5,7 +5,6 @@ import datetime
 import time
 
 from . import loading
-from .batch import grader_version
 from .limits import Limits
 from .assignments import known_assignments
 from .sandbox import Sandbox
@@ -13,9 +12,11 @@ from .scoring import summarise
 from .student import MissingName, Student
 
 
-def _load_judging_modules():
-    """Import what the checks and the reports need (pytest, matplotlib, Jinja2)."""
-    from . import plots, reports  # noqa: F401
+def _prepare_reports():
+    """Import what the reports need (matplotlib, Jinja2) and warm them up."""
+    from . import reports
+
+    reports.warm_up()
 
 
 MAX_CELL_ENTRIES = 50  # cells that did not run cleanly, listed in the report
@@ -45,6 +46,12 @@ def run_checks(*args, **kwargs):
     from .runner import run_checks
 
     return run_checks(*args, **kwargs)
+
+
+def _grader_version():
+    from .batch import grader_version  # not before the worker runs: batch imports a good deal
+
+    return grader_version()
 
 
 def grade(path, assignment=None, limits=None, isolation="auto", count_gpu=False):
@@ -77,7 +84,8 @@ def grade(path, assignment=None, limits=None, isolation="auto", count_gpu=False)
                 # judge imports what it needs next.
                 from .device_checks import start_device_runs
                 resources = start_device_runs(sandbox, assignment, device_runs)
-                _load_judging_modules()
+                from . import runner  # noqa: F401  (pytest)
+                _prepare_reports()
                 for index, result in enumerate(sandbox.finish_cells(), start=1):
                     if result["status"] != "ok":
                         cells.append({"index": index, "status": result["status"], "message": result["message"]})
@@ -117,7 +125,7 @@ def grade(path, assignment=None, limits=None, isolation="auto", count_gpu=False)
                        "sha256": submission.sha256 if submission else None},
         "cells": cells,
         "artifacts": artifacts,
-        "grader_version": grader_version(),
+        "grader_version": _grader_version(),
         "isolation": isolation if error is None else "none (nothing was run)",
         "protections": protections,
         "limits": limits_report,

@@ -5,6 +5,7 @@ syntax (magics, `!shell` lines, `x?` help) is rewritten by IPython's own
 transformer into calls on `get_ipython()`, which the worker answers with no-ops,
 so a notebook that uses them still runs as plain Python.
 """
+import ast
 import hashlib
 import json
 import re
@@ -134,6 +135,12 @@ def _plain_python(source, deadline=None):
     """IPython syntax rewritten to plain Python. IPython's transformer re-tokenizes the
     whole cell after each rewrite (quadratic in the number of magics), so the judge
     gives all cells together TRANSFORM_BUDGET_S; a cell left over is run as written."""
+    try:
+        ast.parse(source)
+        # Plain Python already, which IPython leaves as it is (but for a final newline).
+        return source if source.endswith("\n") else source + "\n"
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        pass
     from IPython.core.inputtransformer2 import TransformerManager
 
     left = (deadline - time.monotonic()) if deadline is not None else TRANSFORM_BUDGET_S

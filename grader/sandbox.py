@@ -267,7 +267,7 @@ class Sandbox:
         inside_scratch = "/scratch" if self.isolation == "bubblewrap" else str(scratch)
         inside_runtime = "/runtime" if self.isolation == "bubblewrap" else str(self._runtime)
         config = {"in_fd": to_worker_r, "out_fd": from_worker_w, "scratch": inside_scratch,
-                  "sys_path": _library_paths(), "device": self.device}
+                  "sys_path": _library_paths(), "device": self.device, "background": self.device is not None}
         worker = [sys.executable, "-I", "-S", f"{inside_runtime}/worker.py", json.dumps(config)]
         if self.isolation != "bubblewrap":
             return worker
@@ -319,6 +319,8 @@ class Sandbox:
     def _apply_limits(self):
         """Runs in the child between fork and exec."""
         mb = 1 << 20
+        if self.device is not None:
+            containment.lower_priority()
         if self.device != "cupy":  # CUDA reserves far more address space than it uses
             resource.setrlimit(resource.RLIMIT_AS, (self.limits.memory_mb * mb,) * 2)
         resource.setrlimit(resource.RLIMIT_CPU, (self.limits.cpu_time_s, self.limits.cpu_time_s + 5))
