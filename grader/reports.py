@@ -13,6 +13,7 @@ import json
 import math
 import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -32,6 +33,11 @@ def write_reports(report, out_dir):
     report.json last. Rendering problems never stop report.json from being written."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    for name in ("report.md", "report.html", "report.json"):
+        # A directory in a report's place (one a submission planted there, say) would make
+        # the rename fail: the report replaces it, as it replaces an old file.
+        if (out_dir / name).is_dir() and not (out_dir / name).is_symlink():
+            shutil.rmtree(out_dir / name)
     # A report.json left from an earlier run would claim the new md/html are finished.
     try:
         (out_dir / "report.json").unlink()
@@ -288,6 +294,15 @@ _html_env = jinja2.Environment(
 _md_env = jinja2.Environment(loader=_loader, autoescape=False, finalize=_md_finalize,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                              keep_trailing_newline=True)
+
+
+def warm_up():
+    """Compile the templates and draw a plot ahead of the first report."""
+    _md_env.get_template("report.md.j2")
+    _html_env.get_template("report.html.j2")
+    from . import plots
+
+    plots.warm_up()
 
 
 def render_markdown(report):

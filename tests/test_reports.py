@@ -175,6 +175,15 @@ def test_failed_write_leaves_no_temp_files_and_no_stale_json(tmp_path, monkeypat
     assert not [n for n in names if n.endswith(".tmp") or n.startswith(".")], names
 
 
+def test_directories_in_the_reports_places_are_replaced(tmp_path):
+    for name in ("report.json", "report.html"):
+        (tmp_path / name / "inside").mkdir(parents=True)
+    write_reports(error_report(), tmp_path)
+    assert json.loads((tmp_path / "report.json").read_text()) == error_report()
+    assert (tmp_path / "report.html").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html", "report.json", "report.md"]
+
+
 def test_error_only_report_renders(tmp_path):
     write_reports(error_report(), tmp_path)
     markdown = (tmp_path / "report.md").read_text(encoding="utf-8")
