@@ -440,7 +440,10 @@ def test_hostile_submission(attack, isolation, tmp_path, honest, listener):
         _assert_nothing_left(run)
     if attack.check:
         attack.check(result.report, run)
-    assert not [r for r in received if r[0] == "tcp" or isolation == "bubblewrap"], received
+    # Only what carries this run's marker came from the submission: a Jupyter kernel started by
+    # a test running beside this one may pick the listener's port and greet it (ZMTP).
+    leaked = [r for r in received if run.marker.encode() in r[1]]
+    assert not [r for r in leaked if r[0] == "tcp" or isolation == "bubblewrap"], leaked
 
 
 def _landlock_abi():
