@@ -1,5 +1,8 @@
 """What a check sees of a submission: names it defines, objects it constructs."""
+import numpy
+
 from .sandbox import StudentError
+from .verdicts import fail
 
 
 class MissingName(Exception):
@@ -42,6 +45,18 @@ class Student:
             exc.context = name
             raise
         return (reply["result"], reply["args"]) if keep_args else reply["result"]
+
+    def call_pure(self, name, *args, **kwargs):
+        """Call the function `name`, failing the check if it modified one of its array arguments."""
+        result, after = self.call(name, *args, keep_args=True, **kwargs)
+        for i, (before, now) in enumerate(zip(args, after)):
+            if isinstance(before, numpy.ndarray):
+                now = numpy.asarray(now)
+                if now.shape != before.shape or not numpy.array_equal(now, before, equal_nan=True):
+                    fail(f"{name} modified its argument {i + 1}; it must only read it",
+                         "compute into a new array (np.maximum(0, x), a - c) instead of writing into the "
+                         "argument (x[x < 0] = 0, a -= c)")
+        return result
 
     def ref(self, name):
         """A handle to the function or object `name` in the worker, to pass as an argument:

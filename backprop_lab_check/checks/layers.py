@@ -123,12 +123,15 @@ def weighted(kernel, name, params, x, dout):
 
 
 def grads_in_place(kernel, name, params, x, dout):
+    """The arrays in layer.grads are the same objects after forward and backward (the
+    hidden checks use this one too)."""
     layer = kernel.new(name, *params)
     before = layer.ids("grads")
     layer.call("forward", x)
     layer.call("backward", dout)
     if layer.ids("grads") != before:
-        fail(f"{name}.backward replaced the arrays in self.grads instead of writing into them",
+        fail(f"{name}.backward replaced the arrays in self.grads instead of writing into them; a model "
+             "that collected the list earlier still sees the old arrays",
              "write gradients in place: self.grads[0][...] = dW")
 
 

@@ -22,18 +22,6 @@ check = pytest.mark.check
 GRAD_TOL = 1e-5
 
 
-def call(student, name, *args, **kwargs):
-    """name(*args) in the worker, failing if it modified an array argument."""
-    result, after = student.call(name, *args, keep_args=True, **kwargs)
-    for i, (before, now) in enumerate(zip(args, after)):
-        if isinstance(before, numpy.ndarray):
-            now = numpy.asarray(now)
-            if now.shape != before.shape or not numpy.array_equal(now, before, equal_nan=True):
-                fail(f"{name} modified its argument {i + 1}; it must only read it",
-                     "compute into a new array instead of writing into the argument")
-    return result
-
-
 def pair(name, value):
     if not isinstance(value, (tuple, list)) or len(value) != 2:
         kind = f"a {type(value).__name__} of {len(value)}" if isinstance(value, (tuple, list)) else type(value).__name__
@@ -46,7 +34,7 @@ def pair(name, value):
 @check(id="synthetic_data.shapes_and_noise", target="synthetic_data", points=2)
 def test_synthetic_data(student):
     w, b = numpy.array([2, -3.4]), 4.2
-    X, y = pair("synthetic_data(w, b, n)", call(student, "synthetic_data", w, b, 2000))
+    X, y = pair("synthetic_data(w, b, n)", student.call_pure("synthetic_data", w, b, 2000))
     X, y = as_array("synthetic_data's X", X), as_array("synthetic_data's y", y)
     if X.shape != (2000, 2):
         fail(f"synthetic_data(w, b, 2000) with len(w) = 2: X has shape {X.shape}, expected (2000, 2)")
@@ -64,7 +52,7 @@ def test_synthetic_data(student):
         hint = ("add Gaussian noise to y: np.random.normal(0, 0.01, y.shape)" if std < 1e-6 else
                 "the noise has standard deviation 0.01: np.random.normal(0, 0.01, ...), not 0.1 or 1")
         fail(f"y - (X w + b) should be noise with standard deviation 0.01; it has {std:.3g}", hint)
-    X3, y3 = pair("synthetic_data", call(student, "synthetic_data", numpy.array([1.0, 0.5, -2.0]), -1.0, 7))
+    X3, y3 = pair("synthetic_data", student.call_pure("synthetic_data", numpy.array([1.0, 0.5, -2.0]), -1.0, 7))
     if numpy.shape(X3) != (7, 3) or numpy.shape(y3) != (7, 1):
         fail(f"synthetic_data with len(w) = 3 and 7 examples gave shapes {numpy.shape(X3)} and "
              f"{numpy.shape(y3)}, expected (7, 3) and (7, 1)")
@@ -124,7 +112,7 @@ def test_data_iter(student):
 @check(id="linreg.values", target="linreg", points=1)
 def test_linreg(student, rng):
     X, w, b = rng.standard_normal((5, 3)), rng.standard_normal((3, 1)), rng.standard_normal(1)
-    compare("linreg(X, w, b)", call(student, "linreg", X, w, b), X @ w + b,
+    compare("linreg(X, w, b)", student.call_pure("linreg", X, w, b), X @ w + b,
             mistakes=[(X @ w, "the bias b is missing: X @ w + b")])
 
 
@@ -132,21 +120,21 @@ def test_linreg(student, rng):
 def test_squared_loss(student, rng):
     y_hat, y = rng.standard_normal((6, 1)), rng.standard_normal(6)
     expected = rr.squared_loss(y_hat, y)
-    compare("squared_loss(y_hat of shape (6, 1), y of shape (6,))", call(student, "squared_loss", y_hat, y), expected,
+    compare("squared_loss(y_hat of shape (6, 1), y of shape (6,))", student.call_pure("squared_loss", y_hat, y), expected,
             mistakes=[(expected * 2, "the loss is (y_hat - y)**2 / 2: the 1/2 is missing"),
                       ((y_hat - y) ** 2 / 2, "y of shape (6,) broadcasts against y_hat (6, 1) to (6, 6): "
                                              "reshape it first, y.reshape(y_hat.shape)"),
                       ((y_hat - y) ** 2, "reshape y to y_hat's shape, and divide by 2"),
                       (expected.mean(), "return one loss per example (shaped like y_hat), not their mean")])
     compare("squared_loss(y_hat, y) with both of shape (6, 1)",
-            call(student, "squared_loss", y_hat, y.reshape(6, 1)), expected)
+            student.call_pure("squared_loss", y_hat, y.reshape(6, 1)), expected)
 
 
 @check(id="linreg_grads.values", target="linreg_grads", points=2)
 def test_linreg_grads(student, rng):
     X, y = rng.standard_normal((8, 3)), rng.standard_normal((8, 1))
     w, b = rng.standard_normal((3, 1)), rng.standard_normal(1)
-    dw, db = pair("linreg_grads(X, y, w, b)", call(student, "linreg_grads", X, y, w, b))
+    dw, db = pair("linreg_grads(X, y, w, b)", student.call_pure("linreg_grads", X, y, w, b))
     want_dw, want_db = rr.linreg_grads(X, y, w, b)
     compare("linreg_grads's dw", dw, want_dw,
             mistakes=[(want_dw / 8, "return the gradient of the SUM of the losses (X.T @ err); sgd divides "
@@ -181,7 +169,7 @@ def test_sgd(student, rng):
 @check(id="softmax.values", target="softmax", points=1)
 def test_softmax(student, rng):
     X = rng.standard_normal((6, 4)) * 3
-    got = as_array("softmax(X) of shape (6, 4)", call(student, "softmax", X))
+    got = as_array("softmax(X) of shape (6, 4)", student.call_pure("softmax", X))
     if got.shape == X.shape and not numpy.allclose(got.sum(axis=1), 1):
         sums = got.sum(axis=1)
         hint = ("normalise every row: sum over axis=1 with keepdims=True, not over the columns (axis=0)"
@@ -195,7 +183,7 @@ def test_softmax(student, rng):
 @check(id="softmax.large_scores", target="softmax", points=1)
 def test_softmax_stable(student):
     X = numpy.array([[1000.0, 999.0, 0.0], [-1000.0, -999.0, -998.0]])
-    got = as_array("softmax of scores around +-1000", call(student, "softmax", X))
+    got = as_array("softmax of scores around +-1000", student.call_pure("softmax", X))
     if got.shape == X.shape and not numpy.all(numpy.isfinite(got.astype(numpy.float64))):
         fail("softmax of scores around +-1000 returned nan or inf",
              "exp overflows above ~709: subtract each row's maximum first, X - X.max(axis=1, keepdims=True)")
@@ -207,7 +195,7 @@ def test_cross_entropy(student, rng):
     y_hat = rr.softmax(rng.standard_normal((5, 4)))
     y = numpy.array([0, 3, 1, 1, 2])
     expected = rr.cross_entropy(y_hat, y)
-    compare("cross_entropy(y_hat, y)", call(student, "cross_entropy", y_hat, y), expected,
+    compare("cross_entropy(y_hat, y)", student.call_pure("cross_entropy", y_hat, y), expected,
             mistakes=[(expected.mean(), "return one loss per example (shape (n,)); the model takes the mean"),
                       (-expected, "the loss is -log(probability of the true class): the minus sign is missing"),
                       (-numpy.log(y_hat[:, y]), "pick one entry per row: y_hat[np.arange(n), y], not y_hat[:, y]")])
@@ -221,11 +209,11 @@ def test_accuracy(student, rng):
     scores[right, y[right]] = 10.0
     wrong = numpy.setdiff1d(numpy.arange(20), right)
     scores[wrong, y[wrong]] = -10.0
-    got = call(student, "accuracy", scores, y)
+    got = student.call_pure("accuracy", scores, y)
     compare("accuracy(y_hat, y) with 13 of 20 rows right", got, 0.65,
             mistakes=[(13, "return the fraction of correct rows (a mean), not their count")])
     probs = rr.softmax(scores)
-    compare("accuracy on probabilities instead of scores", call(student, "accuracy", probs, y), 0.65)
+    compare("accuracy on probabilities instead of scores", student.call_pure("accuracy", probs, y), 0.65)
 
 
 # -- 2-3. SoftmaxRegression and MLP -----------------------------------------------------------
@@ -407,13 +395,13 @@ def test_poly_features(student, rng):
     x = rng.uniform(-2, 2, 7)
     expected = rr.poly_features(x, 6)
     powers = x.reshape(-1, 1) ** numpy.arange(6)
-    compare("poly_features(x of shape (7,), 6)", call(student, "poly_features", x, 6), expected,
+    compare("poly_features(x of shape (7,), 6)", student.call_pure("poly_features", x, 6), expected,
             mistakes=[(powers, "divide column i by i! (math.gamma(i + 1)): the features are x**i / i!"),
                       (x.reshape(-1, 1) ** numpy.arange(1, 7) / [math.gamma(i + 1) for i in range(1, 7)],
                        "column 0 is x**0 / 0! = 1 (the bias): use the powers 0 .. max_degree - 1"),
                       (powers / [math.gamma(i + 2) for i in range(6)],
                        "divide by i! = gamma(i + 1), not by (i + 1)!")])
-    compare("poly_features(x, 20)[:, :4]", numpy.asarray(call(student, "poly_features", x, 20))[:, :4],
+    compare("poly_features(x, 20)[:, :4]", numpy.asarray(student.call_pure("poly_features", x, 20))[:, :4],
             expected[:, :4])
 
 
@@ -423,7 +411,7 @@ def test_poly_features(student, rng):
 def test_l2_penalty(student, rng):
     w = rng.standard_normal((4, 3))
     want = float((w ** 2).sum() / 2)
-    compare("l2_penalty(w)", call(student, "l2_penalty", w), want,
+    compare("l2_penalty(w)", student.call_pure("l2_penalty", w), want,
             mistakes=[(2 * want, "the penalty is half the sum of squares: (w ** 2).sum() / 2"),
                       (math.sqrt(2 * want), "the penalty is the SQUARED norm (over 2), not the norm"),
                       (want / 6, "sum the squares, do not average them")])
@@ -501,15 +489,15 @@ def judge_dropout(name, X, out, p):
 @check(id="dropout_layer.keep_rate", target="dropout_layer", points=2)
 def test_dropout_layer_keep_rate(student, rng):
     X = 1 + numpy.abs(rng.standard_normal((200, 500)))
-    judge_dropout("dropout_layer(X, 0.3)", X, call(student, "dropout_layer", X, 0.3), 0.3)
-    judge_dropout("dropout_layer(X, 0.75)", X, call(student, "dropout_layer", X, 0.75), 0.75)
+    judge_dropout("dropout_layer(X, 0.3)", X, student.call_pure("dropout_layer", X, 0.3), 0.3)
+    judge_dropout("dropout_layer(X, 0.75)", X, student.call_pure("dropout_layer", X, 0.75), 0.75)
 
 
 @check(id="dropout_layer.expectation", target="dropout_layer", points=1)
 def test_dropout_layer_expectation(student, rng):
     X = rng.uniform(0.5, 1.5, (200, 500))
     for p in (0.5, 0.8):
-        out = as_array(f"dropout_layer(X, {p})", call(student, "dropout_layer", X, p))
+        out = as_array(f"dropout_layer(X, {p})", student.call_pure("dropout_layer", X, p))
         if out.shape != X.shape:
             fail(f"dropout_layer(X, {p}) has shape {out.shape}, expected {X.shape}")
         ratio = float(out.mean() / X.mean())
@@ -524,8 +512,8 @@ def test_dropout_layer_expectation(student, rng):
 @check(id="dropout_layer.extremes", target="dropout_layer", points=1)
 def test_dropout_layer_extremes(student, rng):
     X = rng.standard_normal((4, 6))
-    compare("dropout_layer(X, 0) (keeps everything)", call(student, "dropout_layer", X, 0.0), X)
-    zeros = as_array("dropout_layer(X, 1)", call(student, "dropout_layer", X, 1.0))
+    compare("dropout_layer(X, 0) (keeps everything)", student.call_pure("dropout_layer", X, 0.0), X)
+    zeros = as_array("dropout_layer(X, 1)", student.call_pure("dropout_layer", X, 1.0))
     if zeros.shape == X.shape and not numpy.all(numpy.isfinite(zeros)):
         fail("dropout_layer(X, 1) returned nan or inf",
              "with p = 1 everything is dropped: return np.zeros_like(X) before dividing by 1 - p = 0")
@@ -584,7 +572,7 @@ def test_dropout_backward(student, rng):
 def test_sigmoid_grad(student, rng):
     x = numpy.concatenate([rng.uniform(-8, 8, 20), [0.0, 40.0, -40.0]])
     s = 1 / (1 + numpy.exp(-x))
-    compare("sigmoid_grad(x)", call(student, "sigmoid_grad", x), s * (1 - s), rtol=1e-7, atol=1e-12,
+    compare("sigmoid_grad(x)", student.call_pure("sigmoid_grad", x), s * (1 - s), rtol=1e-7, atol=1e-12,
             mistakes=[(x * (1 - x), "apply the sigmoid first: s = 1 / (1 + np.exp(-x)); the gradient is s * (1 - s)"),
                       (s, "that is the sigmoid itself; its derivative is s * (1 - s)")])
 
@@ -622,7 +610,7 @@ def judge_xavier(name, W, fan_in, fan_out):
 @check(id="xavier_uniform.distribution", target="xavier_uniform", points=2)
 def test_xavier_uniform(student):
     fan_in, fan_out = 200, 600
-    W, target = judge_xavier("xavier_uniform(200, 600)", call(student, "xavier_uniform", fan_in, fan_out),
+    W, target = judge_xavier("xavier_uniform(200, 600)", student.call_pure("xavier_uniform", fan_in, fan_out),
                              fan_in, fan_out)
     a = math.sqrt(6 / (fan_in + fan_out))
     if numpy.abs(W).max() > a:
@@ -632,13 +620,13 @@ def test_xavier_uniform(student):
     if abs(inner - 0.5) > 0.02:
         fail(f"xavier_uniform: {inner:.1%} of the weights lie within a/2 of zero; a uniform distribution "
              "puts half of them there", "draw from np.random.uniform(-a, a, shape)")
-    judge_xavier("xavier_uniform(500, 100)", call(student, "xavier_uniform", 500, 100), 500, 100)
+    judge_xavier("xavier_uniform(500, 100)", student.call_pure("xavier_uniform", 500, 100), 500, 100)
 
 
 @check(id="xavier_normal.distribution", target="xavier_normal", points=1)
 def test_xavier_normal(student):
     fan_in, fan_out = 200, 600
-    W, target = judge_xavier("xavier_normal(200, 600)", call(student, "xavier_normal", fan_in, fan_out),
+    W, target = judge_xavier("xavier_normal(200, 600)", student.call_pure("xavier_normal", fan_in, fan_out),
                              fan_in, fan_out)
     tails = float((numpy.abs(W) > 2 * math.sqrt(target)).mean())
     if not 0.035 < tails < 0.056:
