@@ -2,10 +2,11 @@
 a clean run of the solution with its figures, the exercise stopping at its first stub), the
 grader's verdicts (full marks, zero, sample submissions) and the mutant suite.
 
-Used by test_assignment_<id>.py; grading always goes through the real CLI in a subprocess
-(gradelib.grade), notebooks run for real in a kernel of this interpreter.
+Used by test_notebooks.py and test_assignment_<id>.py (`standard_tests` makes the usual set
+of test functions for one assignment); grading always goes through the real CLI in a
+subprocess (gradelib.grade), notebooks run for real in a kernel of this interpreter (the
+`kernel_dir` fixture of conftest.py).
 """
-import json
 import os
 import subprocess
 import sys
@@ -32,18 +33,6 @@ def nbgrader_meta(cell):
 
 def tags(cell):
     return cell.get("metadata", {}).get("tags", [])
-
-
-@pytest.fixture(scope="session")
-def kernel_dir(tmp_path_factory):
-    """A directory holding a `python3` kernelspec that runs this very interpreter."""
-    kernels = tmp_path_factory.mktemp("kernels")
-    spec = kernels / "python3"
-    spec.mkdir()
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "Python 3 (backprop-lab tests)", "language": "python"}))
-    return kernels
 
 
 def execute(nb, kernel_dir, workdir):
@@ -124,7 +113,9 @@ def check_nbgrader_accepts(assignment, tmp_path):
     result = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force"],
                             cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert (tmp_path / "release" / assignment / f"{assignment}.ipynb").exists()
+    released = tmp_path / "release" / assignment / f"{assignment}.ipynb"
+    assert released.exists(), result.stdout + result.stderr
+    assert read(released).metadata["backprop_lab"] == {"assignment": assignment}
 
 
 # -- executed notebooks ----------------------------------------------------------------------------
@@ -192,9 +183,11 @@ def definitions_only(nb):
     return nb
 
 
-def check_mutant(mutant, tmp_path):
-    nb = definitions_only(mutate(mutant.assignment, mutant.edits))
-    path = write(nb, tmp_path / f"{mutant.name}.ipynb")
+def check_mutant(mutant, tmp_path, whole_notebook=False):
+    """The mutant loses points on its target (and only where it may), with feedback that says
+    what `mutant.says`; graded without the demonstration cells unless `whole_notebook`."""
+    nb = mutate(mutant.assignment, mutant.edits)
+    path = write(nb if whole_notebook else definitions_only(nb), tmp_path / f"{mutant.name}.ipynb")
     report, proc = grade(path, mutant.assignment)
     assert proc.returncode == 0, proc.stderr
     losses = lost(report)
@@ -212,3 +205,68 @@ def check_samples(assignment, expected, tmp_path):
         report, proc = grade(path, assignment, out=tmp_path / student)
         assert proc.returncode == 0 and report["error"] is None, proc.stderr
         assert lost(report) == losses, (student, lost(report))
+
+
+# -- the usual tests of one assignment -------------------------------------------------------------
+
+def standard_tests(assignment, *, figures, graded, max_score, samples, mutants, equivalent=(),
+                   mutated_targets=()):
+    """{name: test function} for a test module's globals: markup, the exercise in sync, the
+    graded names, nbgrader's acceptance, the notebooks run, full marks and zero, the sample
+    submissions, every mutant and every equivalent variant. `mutated_targets`: names the
+    mutant suite must cover."""
+    solution_path = ROOT / "solutions" / f"{assignment}.ipynb"
+
+    def test_markup():
+        check_markup(assignment, figures, graded)
+
+    def test_exercise_is_generated_from_the_solution():
+        check_exercise_in_sync(assignment)
+
+    def test_checks_grade_the_names_the_notebook_asks_for():
+        check_graded_names(assignment, graded)
+
+    def test_there_are_enough_mutants():
+        assert len(mutants) >= 6 and len({m.name for m in mutants}) == len(mutants)
+        assert {m.target for m in mutants} >= set(mutated_targets)
+
+    @pytest.mark.slow
+    def test_nbgrader_generate_assignment_accepts_the_solution(tmp_path):
+        check_nbgrader_accepts(assignment, tmp_path)
+
+    @pytest.mark.slow
+    def test_solution_notebook_runs_with_its_figures(kernel_dir, tmp_path):
+        check_solution_runs(assignment, figures, kernel_dir, tmp_path)
+
+    @pytest.mark.slow
+    def test_exercise_stops_at_the_first_stub(kernel_dir, tmp_path):
+        check_exercise_stops_at_first_stub(assignment, kernel_dir, tmp_path)
+
+    @pytest.mark.slow
+    def test_solution_earns_full_marks(tmp_path):
+        report = check_full_marks(solution_path, assignment, tmp_path)
+        assert report["max_score"] == max_score and {t["target"] for t in report["targets"]} == set(graded)
+
+    @pytest.mark.slow
+    def test_exercise_earns_zero_without_crashing(tmp_path):
+        check_zero(assignment, tmp_path)
+
+    @pytest.mark.slow
+    def test_sample_submissions(tmp_path):
+        check_samples(assignment, samples, tmp_path)
+
+    @pytest.mark.slow
+    @pytest.mark.parametrize("mutant", mutants, ids=lambda m: m.name)
+    def test_mutant_loses_points_with_the_right_feedback(mutant, tmp_path):
+        check_mutant(mutant, tmp_path)
+
+    tests = {name: test for name, test in locals().items() if name.startswith("test_")}
+    if equivalent:
+        @pytest.mark.slow
+        @pytest.mark.parametrize("variant", equivalent, ids=lambda m: m.name)
+        def test_equivalent_variant_keeps_full_marks(variant, tmp_path):
+            path = write(definitions_only(mutate(assignment, variant.edits)), tmp_path / f"{variant.name}.ipynb")
+            check_full_marks(path, assignment, tmp_path)
+
+        tests[test_equivalent_variant_keeps_full_marks.__name__] = test_equivalent_variant_keeps_full_marks
+    return tests

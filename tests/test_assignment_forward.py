@@ -10,8 +10,7 @@ import pytest
 
 import assignment_suite as suite
 import reference.forward as rf
-from assignment_suite import kernel_dir  # noqa: F401  (fixture)
-from gradelib import ROOT, mutate, solution, write
+from gradelib import solution
 from mutants import M
 
 ASSIGNMENT = A = "forward"
@@ -156,62 +155,4 @@ def test_reference_three_layer_network():
                                   [0.31682708, 0.69627909], rtol=1e-7)
 
 
-def test_markup():
-    suite.check_markup(A, FIGURES, GRADED)
-
-
-def test_exercise_is_generated_from_the_solution():
-    suite.check_exercise_in_sync(A)
-
-
-def test_checks_grade_the_names_the_notebook_asks_for():
-    suite.check_graded_names(A, GRADED)
-
-
-def test_there_are_enough_mutants():
-    assert len(MUTANTS) >= 6 and len({m.name for m in MUTANTS}) == len(MUTANTS)
-    assert {m.target for m in MUTANTS} >= TARGETS - {"identity_function"}
-
-
-@pytest.mark.slow
-def test_nbgrader_generate_assignment_accepts_the_solution(tmp_path):
-    suite.check_nbgrader_accepts(A, tmp_path)
-
-
-@pytest.mark.slow
-def test_solution_notebook_runs_with_its_figures(kernel_dir, tmp_path):  # noqa: F811
-    suite.check_solution_runs(A, FIGURES, kernel_dir, tmp_path)
-
-
-@pytest.mark.slow
-def test_exercise_stops_at_the_first_stub(kernel_dir, tmp_path):  # noqa: F811
-    suite.check_exercise_stops_at_first_stub(A, kernel_dir, tmp_path)
-
-
-@pytest.mark.slow
-def test_solution_earns_full_marks(tmp_path):
-    report = suite.check_full_marks(ROOT / "solutions" / f"{A}.ipynb", A, tmp_path)
-    assert report["max_score"] == 25 and {t["target"] for t in report["targets"]} == TARGETS
-
-
-@pytest.mark.slow
-def test_exercise_earns_zero_without_crashing(tmp_path):
-    suite.check_zero(A, tmp_path)
-
-
-@pytest.mark.slow
-def test_sample_submissions(tmp_path):
-    suite.check_samples(A, SAMPLES, tmp_path)
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: m.name)
-def test_mutant_loses_points_with_the_right_feedback(mutant, tmp_path):
-    suite.check_mutant(mutant, tmp_path)
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("variant", EQUIVALENT, ids=lambda m: m.name)
-def test_equivalent_variant_keeps_full_marks(variant, tmp_path):
-    path = write(suite.definitions_only(mutate(A, variant.edits)), tmp_path / f"{variant.name}.ipynb")
-    suite.check_full_marks(path, A, tmp_path)
+globals().update(suite.standard_tests(A, figures=FIGURES, graded=GRADED, max_score=25, samples=SAMPLES, mutants=MUTANTS, equivalent=EQUIVALENT, mutated_targets=TARGETS - {"identity_function"}))

@@ -6,8 +6,7 @@ import pytest
 
 import assignment_suite as suite
 import reference.gradients as rg
-from assignment_suite import kernel_dir  # noqa: F401  (fixture)
-from gradelib import ROOT, mutate, write
+from gradelib import ROOT
 from mutants import M
 
 ASSIGNMENT = A = "gradients"
@@ -118,66 +117,13 @@ def test_reference_gradients_agree():
     numpy.testing.assert_allclose(simple.numerical_gradient(x[:, :2], t), simple.gradient(x[:, :2], t), rtol=1e-5)
 
 
-def test_markup():
-    suite.check_markup(A, FIGURES, GRADED)
-
-
-def test_exercise_is_generated_from_the_solution():
-    suite.check_exercise_in_sync(A)
-
-
-def test_checks_grade_the_names_the_notebook_asks_for():
-    suite.check_graded_names(A, GRADED)
-
-
-def test_there_are_enough_mutants():
-    assert len(MUTANTS) >= 6 and len({m.name for m in MUTANTS}) == len(MUTANTS)
-    assert {m.target for m in MUTANTS} == TARGETS
+globals().update(suite.standard_tests(A, figures=FIGURES, graded=GRADED, max_score=33, samples=SAMPLES, mutants=MUTANTS, equivalent=EQUIVALENT, mutated_targets=TARGETS))
 
 
 @pytest.mark.slow
-def test_nbgrader_generate_assignment_accepts_the_solution(tmp_path):
-    suite.check_nbgrader_accepts(A, tmp_path)
-
-
-@pytest.mark.slow
-def test_solution_notebook_runs_with_its_figures(kernel_dir, tmp_path):  # noqa: F811
-    suite.check_solution_runs(A, FIGURES, kernel_dir, tmp_path)
-
-
-@pytest.mark.slow
-def test_exercise_stops_at_the_first_stub(kernel_dir, tmp_path):  # noqa: F811
-    suite.check_exercise_stops_at_first_stub(A, kernel_dir, tmp_path)
-
-
-@pytest.mark.slow
-def test_solution_earns_full_marks(tmp_path):
+def test_the_gradient_check_leaves_its_errors_for_the_report(tmp_path):
     report = suite.check_full_marks(ROOT / "solutions" / f"{A}.ipynb", A, tmp_path)
-    assert report["max_score"] == 33 and {t["target"] for t in report["targets"]} == TARGETS
-    assert report["artifacts"]["gradient_errors"]["rows"], "the gradient check leaves its errors for the report"
-
-
-@pytest.mark.slow
-def test_exercise_earns_zero_without_crashing(tmp_path):
-    suite.check_zero(A, tmp_path)
-
-
-@pytest.mark.slow
-def test_sample_submissions(tmp_path):
-    suite.check_samples(A, SAMPLES, tmp_path)
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: m.name)
-def test_mutant_loses_points_with_the_right_feedback(mutant, tmp_path):
-    suite.check_mutant(mutant, tmp_path)
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("variant", EQUIVALENT, ids=lambda m: m.name)
-def test_equivalent_variant_keeps_full_marks(variant, tmp_path):
-    path = write(suite.definitions_only(mutate(A, variant.edits)), tmp_path / f"{variant.name}.ipynb")
-    suite.check_full_marks(path, A, tmp_path)
+    assert report["artifacts"]["gradient_errors"]["rows"]
 
 
 def test_a_nan_loss_crosses_the_wire():

@@ -1,10 +1,7 @@
 """The `regularization` assignment: notebooks, full marks and zero, the sample submissions, and
 realistic buggy variants that must lose points on the right name with feedback naming the mistake."""
-import pytest
 
 import assignment_suite as suite
-from assignment_suite import kernel_dir  # noqa: F401  (fixture)
-from gradelib import ROOT
 from mutants import M
 
 A = "regularization"
@@ -112,53 +109,4 @@ SAMPLES = {
 }
 
 
-def test_markup():
-    suite.check_markup(A, FIGURES, GRADED)
-
-
-def test_exercise_is_generated_from_the_solution():
-    suite.check_exercise_in_sync(A)
-
-
-def test_checks_grade_the_names_the_notebook_asks_for():
-    suite.check_graded_names(A, GRADED)
-
-
-def test_enough_mutants():
-    assert len(MUTANTS) >= 6 and len({m.name for m in MUTANTS}) == len(MUTANTS)
-
-
-@pytest.mark.slow
-def test_nbgrader_generate_assignment_accepts_the_solution(tmp_path):
-    suite.check_nbgrader_accepts(A, tmp_path)
-
-
-@pytest.mark.slow
-def test_solution_notebook_runs_with_its_figures(kernel_dir, tmp_path):  # noqa: F811
-    suite.check_solution_runs(A, FIGURES, kernel_dir, tmp_path)
-
-
-@pytest.mark.slow
-def test_exercise_stops_at_the_first_stub(kernel_dir, tmp_path):  # noqa: F811
-    suite.check_exercise_stops_at_first_stub(A, kernel_dir, tmp_path)
-
-
-@pytest.mark.slow
-def test_solution_earns_full_marks(tmp_path):
-    suite.check_full_marks(ROOT / "solutions" / f"{A}.ipynb", A, tmp_path)
-
-
-@pytest.mark.slow
-def test_exercise_earns_zero_without_crashing(tmp_path):
-    suite.check_zero(A, tmp_path)
-
-
-@pytest.mark.slow
-def test_sample_submissions(tmp_path):
-    suite.check_samples(A, SAMPLES, tmp_path)
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: m.name)
-def test_mutant_loses_points_with_the_right_feedback(mutant, tmp_path):
-    suite.check_mutant(mutant, tmp_path)
+globals().update(suite.standard_tests(A, figures=FIGURES, graded=GRADED, max_score=42, samples=SAMPLES, mutants=MUTANTS))
