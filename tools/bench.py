@@ -19,7 +19,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+SETTLE_S = 1.0  # pause before each timed command: what the previous one left exiting (a kernel) is gone
+
+
 def timed(cmd, cwd, env=None):
+    time.sleep(SETTLE_S)
     start = time.perf_counter()
     proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
@@ -81,10 +85,22 @@ def bench_batch(work, count, jobs_list):
     results = []
     for jobs in jobs_list:
         out = work / f"batch-out-{jobs}"
+        busy = busy_cpu_seconds()
         elapsed = timed([sys.executable, "-m", "grader", "batch", str(subs), "--out", str(out), "--jobs", str(jobs)],
                         ROOT, environment())
-        results.append((jobs, elapsed, count / elapsed))
+        busy = busy_cpu_seconds() - busy if busy is not None else None
+        results.append((jobs, elapsed, count / elapsed, busy))
     return results
+
+
+def busy_cpu_seconds():
+    """CPU time the whole machine has spent not idle (Linux /proc/stat), or None."""
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    except OSError:
+        return None
+    user, nice, system, idle, iowait, irq, softirq = map(int, fields[:7])
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
 
 
 def markdown(single, batch, float32_section, repeat, count):
@@ -92,7 +108,8 @@ def markdown(single, batch, float32_section, repeat, count):
                 if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
     lines = ["# Benchmarks", "",
              f"Measured by `make bench` ({Path(__file__).name}) on {datetime.date.today()}: {os.cpu_count()} cores "
-             f"({cpu}), Python {platform.python_version()}. Each command is a fresh process, timed from start to exit.",
+             f"({cpu}), Python {platform.python_version()}. Each command is a fresh process, timed from start to exit, "
+             f"started {SETTLE_S:g} s after the previous one ended.",
              "Only ratios between rows measured in the same run are meaningful.", "",
              "## One submission: `python -m grader grade` against `nbgrader autograde`", "",
              f"The solution notebook of each assignment, graded {repeat} times by each tool, interleaved; medians. "
@@ -105,10 +122,16 @@ def markdown(single, batch, float32_section, repeat, count):
     if batch:
         base = batch[0][2]
         lines += ["", f"## Batch throughput: `python -m grader batch` on {count} submissions", "",
-                  "Copies of the sample submissions (all assignments), nothing cached.", "",
-                  "| jobs | wall time (s) | submissions / s | vs --jobs 1 |", "| ---: | ---: | ---: | ---: |"]
-        for jobs, elapsed, rate in batch:
-            lines.append(f"| {jobs} | {elapsed:.1f} | {rate:.2f} | {rate / base:.2f}x |")
+                  "Copies of the sample submissions (all assignments), nothing cached. CPU time is the "
+                  "whole machine's busy time during the run (/proc/stat); cores busy = CPU time / wall time.", "",
+                  "| jobs | wall time (s) | submissions / s | vs --jobs 1 | CPU time (s) | cores busy |",
+                  "| ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for jobs, elapsed, rate, busy in batch:
+            cpu = f"{busy:.1f} | {busy / elapsed:.2f}" if busy is not None else "- | -"
+            lines.append(f"| {jobs} | {elapsed:.1f} | {rate:.2f} | {rate / base:.2f}x | {cpu} |")
+        lines += ["", "With `--jobs 1` one grading already keeps more than one core busy part of the time "
+                  "(its device run starts beside the CPU run, see gpu.md), so `--jobs 2` can gain at most "
+                  "2 / (cores busy at --jobs 1) over it on two cores, and less once the two cores are full."]
     if float32_section:
         lines += ["", float32_section.strip()]
     return "\n".join(lines) + "\n"
