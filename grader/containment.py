@@ -304,7 +304,6 @@ class Cgroup:
         self.paths = {}
 
 
-PidsCgroup = Cgroup  # the name this class had before it also limited memory
 
 
 # ---------------------------------------------------------------- Landlock
