@@ -304,8 +304,6 @@ class Cgroup:
         self.paths = {}
 
 
-
-
 # ---------------------------------------------------------------- Landlock
 
 _SYS_CREATE_RULESET, _SYS_ADD_RULE, _SYS_RESTRICT_SELF = 444, 445, 446  # the same on every architecture
