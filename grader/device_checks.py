@@ -96,15 +96,16 @@ class DeviceStudent(Student):
         return self.sandbox.request("device_promotions")
 
 
-def _open(sandbox, mode):
-    """A second sandbox over the same cells; they start running in the background. It shares
-    the submission's time budget (what the CPU run left of it, at least 30 s), and a cell
-    that already timed out in the CPU run is not run again."""
+def _open(sandbox, mode, background=False):
+    """A second sandbox over the same cells; they start running in the background (at the
+    lowest CPU priority with `background`). It shares the submission's time budget (what the
+    CPU run left of it, at least 30 s), and a cell that already timed out in the CPU run is
+    not run again."""
     cells = [TIMED_OUT if result is not None and result["status"] == "timeout" else source
              for source, result in zip(sandbox.cells, sandbox.cell_results)]
     budget = min(sandbox.limits.submission_timeout_s, max(30.0, sandbox.time_left()))
     limits = dataclasses.replace(sandbox.limits, submission_timeout_s=budget)
-    device_sandbox = Sandbox(cells, limits, sandbox.isolation, device=mode)
+    device_sandbox = Sandbox(cells, limits, sandbox.isolation, device=mode, background=background)
     try:
         device_sandbox.start_cells()
     except BaseException:
@@ -123,10 +124,18 @@ def start_device_runs(sandbox, assignment, stack):
     closes them. Returns them as resources for `run_checks`."""
     runs = {}
     for mode in _modes_needed(assignment):
-        student = _open(sandbox, mode)
+        student = _open(sandbox, mode, background=True)
         stack.callback(student.sandbox.close)
         runs[("device", mode)] = (student, lambda _: None)
     return runs
+
+
+def _starved(device_run, cpu_run):
+    """Whether a cell timed out in the device run that finished in the CPU run: a device run
+    started beside the CPU run at the lowest priority may wait for a core past a cell's time
+    limit when the CPU run keeps both busy (the limit is wall-clock)."""
+    return any(device is not None and device["status"] == "timeout" and cpu is not None and cpu["status"] != "timeout"
+               for device, cpu in zip(device_run.cell_results, cpu_run.cell_results))
 
 
 def _shared(grading, mode):
@@ -144,6 +153,10 @@ def device_student(grading, mode, check_id):
             pytest.skip(reason)
     student = _shared(grading, mode)
     student.sandbox.finish_cells()
+    cpu_run = grading.student.sandbox
+    if _starved(student.sandbox, cpu_run):  # run it again, after the CPU run and at full priority
+        student = grading.reopen(("device", mode), lambda: _open(cpu_run, mode), lambda s: s.sandbox.close())
+        student.sandbox.finish_cells()
     problem = student.device_problem()
     if problem:  # e.g. CuPy sees the GPU from the judge but not from inside the sandbox
         reason = f"no GPU usable in the sandbox: {problem}"

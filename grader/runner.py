@@ -59,6 +59,13 @@ class GradingPlugin:
             self._resources[key] = (open_(), close)
         return self._resources[key][0]
 
+    def reopen(self, key, open_, close):
+        """Close the shared object under `key` and open it anew."""
+        old = self._resources.pop(key, None)
+        if old is not None:
+            old[1](old[0])
+        return self.resource(key, open_, close)
+
     def pytest_sessionfinish(self, session):
         resources, self._resources = self._resources, {}
         for value, close in resources.values():

@@ -173,8 +173,9 @@ def _hidden_paths():
 class Sandbox:
     """One worker at a time for one submission; restarted transparently when lost."""
 
-    def __init__(self, cells, limits=None, isolation="auto", device=None):
+    def __init__(self, cells, limits=None, isolation="auto", device=None, background=False):
         self.cells = list(cells)
+        self.background = background  # the lowest CPU priority: runs on time nothing else wants
         self.limits = limits or Limits()
         if isolation == "auto":
             isolation = "bubblewrap" if bubblewrap_available() else "fallback"
@@ -267,7 +268,7 @@ class Sandbox:
         inside_scratch = "/scratch" if self.isolation == "bubblewrap" else str(scratch)
         inside_runtime = "/runtime" if self.isolation == "bubblewrap" else str(self._runtime)
         config = {"in_fd": to_worker_r, "out_fd": from_worker_w, "scratch": inside_scratch,
-                  "sys_path": _library_paths(), "device": self.device, "background": self.device is not None}
+                  "sys_path": _library_paths(), "device": self.device, "background": self.background}
         worker = [sys.executable, "-I", "-S", f"{inside_runtime}/worker.py", json.dumps(config)]
         if self.isolation != "bubblewrap":
             return worker
@@ -319,7 +320,7 @@ class Sandbox:
     def _apply_limits(self):
         """Runs in the child between fork and exec."""
         mb = 1 << 20
-        if self.device is not None:
+        if self.background:
             containment.lower_priority()
         if self.device != "cupy":  # CUDA reserves far more address space than it uses
             resource.setrlimit(resource.RLIMIT_AS, (self.limits.memory_mb * mb,) * 2)
