@@ -67,6 +67,9 @@ REPORT_NAME = "report.json"
 CACHE_KEY_NAME = ".cache-key"
 LOG_NAME = ".grade.log"
 LOCK_NAME = ".batch.lock"
+# A batch killed with -9 can leave a child that was forked but has not yet reached exec,
+# holding a copy of the lock's file for a moment: wait that long before calling it busy.
+LOCK_WAIT_S = 5.0
 TEMP_PREFIX = ".batch-"
 TEMP_SUFFIX = ".tmp"
 GRADEBOOK_CSV = "gradebook.csv"
@@ -356,10 +359,15 @@ def _batch_lock(out: Path):
         return
     handle = open(out / LOCK_NAME, "a+")
     try:
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BatchUsageError(f"another batch is already writing to {out}") from None
+        deadline = time.monotonic() + LOCK_WAIT_S
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise BatchUsageError(f"another batch is already writing to {out}") from None
+                time.sleep(0.05)
         yield
     finally:
         handle.close()

@@ -17,8 +17,15 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from grader.batch import (BatchResult, BatchUsageError, Submission, cache_key, find_submissions,
-                          grader_version, print_gradebook, run_batch, write_gradebook)
+import grader.batch
+from grader.batch import (LOCK_NAME, BatchResult, BatchUsageError, Submission, cache_key,
+                          find_submissions, grader_version, print_gradebook, run_batch,
+                          write_gradebook)
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover
+    fcntl = None
 
 REPO = Path(__file__).resolve().parents[1]
 IDS = ["layers", "optimizers", "spiral"]
@@ -294,6 +301,52 @@ def test_usage_errors(tmp_path, fake):
         run(tmp_path / "empty", tmp_path / "out", fake)
     with pytest.raises(BatchUsageError, match="jobs"):
         run(tmp_path / "empty", tmp_path / "out", fake, jobs=0)
+
+
+HOLD_LOCK = textwrap.dedent('''\
+    import fcntl, sys, time
+    with open(sys.argv[1], "a+") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        print("locked", flush=True)
+        time.sleep(float(sys.argv[2]))
+''')
+
+
+def _hold_batch_lock(out, seconds):
+    """Another process holding the output folder's batch lock for `seconds`."""
+    out.mkdir(parents=True, exist_ok=True)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(out / LOCK_NAME), str(seconds)],
+                              stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline() == "locked\n"
+    return holder
+
+
+@pytest.mark.skipif(fcntl is None, reason="POSIX only")
+def test_a_second_batch_on_the_same_folder_is_refused(tmp_path, fake, monkeypatch):
+    monkeypatch.setattr(grader.batch, "LOCK_WAIT_S", 0.3)
+    root = make_submissions(tmp_path / "subs", {"ann/layers.py": "# score 3\n"})
+    out = tmp_path / "reports"
+    holder = _hold_batch_lock(out, 30)
+    try:
+        with pytest.raises(BatchUsageError, match="another batch is already writing to"):
+            run(root, out, fake)
+        assert fake.calls() == []
+    finally:
+        holder.kill()
+        holder.wait()
+    assert run(root, out, fake).outcomes[0].score == 3.0
+
+
+@pytest.mark.skipif(fcntl is None, reason="POSIX only")
+def test_a_lock_let_go_within_the_wait_is_taken(tmp_path, fake):
+    # as when a killed batch's child still holds the lock's file until its exec
+    root = make_submissions(tmp_path / "subs", {"ann/layers.py": "# score 3\n"})
+    out = tmp_path / "reports"
+    holder = _hold_batch_lock(out, 0.5)
+    try:
+        assert run(root, out, fake).outcomes[0].score == 3.0
+    finally:
+        holder.wait()
 
 
 def test_grader_version_is_stable_and_stamped():
