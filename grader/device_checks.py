@@ -30,6 +30,7 @@ import reference
 from .runner import seed_for
 from .runtime.protocol import DeviceArray, on_device
 from .sandbox import Sandbox, StudentError
+from .slicing import slice_cells
 from .student import MissingName, Student
 from .verdicts import as_array, compare, fail
 
@@ -96,13 +97,13 @@ class DeviceStudent(Student):
         return self.sandbox.request("device_promotions")
 
 
-def _open(sandbox, mode, background=False):
-    """A second sandbox over the same cells; they start running in the background (at the
-    lowest CPU priority with `background`). It shares the submission's time budget (what the
-    CPU run left of it, at least 30 s), and a cell that already timed out in the CPU run is
-    not run again."""
+def _open(sandbox, mode, names, background=False):
+    """A second sandbox over the same cells, sliced to what `names` depend on (slicing.py);
+    they start running in the background (at the lowest CPU priority with `background`). It
+    shares the submission's time budget (what the CPU run left of it, at least 30 s), and a
+    cell that already timed out in the CPU run is not run again."""
     cells = [TIMED_OUT if result is not None and result["status"] == "timeout" else source
-             for source, result in zip(sandbox.cells, sandbox.cell_results)]
+             for source, result in zip(slice_cells(sandbox.cells, names), sandbox.cell_results)]
     budget = min(sandbox.limits.submission_timeout_s, max(30.0, sandbox.time_left()))
     limits = dataclasses.replace(sandbox.limits, submission_timeout_s=budget)
     device_sandbox = Sandbox(cells, limits, sandbox.isolation, device=mode, background=background)
@@ -118,13 +119,18 @@ def _modes_needed(assignment):
     return [mode for mode in MODES if assignment in CHECKS and (mode != "cupy" or gpu_status() is None)]
 
 
+def names_used(assignment):
+    """The submission's names that the assignment's device checks use."""
+    return sorted({name for spec in CHECKS[assignment] for name in (spec.target, *spec.uses)})
+
+
 def start_device_runs(sandbox, assignment, stack):
     """Open the device runs the assignment's checks will need as soon as the CPU run has
     started, so that their cells run beside it rather than after it; `stack` (an ExitStack)
     closes them. Returns them as resources for `run_checks`."""
     runs = {}
     for mode in _modes_needed(assignment):
-        student = _open(sandbox, mode, background=True)
+        student = _open(sandbox, mode, names_used(assignment), background=True)
         stack.callback(student.sandbox.close)
         runs[("device", mode)] = (student, lambda _: None)
     return runs
@@ -138,12 +144,12 @@ def _starved(device_run, cpu_run):
                for device, cpu in zip(device_run.cell_results, cpu_run.cell_results))
 
 
-def _shared(grading, mode):
+def _shared(grading, mode, names):
     sandbox = grading.student.sandbox  # an unreadable submission has none: MissingName
-    return grading.resource(("device", mode), lambda: _open(sandbox, mode), lambda s: s.sandbox.close())
+    return grading.resource(("device", mode), lambda: _open(sandbox, mode, names), lambda s: s.sandbox.close())
 
 
-def device_student(grading, mode, check_id):
+def device_student(grading, mode, check_id, names):
     """The submission on the device `mode`, seeded for `check_id`; skips a GPU check without a GPU."""
     if mode == "cupy":
         reason = gpu_status()
@@ -151,11 +157,11 @@ def device_student(grading, mode, check_id):
             if getattr(grading, "count_gpu", False):
                 fail(f"{reason}; counted as failed because of --count-gpu")
             pytest.skip(reason)
-    student = _shared(grading, mode)
+    student = _shared(grading, mode, names)
     student.sandbox.finish_cells()
     cpu_run = grading.student.sandbox
     if _starved(student.sandbox, cpu_run):  # run it again, after the CPU run and at full priority
-        student = grading.reopen(("device", mode), lambda: _open(cpu_run, mode), lambda s: s.sandbox.close())
+        student = grading.reopen(("device", mode), lambda: _open(cpu_run, mode, names), lambda s: s.sandbox.close())
         student.sandbox.finish_cells()
     problem = student.device_problem()
     if problem:  # e.g. CuPy sees the GPU from the judge but not from inside the sandbox
@@ -395,6 +401,7 @@ class DeviceCheck:
     target: str
     run: object
     points: float = 1.0
+    uses: tuple = ()  # the submission's names the check constructs, besides the target
 
 
 CHECKS = {
@@ -404,14 +411,14 @@ CHECKS = {
     "optimizers": [DeviceCheck("sgd", "SGD", optimizer_check("SGD", {"lr": 0.1})),
                    DeviceCheck("adam", "Adam", optimizer_check("Adam", {"lr": 0.01, "beta1": 0.8, "beta2": 0.95}))],
     "spiral": [DeviceCheck("two_layer_net", "TwoLayerNet", check_two_layer_net),
-               DeviceCheck("trainer", "Trainer", check_trainer)],
+               DeviceCheck("trainer", "Trainer", check_trainer, uses=("TwoLayerNet", "SGD"))],
 }
 
 
-def _make(spec, mode, prefix):
+def _make(spec, mode, prefix, names):
     @pytest.mark.check(id=f"{prefix}.{spec.slug}", target=spec.target, points=spec.points)
     def check(grading, check_id, rng, limits):
-        spec.run(device_student(grading, mode, check_id), rng, limits)
+        spec.run(device_student(grading, mode, check_id, names), rng, limits)
 
     check.__name__ = check.__qualname__ = f"test_{prefix}_{spec.slug}"
     check.__doc__ = f"{spec.target} in float32 on {DEVICE_NAMES[mode]}. " + (spec.run.__doc__ or "")
@@ -421,5 +428,6 @@ def _make(spec, mode, prefix):
 def device_checks(assignment):
     """{name: check} for the assignment's device checks, both flavours; a check module adds
     them to its globals."""
-    return {f"test_{prefix}_{spec.slug}": _make(spec, mode, prefix)
+    names = names_used(assignment)
+    return {f"test_{prefix}_{spec.slug}": _make(spec, mode, prefix, names)
             for spec in CHECKS[assignment] for mode, prefix in MODES.items()}

@@ -435,9 +435,10 @@ def test_the_device_run_skips_cells_that_timed_out_and_shares_the_time_budget():
     limits = Limits(cell_timeout_s=1.0, submission_timeout_s=100.0)
     with Sandbox(["x = 1\n", "while True:\n    pass\n", "import numpy as np\ny = np.ones(2)\n"], limits) as cpu:
         assert [r["status"] for r in cpu.run_cells()] == ["ok", "timeout", "ok"]
-        device = _open(cpu, "emulated").sandbox
+        device = _open(cpu, "emulated", ["y"]).sandbox
         try:
             assert device.cells[1] == TIMED_OUT and device.cells[2] == cpu.cells[2]
+            assert device.cells[0] == "\n"  # `x` is not needed for `y`
             assert device.limits.submission_timeout_s <= cpu.time_left() + 1
             results = device.finish_cells()
             assert [r["status"] for r in results] == ["ok", "error", "ok"], results

@@ -1,0 +1,128 @@
+"""The part of a notebook that some names depend on: a static slice of its cells.
+
+The device run (device_checks.py) runs a submission a second time only to get its
+graded classes with `np` bound to the device module. The notebook's demos (training
+runs, plots, and with them `import matplotlib.pyplot`, a third of a worker's start) are
+not needed for that, so the device run executes only the top-level statements the
+graded names depend on.
+
+The slice is conservative: a statement is dropped only when it binds and mutates no name
+the kept statements read (at top level or inside their functions and classes). Where the
+code can reach names in ways a static reading does not see (`global`, `exec`, `eval`,
+`globals()`, `setattr`, star imports, `sys`, a cell magic whose body is a string) nothing is
+dropped. What a dropped statement does to objects through their own methods (a demo that
+appends to a class attribute) is not carried over: the device run sees the classes as
+defined, not as the demos left them.
+
+Dropped statements become blank lines, so line numbers in tracebacks stay those of the
+notebook.
+"""
+import ast
+import symtable
+
+# Reaching names through these defeats a static reading of the code.
+OPAQUE_NAMES = frozenset({"globals", "locals", "vars", "eval", "exec", "compile", "setattr", "delattr",
+                          "__import__", "sys", "builtins", "__builtins__", "importlib"})
+OPAQUE_ATTRIBUTES = frozenset({"run_cell_magic", "__dict__", "__globals__"})
+# Line breaks that str.splitlines() knows and the parser does not (line numbers would differ).
+ODD_LINE_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+class _Opaque(Exception):
+    """The code reaches names in a way a static slice cannot follow."""
+
+
+class _Unit:
+    """One top-level statement (or several sharing a line) and the names it involves."""
+
+    def __init__(self, cell, first, last, nodes, source):
+        self.cell, self.first, self.last = cell, first, last
+        self.always = any(isinstance(node, ast.ImportFrom) and node.module == "__future__" for node in nodes)
+        self.binds, self.calls_on, self.modules = set(), set(), set()
+        for node in nodes:
+            for sub in ast.walk(node):
+                _check_opaque(sub)
+                if isinstance(sub, (ast.Attribute, ast.Subscript)) and isinstance(sub.ctx, (ast.Store, ast.Del)):
+                    self.binds.add(_root(sub))  # `Affine.backward = ...`, `table[key] = ...`
+                elif isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute):
+                    self.calls_on.add(_root(sub.func))  # `registry.append(...)` may change registry
+                elif isinstance(sub, (ast.Import, ast.ImportFrom)):
+                    self.modules.update((alias.asname or alias.name).split(".")[0] for alias in sub.names)
+        table = symtable.symtable(source, "<cell>", "exec")
+        self.reads = _globals_read(table)
+        for symbol in table.get_symbols():
+            if symbol.is_assigned() or symbol.is_imported() or symbol.is_namespace():
+                self.binds.add(symbol.get_name())
+            if symbol.is_referenced():
+                self.reads.add(symbol.get_name())
+
+    def needed_for(self, names, modules):
+        """Whether this statement binds or may change one of `names`; a call on an imported
+        module (`np.random.seed(0)`, `plt.show()`) does not count as changing it."""
+        return self.always or bool(self.binds & names) or bool((self.calls_on - modules) & names)
+
+
+def _check_opaque(node):
+    if isinstance(node, ast.Global):
+        raise _Opaque("global")
+    if isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names):
+        raise _Opaque("star import")
+    if isinstance(node, ast.Name) and node.id in OPAQUE_NAMES:
+        raise _Opaque(node.id)
+    if isinstance(node, ast.Attribute) and node.attr in OPAQUE_ATTRIBUTES:
+        raise _Opaque(node.attr)
+
+
+def _root(node):
+    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _globals_read(table):
+    """Module-level names read from inside the functions and classes of a symbol table."""
+    names = set()
+    for child in table.get_children():
+        names.update(s.get_name() for s in child.get_symbols() if s.is_global() and s.is_referenced())
+        names |= _globals_read(child)
+    return names
+
+
+def _units(index, source):
+    if any(mark in source for mark in ODD_LINE_BREAKS):
+        raise _Opaque("line breaks")
+    lines = source.split("\n")
+    groups = []  # [first line, last line, nodes]
+    for node in ast.parse(source).body:
+        first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+        if groups and first <= groups[-1][1]:  # on a line of the statement before it
+            groups[-1][1] = max(groups[-1][1], node.end_lineno)
+            groups[-1][2].append(node)
+        else:
+            groups.append([first, node.end_lineno, [node]])
+    return [_Unit(index, first, last, nodes, "\n".join(lines[first - 1:last]) + "\n")
+            for first, last, nodes in groups]
+
+
+def slice_cells(cells, names):
+    """The cells with every top-level statement that `names` do not depend on blanked out;
+    the cells as they are when the code cannot be sliced safely."""
+    try:
+        units = [unit for index, source in enumerate(cells) for unit in _units(index, source)]
+    except (_Opaque, SyntaxError, ValueError, RecursionError, MemoryError):
+        return list(cells)
+    modules = set().union(*(unit.modules for unit in units))
+    needed, kept = set(names), set()
+    grew = True
+    while grew:
+        grew = False
+        for position, unit in enumerate(units):
+            if position not in kept and unit.needed_for(needed, modules):
+                kept.add(position)
+                needed |= unit.reads
+                grew = True
+    sliced = [source.split("\n") for source in cells]
+    for position, unit in enumerate(units):
+        if position not in kept:
+            sliced[unit.cell][unit.first - 1:unit.last] = [""] * (unit.last - unit.first + 1)
+    return ["\n".join(lines) for lines in sliced]

@@ -1,0 +1,138 @@
+"""The device run's slice of a notebook (grader/slicing.py): what it keeps, what it drops."""
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from grader.loading import load
+from grader.slicing import slice_cells
+
+REPO_SOLUTIONS = Path(__file__).resolve().parents[1] / "solutions"
+
+
+def cells(*sources):
+    return [textwrap.dedent(source).lstrip("\n") for source in sources]
+
+
+def kept(sliced):
+    return [[line for line in cell.split("\n") if line.strip()] for cell in sliced]
+
+
+def test_demos_and_their_imports_are_dropped_definitions_and_what_they_read_are_kept():
+    notebook = cells(
+        """
+        import numpy as np
+        import matplotlib.pyplot as plt
+        SCALE = 0.01
+        """,
+        """
+        def init(shape):
+            return np.random.randn(*shape) * SCALE
+
+        class Affine:
+            def __init__(self, W, b):
+                self.params = [W, b]
+
+        class Unused:
+            pass
+        """,
+        """
+        np.random.seed(0)
+        layer = Affine(init((2, 3)), np.zeros(3))
+        plt.plot(layer.params[0].ravel())
+        plt.show()
+        """)
+    sliced = slice_cells(notebook, ["Affine"])
+    assert kept(sliced) == [[],
+                            ["class Affine:", "    def __init__(self, W, b):", "        self.params = [W, b]"],
+                            []]
+    # the class reads nothing at module level; a function that does pulls in what it reads
+    sliced = slice_cells(notebook, ["init"])
+    assert kept(sliced)[0] == ["import numpy as np", "SCALE = 0.01"]
+    # dropped statements become blank lines: tracebacks keep the notebook's line numbers
+    assert [cell.count("\n") for cell in sliced] == [cell.count("\n") for cell in notebook]
+
+
+def test_changes_to_a_needed_name_are_kept_wherever_they_are():
+    notebook = cells(
+        """
+        import numpy as np
+        REGISTRY = []
+        NAMES = {}
+        class Sigmoid:
+            def forward(self, x):
+                NAMES.setdefault("forward", 0)
+                return 1 / (1 + np.exp(-x))
+        """,
+        """
+        def fixed_backward(self, dout):
+            return dout * self.out * (1 - self.out)
+        Sigmoid.backward = fixed_backward
+        REGISTRY.append(Sigmoid)
+        NAMES.update(sigmoid=Sigmoid)
+        plot_me = [1, 2]
+        plot_me.append(3)
+        """,
+        """
+        class Sigmoid(Sigmoid):
+            pass
+        """)
+    # REGISTRY is read by nothing kept; NAMES is read by Sigmoid, so its update stays
+    assert kept(slice_cells(notebook, ["Sigmoid"])) == [
+        ["import numpy as np", "NAMES = {}", "class Sigmoid:", "    def forward(self, x):",
+         '        NAMES.setdefault("forward", 0)', "        return 1 / (1 + np.exp(-x))"],
+        ["def fixed_backward(self, dout):", "    return dout * self.out * (1 - self.out)",
+         "Sigmoid.backward = fixed_backward", "NAMES.update(sigmoid=Sigmoid)"],
+        ["class Sigmoid(Sigmoid):", "    pass"]]
+
+
+def test_statements_sharing_a_line_and_decorators_go_together():
+    notebook = cells(
+        """
+        import functools; import matplotlib.pyplot as plt
+        @functools.lru_cache()
+        def table():
+            return 1
+        @functools.lru_cache()
+        def demo():
+            return 2
+        """)
+    assert kept(slice_cells(notebook, ["table"])) == [
+        ["import functools; import matplotlib.pyplot as plt", "@functools.lru_cache()", "def table():",
+         "    return 1"]]
+
+
+def test_future_imports_stay_first():
+    notebook = cells("from __future__ import annotations\nx = 1\nclass A:\n    def f(self) -> B: ...\n")
+    assert kept(slice_cells(notebook, ["A"])) == [["from __future__ import annotations", "class A:",
+                                                    "    def f(self) -> B: ..."]]
+
+
+@pytest.mark.parametrize("opaque", [
+    "def f():\n    global W\n    W = 1\n",
+    "exec('class Affine: pass')\n",
+    "globals()['Affine'] = object\n",
+    "setattr(Affine, 'forward', None)\n",
+    "from numpy import *\n",
+    "import sys\nsys.modules['x'] = None\n",
+    "get_ipython().run_cell_magic('time', '', 'class Affine:\\n    pass\\n')\n",
+    "Affine.__dict__\n",
+    "def broken(:\n",
+    "x = 1\x0cy = 2\n",
+])
+def test_code_a_static_reading_cannot_follow_is_not_sliced(opaque):
+    notebook = cells("import matplotlib.pyplot as plt\nclass Affine:\n    pass\n", opaque)
+    assert slice_cells(notebook, ["Affine"]) == notebook
+
+
+@pytest.mark.parametrize("assignment, names, dropped_import", [
+    ("layers", ["Affine", "Sigmoid", "SoftmaxWithLoss"], "import matplotlib.pyplot as plt"),
+    ("optimizers", ["Adam", "SGD"], "import matplotlib.pyplot as plt"),
+])
+def test_the_solutions_device_slices_leave_out_matplotlib(assignment, names, dropped_import):
+    notebook = load(REPO_SOLUTIONS / f"{assignment}.ipynb").cells
+    sliced = slice_cells(notebook, names)
+    assert any(dropped_import in cell for cell in notebook)
+    assert not any(dropped_import in cell for cell in sliced)
+    text = "\n".join(sliced)
+    assert all(f"class {name}" in text for name in names)
