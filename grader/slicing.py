@@ -6,8 +6,10 @@ runs, plots, and with them `import matplotlib.pyplot`, a third of a worker's sta
 not needed for that, so the device run executes only the top-level statements the
 graded names depend on.
 
-The slice is conservative: a statement is dropped only when it binds and mutates no name
-the kept statements read (at top level or inside their functions and classes). Where the
+The slice is conservative: a statement is dropped only when it binds and changes no name
+the kept statements read (at top level or inside their functions and classes); assigning
+to an attribute or item of a name, calling a method on it or passing it to a call counts
+as changing it. Where the
 code can reach names in ways a static reading does not see (`global`, `exec`, `eval`,
 `globals()`, `setattr`, star imports, `sys`, a cell magic whose body is a string) nothing is
 dropped. What a dropped statement does to objects through their own methods (a demo that
@@ -44,8 +46,11 @@ class _Unit:
                 _check_opaque(sub)
                 if isinstance(sub, (ast.Attribute, ast.Subscript)) and isinstance(sub.ctx, (ast.Store, ast.Del)):
                     self.binds.add(_root(sub))  # `Affine.backward = ...`, `table[key] = ...`
-                elif isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute):
-                    self.calls_on.add(_root(sub.func))  # `registry.append(...)` may change registry
+                elif isinstance(sub, ast.Call):
+                    if isinstance(sub.func, ast.Attribute):
+                        self.calls_on.add(_root(sub.func))  # `registry.append(...)` may change registry
+                    # `add_backward(Sigmoid)` may change Sigmoid
+                    self.calls_on.update(_name(arg) for arg in [*sub.args, *(k.value for k in sub.keywords)])
                 elif isinstance(sub, (ast.Import, ast.ImportFrom)):
                     self.modules.update((alias.asname or alias.name).split(".")[0] for alias in sub.names)
         table = symtable.symtable(source, "<cell>", "exec")
@@ -76,6 +81,11 @@ def _check_opaque(node):
 def _root(node):
     while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
         node = node.func if isinstance(node, ast.Call) else node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _name(node):
+    node = node.value if isinstance(node, ast.Starred) else node
     return node.id if isinstance(node, ast.Name) else None
 
 

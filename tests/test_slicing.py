@@ -70,6 +70,9 @@ def test_changes_to_a_needed_name_are_kept_wherever_they_are():
         Sigmoid.backward = fixed_backward
         REGISTRY.append(Sigmoid)
         NAMES.update(sigmoid=Sigmoid)
+        patch(Sigmoid)
+        for cls in (Sigmoid, int):
+            print(cls())
         plot_me = [1, 2]
         plot_me.append(3)
         """,
@@ -77,12 +80,14 @@ def test_changes_to_a_needed_name_are_kept_wherever_they_are():
         class Sigmoid(Sigmoid):
             pass
         """)
-    # REGISTRY is read by nothing kept; NAMES is read by Sigmoid, so its update stays
+    # a call given Sigmoid itself may change it (and so needs REGISTRY); NAMES is read by
+    # Sigmoid, so its update stays; a loop over Sigmoid only uses it, plot_me is not needed
     assert kept(slice_cells(notebook, ["Sigmoid"])) == [
-        ["import numpy as np", "NAMES = {}", "class Sigmoid:", "    def forward(self, x):",
+        ["import numpy as np", "REGISTRY = []", "NAMES = {}", "class Sigmoid:", "    def forward(self, x):",
          '        NAMES.setdefault("forward", 0)', "        return 1 / (1 + np.exp(-x))"],
         ["def fixed_backward(self, dout):", "    return dout * self.out * (1 - self.out)",
-         "Sigmoid.backward = fixed_backward", "NAMES.update(sigmoid=Sigmoid)"],
+         "Sigmoid.backward = fixed_backward", "REGISTRY.append(Sigmoid)", "NAMES.update(sigmoid=Sigmoid)",
+         "patch(Sigmoid)"],
         ["class Sigmoid(Sigmoid):", "    pass"]]
 
 
