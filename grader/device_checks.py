@@ -100,10 +100,13 @@ class DeviceStudent(Student):
 def _open(sandbox, mode, names, background=False):
     """A second sandbox over the same cells, sliced to what `names` depend on (slicing.py);
     they start running in the background (at the lowest CPU priority with `background`). It
-    shares the submission's time budget (what the CPU run left of it, at least 30 s), and a
-    cell that already timed out in the CPU run is not run again."""
+    shares the submission's time budget (what the CPU run left of it, at least 30 s). As far
+    as the CPU run has got: a cell that timed out there is not run again, and one that
+    failed there runs whole, so that it stops where it stopped in the CPU run."""
+    failed = {index for index, result in enumerate(sandbox.cell_results)
+              if result is not None and result["status"] != "ok"}
     cells = [TIMED_OUT if result is not None and result["status"] == "timeout" else source
-             for source, result in zip(slice_cells(sandbox.cells, names), sandbox.cell_results)]
+             for source, result in zip(slice_cells(sandbox.cells, names, whole=failed), sandbox.cell_results)]
     budget = min(sandbox.limits.submission_timeout_s, max(30.0, sandbox.time_left()))
     limits = dataclasses.replace(sandbox.limits, submission_timeout_s=budget)
     device_sandbox = Sandbox(cells, limits, sandbox.isolation, device=mode, background=background)
@@ -136,12 +139,22 @@ def start_device_runs(sandbox, assignment, stack):
     return runs
 
 
-def _starved(device_run, cpu_run):
-    """Whether a cell timed out in the device run that finished in the CPU run: a device run
-    started beside the CPU run at the lowest priority may wait for a core past a cell's time
-    limit when the CPU run keeps both busy (the limit is wall-clock)."""
-    return any(device is not None and device["status"] == "timeout" and cpu is not None and cpu["status"] != "timeout"
-               for device, cpu in zip(device_run.cell_results, cpu_run.cell_results))
+def _run_again(device_run, cpu_run):
+    """Whether the device run, started beside the CPU run before its results were known,
+    must run again now that they are:
+    - a cell timed out in the device run that finished in the CPU run: at the lowest priority
+      it may wait for a core past a cell's time limit when the CPU run keeps both busy (the
+      limit is wall-clock);
+    - a cell failed in the CPU run that the device run ran sliced: the statement that failed
+      may be one the slice left out, and the cell's later definitions must not exist on the
+      device when they do not on the CPU."""
+    for source, device, cpu, cpu_source in zip(device_run.cells, device_run.cell_results, cpu_run.cell_results,
+                                               cpu_run.cells):
+        if device is not None and device["status"] == "timeout" and cpu is not None and cpu["status"] != "timeout":
+            return True
+        if cpu is not None and cpu["status"] != "ok" and source not in (cpu_source, TIMED_OUT):
+            return True
+    return False
 
 
 def _shared(grading, mode, names):
@@ -160,7 +173,7 @@ def device_student(grading, mode, check_id, names):
     student = _shared(grading, mode, names)
     student.sandbox.finish_cells()
     cpu_run = grading.student.sandbox
-    if _starved(student.sandbox, cpu_run):  # run it again, after the CPU run and at full priority
+    if _run_again(student.sandbox, cpu_run):  # after the CPU run, at full priority
         student = grading.reopen(("device", mode), lambda: _open(cpu_run, mode, names), lambda s: s.sandbox.close())
         student.sandbox.finish_cells()
     problem = student.device_problem()

@@ -114,9 +114,10 @@ def _units(index, source):
             for first, last, nodes in groups]
 
 
-def slice_cells(cells, names):
-    """The cells with every top-level statement that `names` do not depend on blanked out;
-    the cells as they are when the code cannot be sliced safely."""
+def slice_cells(cells, names, whole=()):
+    """The cells with every top-level statement that `names` do not depend on blanked out,
+    except in the cells numbered in `whole` (from 0); the cells as they are when the code
+    cannot be sliced safely."""
     try:
         units = [unit for index, source in enumerate(cells) for unit in _units(index, source)]
     except (_Opaque, SyntaxError, ValueError, RecursionError, MemoryError):
@@ -127,7 +128,7 @@ def slice_cells(cells, names):
     while grew:
         grew = False
         for position, unit in enumerate(units):
-            if position not in kept and unit.needed_for(needed, modules):
+            if position not in kept and (unit.cell in whole or unit.needed_for(needed, modules)):
                 kept.add(position)
                 needed |= unit.reads
                 grew = True

@@ -428,6 +428,30 @@ def test_a_missing_cupy_is_reported_not_crashed():
         assert hello["device_error"].startswith("the device 'cupy' cannot be used: ModuleNotFoundError")
 
 
+def test_a_device_run_started_before_the_cpu_results_runs_again_where_they_differ():
+    from grader.device_checks import _open, _run_again
+
+    cells = ["import numpy as np\n",
+             "print(not_defined)\nclass Affine:\n    pass\n",  # the CPU run stops at line 1
+             "class Sigmoid:\n    pass\nprint('a demo')\n"]
+    with Sandbox(cells) as cpu:
+        early = _open(cpu, "emulated", ["Affine", "Sigmoid"]).sandbox  # beside the CPU run: all sliced
+        try:
+            assert early.cells[1] == "\nclass Affine:\n    pass\n"
+            assert [r["status"] for r in early.finish_cells()] == ["ok", "ok", "ok"]
+            assert [r["status"] for r in cpu.run_cells()] == ["ok", "error", "ok"]
+            assert _run_again(early, cpu)
+        finally:
+            early.close()
+        again = _open(cpu, "emulated", ["Affine", "Sigmoid"]).sandbox
+        try:
+            assert again.cells[1] == cells[1] and again.cells[2] == "class Sigmoid:\n    pass\n\n"
+            assert [r["status"] for r in again.finish_cells()] == ["ok", "error", "ok"]
+            assert not _run_again(again, cpu)
+        finally:
+            again.close()
+
+
 def test_the_device_run_skips_cells_that_timed_out_and_shares_the_time_budget():
     from grader.device_checks import TIMED_OUT, _open
     from grader.limits import Limits

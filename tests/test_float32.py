@@ -114,6 +114,23 @@ def test_the_feedback_names_the_place_and_the_fix(tmp_path):
     assert "numpy.zeros(...)" in check["hint"]
 
 
+def test_the_device_run_leaves_out_the_demos_but_not_what_the_cpu_run_did_not_get_to(tmp_path):
+    # The device run executes only what the graded classes need (grader/slicing.py): a demo
+    # that fails on the device costs nothing. A statement that failed in the CPU run stops
+    # its cell on the device too: what the CPU run never defined is not graded there.
+    demo_on_the_host = "import numpy\nprint((np.ones(3) + numpy.ones(3)).sum())\nplt.plot(numpy.arange(3))\n"
+    demo = mutate("layers", [("class Sigmoid:\n", demo_on_the_host + "class Sigmoid:\n")])
+    report, _ = grade(write(demo, tmp_path / "demo.ipynb"), "layers")
+    assert report["score"] == report["max_score"], [c for c in report["checks"] if c["status"] != "pass"]
+    broken = mutate("layers", [("class Affine:\n", "print(not_defined)\nclass Affine:\n")])
+    report, _ = grade(write(broken, tmp_path / "broken.ipynb"), "layers")
+    (check,) = [c for c in report["checks"] if c["id"] == "emulated_device.affine"]
+    assert check["status"] == "error" and "`Affine` is not defined" in check["message"], check
+    assert "NameError" in check["message"] and "not_defined" in check["message"], check
+    assert all(c["status"] == "pass" for c in report["checks"] if c["id"].startswith("emulated_device.")
+               and c["id"] != "emulated_device.affine")
+
+
 @pytest.mark.parametrize("assignment", ["layers", "optimizers", "spiral"])
 def test_solutions_get_full_marks_on_the_emulated_device(assignment, tmp_path):
     report, proc = grade(write(solution(assignment), tmp_path / f"{assignment}.ipynb"), assignment)
