@@ -15,6 +15,8 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	@# Where PYTHONDONTWRITEBYTECODE is set (many container images), every judge would compile these again.
+	$(PY) -m compileall -q grader reference backprop_lab_check > /dev/null
 	@bash tools/system_packages.sh
 	@touch $(STAMP)
 
