@@ -9,10 +9,9 @@ graded names depend on.
 The slice is conservative: a statement is dropped only when it binds and changes no name
 the kept statements read (at top level or inside their functions and classes); assigning
 to an attribute or item of a name, calling a method on it or passing it to a call counts
-as changing it. Where the
-code can reach names in ways a static reading does not see (`global`, `exec`, `eval`,
-`globals()`, `setattr`, star imports, `sys`, a cell magic whose body is a string) nothing is
-dropped. What a dropped statement does to objects through their own methods (a demo that
+as changing it. Where the code can reach names in ways a static reading does not see
+(`global`, `exec`, `eval`, `globals()`, `setattr`, star imports, `sys`, a cell magic whose
+body is a string) nothing is dropped. What a dropped statement does to objects through their own methods (a demo that
 appends to a class attribute) is not carried over: the device run sees the classes as
 defined, not as the demos left them.
 
@@ -26,6 +25,8 @@ import symtable
 OPAQUE_NAMES = frozenset({"globals", "locals", "vars", "eval", "exec", "compile", "setattr", "delattr",
                           "__import__", "sys", "builtins", "__builtins__", "importlib"})
 OPAQUE_ATTRIBUTES = frozenset({"run_cell_magic", "__dict__", "__globals__"})
+# Past this many top-level statements the slice would cost the judge more than it saves.
+MAX_STATEMENTS = 5000
 # Line breaks that str.splitlines() knows and the parser does not (line numbers would differ).
 ODD_LINE_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
@@ -61,11 +62,6 @@ class _Unit:
             if symbol.is_referenced():
                 self.reads.add(symbol.get_name())
 
-    def needed_for(self, names, modules):
-        """Whether this statement binds or may change one of `names`; a call on an imported
-        module (`np.random.seed(0)`, `plt.show()`) does not count as changing it."""
-        return self.always or bool(self.binds & names) or bool((self.calls_on - modules) & names)
-
 
 def _check_opaque(node):
     if isinstance(node, ast.Global):
@@ -98,20 +94,20 @@ def _globals_read(table):
     return names
 
 
-def _units(index, source):
+def _statements(source):
+    """[first line, last line, nodes] for each top-level statement (statements that share a
+    line count as one)."""
     if any(mark in source for mark in ODD_LINE_BREAKS):
         raise _Opaque("line breaks")
-    lines = source.split("\n")
-    groups = []  # [first line, last line, nodes]
+    groups = []
     for node in ast.parse(source).body:
         first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
-        if groups and first <= groups[-1][1]:  # on a line of the statement before it
+        if groups and first <= groups[-1][1]:
             groups[-1][1] = max(groups[-1][1], node.end_lineno)
             groups[-1][2].append(node)
         else:
             groups.append([first, node.end_lineno, [node]])
-    return [_Unit(index, first, last, nodes, "\n".join(lines[first - 1:last]) + "\n")
-            for first, last, nodes in groups]
+    return groups
 
 
 def slice_cells(cells, names, whole=()):
@@ -119,21 +115,33 @@ def slice_cells(cells, names, whole=()):
     except in the cells numbered in `whole` (from 0); the cells as they are when the code
     cannot be sliced safely."""
     try:
-        units = [unit for index, source in enumerate(cells) for unit in _units(index, source)]
+        statements = [(index, *group) for index, source in enumerate(cells) for group in _statements(source)]
+        if len(statements) > MAX_STATEMENTS:
+            return list(cells)
+        lines = [source.split("\n") for source in cells]
+        units = [_Unit(index, first, last, nodes, "\n".join(lines[index][first - 1:last]) + "\n")
+                 for index, first, last, nodes in statements]
     except (_Opaque, SyntaxError, ValueError, RecursionError, MemoryError):
         return list(cells)
     modules = set().union(*(unit.modules for unit in units))
-    needed, kept = set(names), set()
-    grew = True
-    while grew:
-        grew = False
-        for position, unit in enumerate(units):
-            if position not in kept and (unit.cell in whole or unit.needed_for(needed, modules)):
+    changed_by = {}  # name -> the statements that bind or may change it
+    for position, unit in enumerate(units):
+        # a call on an imported module (`np.random.seed(0)`, `plt.show()`) does not change it
+        for name in unit.binds | (unit.calls_on - modules):
+            changed_by.setdefault(name, []).append(position)
+    kept = {position for position, unit in enumerate(units) if unit.always or unit.cell in whole}
+    wanted = [*names, *(name for position in kept for name in units[position].reads)]
+    seen = set()
+    while wanted:  # each name once: linear in the notebook, however its names chain
+        name = wanted.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for position in changed_by.get(name, ()):
+            if position not in kept:
                 kept.add(position)
-                needed |= unit.reads
-                grew = True
-    sliced = [source.split("\n") for source in cells]
+                wanted.extend(units[position].reads)
     for position, unit in enumerate(units):
         if position not in kept:
-            sliced[unit.cell][unit.first - 1:unit.last] = [""] * (unit.last - unit.first + 1)
-    return ["\n".join(lines) for lines in sliced]
+            lines[unit.cell][unit.first - 1:unit.last] = [""] * (unit.last - unit.first + 1)
+    return ["\n".join(cell) for cell in lines]

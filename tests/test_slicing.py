@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from grader.loading import load
-from grader.slicing import slice_cells
+from grader.slicing import MAX_STATEMENTS, slice_cells
 
 REPO_SOLUTIONS = Path(__file__).resolve().parents[1] / "solutions"
 
@@ -141,3 +141,13 @@ def test_the_solutions_device_slices_leave_out_matplotlib(assignment, names, dro
     assert not any(dropped_import in cell for cell in sliced)
     text = "\n".join(sliced)
     assert all(f"class {name}" in text for name in names)
+
+
+def test_long_chains_are_followed_and_huge_notebooks_run_whole():
+    # a0 needs a1, which needs a2, ...: stated backwards, so each is defined after its reader
+    chain = "".join(f"a{i} = a{i + 1}\n" for i in range(3000)) + "a3000 = 1\nunused = 2\n"
+    notebook = cells("import matplotlib.pyplot as plt\n", chain, "class A:\n    x = a0\n")
+    sliced = slice_cells(notebook, ["A"])
+    assert sliced[0] == "\n" and sliced[1] == chain.replace("unused = 2\n", "\n")
+    huge = cells("import matplotlib.pyplot as plt\n", "x = 1\n" * (MAX_STATEMENTS + 1), "class A:\n    pass\n")
+    assert slice_cells(huge, ["A"]) == huge
