@@ -30,7 +30,7 @@ import reference
 from .runner import seed_for
 from .runtime.protocol import DeviceArray, on_device
 from .sandbox import Sandbox, StudentError
-from .slicing import slice_cells
+from .slicing import only_a_tail_dropped, slice_cells
 from .student import MissingName, Student
 from .verdicts import as_array, compare, fail
 
@@ -145,14 +145,17 @@ def _run_again(device_run, cpu_run):
     - a cell timed out in the device run that finished in the CPU run: at the lowest priority
       it may wait for a core past a cell's time limit when the CPU run keeps both busy (the
       limit is wall-clock);
-    - a cell failed in the CPU run that the device run ran sliced: the statement that failed
-      may be one the slice left out, and the cell's later definitions must not exist on the
-      device when they do not on the CPU."""
+    - a cell failed in the CPU run that the device run ran sliced with a kept statement after
+      a dropped one: the statement that failed may be one the slice left out, and what the
+      cell defines after it must not exist on the device when it does not on the CPU. (A
+      cell whose demo after its classes failed, as in an unfinished exercise, needs no
+      second run.)"""
     for source, device, cpu, cpu_source in zip(device_run.cells, device_run.cell_results, cpu_run.cell_results,
                                                cpu_run.cells):
         if device is not None and device["status"] == "timeout" and cpu is not None and cpu["status"] != "timeout":
             return True
-        if cpu is not None and cpu["status"] != "ok" and source not in (cpu_source, TIMED_OUT):
+        if cpu is not None and cpu["status"] != "ok" and source != TIMED_OUT \
+                and not only_a_tail_dropped(source, cpu_source):
             return True
     return False
 

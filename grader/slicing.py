@@ -75,8 +75,10 @@ def _check_opaque(node):
 
 
 def _root(node):
-    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
-        node = node.func if isinstance(node, ast.Call) else node.value
+    """The name an attribute or item chain starts from; None past a call (`Sigmoid().forward`
+    works on a new object; the call itself is looked at on its own)."""
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        node = node.value
     return node.id if isinstance(node, ast.Name) else None
 
 
@@ -145,3 +147,13 @@ def slice_cells(cells, names, whole=()):
         if position not in kept:
             lines[unit.cell][unit.first - 1:unit.last] = [""] * (unit.last - unit.first + 1)
     return ["\n".join(cell) for cell in lines]
+
+
+def only_a_tail_dropped(sliced, whole):
+    """Whether slicing left out only statements after every statement it kept in this cell:
+    the sliced cell then runs the same code as the whole cell up to where it stops."""
+    for position, (line, original) in enumerate(zip(sliced.split("\n"), whole.split("\n"))):
+        if line != original:
+            return all(not rest.strip() or rest.lstrip().startswith("#")
+                       for rest in sliced.split("\n")[position:])
+    return True

@@ -431,6 +431,19 @@ def test_a_missing_cupy_is_reported_not_crashed():
 def test_a_device_run_started_before_the_cpu_results_runs_again_where_they_differ():
     from grader.device_checks import _open, _run_again
 
+    # an unfinished exercise: the demo after the class fails; the class exists in both runs
+    exercise = ["class Sigmoid:\n    def forward(self, x):\n        raise NotImplementedError\n",
+                "# try it\nclass Relu:\n    pass\nSigmoid().forward(1)\n# more\nprint('a demo')\n"]
+    with Sandbox(exercise) as cpu:
+        early = _open(cpu, "emulated", ["Sigmoid", "Relu"]).sandbox
+        try:
+            assert early.cells[1] == "# try it\nclass Relu:\n    pass\n\n# more\n\n"
+            assert [r["status"] for r in early.finish_cells()] == ["ok", "ok"]
+            assert [r["status"] for r in cpu.run_cells()] == ["ok", "error"]
+            assert not _run_again(early, cpu)
+        finally:
+            early.close()
+
     cells = ["import numpy as np\n",
              "print(not_defined)\nclass Affine:\n    pass\n",  # the CPU run stops at line 1
              "class Sigmoid:\n    pass\nprint('a demo')\n"]

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from grader.loading import load
-from grader.slicing import MAX_STATEMENTS, slice_cells
+from grader.slicing import MAX_STATEMENTS, only_a_tail_dropped, slice_cells
 
 REPO_SOLUTIONS = Path(__file__).resolve().parents[1] / "solutions"
 
@@ -151,3 +151,10 @@ def test_long_chains_are_followed_and_huge_notebooks_run_whole():
     assert sliced[0] == "\n" and sliced[1] == chain.replace("unused = 2\n", "\n")
     huge = cells("import matplotlib.pyplot as plt\n", "x = 1\n" * (MAX_STATEMENTS + 1), "class A:\n    pass\n")
     assert slice_cells(huge, ["A"]) == huge
+
+
+def test_a_slice_that_drops_only_a_tail_runs_the_same_code_up_to_where_it_stops():
+    whole = "class A:\n    pass\nA().demo()\n# a comment\nplot()\n"
+    assert only_a_tail_dropped("class A:\n    pass\n\n# a comment\n\n", whole)
+    assert only_a_tail_dropped(whole, whole)
+    assert not only_a_tail_dropped("\nclass B:\n    pass\n", "demo()\nclass B:\n    pass\n")
