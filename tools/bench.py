@@ -23,13 +23,18 @@ SETTLE_S = 1.0  # pause before each timed command: what the previous one left ex
 
 
 def timed(cmd, cwd, env=None):
+    """Wall seconds of `cmd`, and the machine's busy CPU seconds over the same span (None
+    where /proc/stat is missing); both start after the settle pause."""
     time.sleep(SETTLE_S)
+    busy = busy_cpu_seconds()
     start = time.perf_counter()
     proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
+    if busy is not None:
+        busy = busy_cpu_seconds() - busy
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(map(str, cmd))} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
-    return elapsed
+    return elapsed, busy
 
 
 def environment():
@@ -64,8 +69,8 @@ def bench_single(work, assignments, repeat):
         ours, theirs = [], []
         for i in range(repeat):  # interleaved, so both see the same machine state
             ours.append(timed([sys.executable, "-m", "grader", "grade", str(ROOT / "solutions" / f"{assignment}.ipynb"),
-                               "--out", str(work / f"out-{assignment}-{i}")], ROOT, env))
-            theirs.append(timed([sys.executable, "-m", "nbgrader", "autograde", assignment, "--force"], course, env))
+                               "--out", str(work / f"out-{assignment}-{i}")], ROOT, env)[0])
+            theirs.append(timed([sys.executable, "-m", "nbgrader", "autograde", assignment, "--force"], course, env)[0])
         import json
         report = json.loads((work / f"out-{assignment}-0" / "report.json").read_text())
         visible = sum(1 for cell in json.loads((ROOT / "solutions" / f"{assignment}.ipynb").read_text())["cells"]
@@ -85,10 +90,8 @@ def bench_batch(work, count, jobs_list):
     results = []
     for jobs in jobs_list:
         out = work / f"batch-out-{jobs}"
-        busy = busy_cpu_seconds()
-        elapsed = timed([sys.executable, "-m", "grader", "batch", str(subs), "--out", str(out), "--jobs", str(jobs)],
-                        ROOT, environment())
-        busy = busy_cpu_seconds() - busy if busy is not None else None
+        elapsed, busy = timed([sys.executable, "-m", "grader", "batch", str(subs), "--out", str(out),
+                               "--jobs", str(jobs)], ROOT, environment())
         results.append((jobs, elapsed, count / elapsed, busy))
     return results
 
