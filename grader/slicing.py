@@ -9,7 +9,9 @@ graded names depend on.
 The slice is conservative: a statement is dropped only when it binds and changes no name
 the kept statements read (at top level or inside their functions and classes); assigning
 to an attribute or item of a name, calling a method on it or passing it to a call counts
-as changing it. Where the code can reach names in ways a static reading does not see
+as changing it. Given the attribute names its caller uses, a method that nothing calls
+(no kept code and no caller uses its name: a `Trainer.plot` the device checks never reach)
+does not pull in what it reads; the class keeps it, and calling it would fail. Where the code can reach names in ways a static reading does not see
 (`global`, `exec`, `eval`, `globals()`, `setattr`, star imports, `sys`, a cell magic whose
 body is a string) nothing is dropped. What a dropped statement does to objects through their own methods (a demo that
 appends to a class attribute) is not carried over: the device run sees the classes as
@@ -25,6 +27,11 @@ import symtable
 OPAQUE_NAMES = frozenset({"globals", "locals", "vars", "eval", "exec", "compile", "setattr", "delattr",
                           "__import__", "sys", "builtins", "__builtins__", "importlib"})
 OPAQUE_ATTRIBUTES = frozenset({"run_cell_magic", "__dict__", "__globals__"})
+# Reaching attributes by a computed name: any method may then be called.
+DYNAMIC_ATTRIBUTES = frozenset({"getattr", "attrgetter", "methodcaller", "__getattr__", "__getattribute__"})
+# Decorators that only wrap a method; any other one may call it when the class is defined.
+PLAIN_DECORATORS = frozenset({"property", "setter", "getter", "deleter", "staticmethod", "classmethod",
+                              "abstractmethod"})
 # Past this many top-level statements the slice would cost the judge more than it saves.
 MAX_STATEMENTS = 5000
 # Line breaks that str.splitlines() knows and the parser does not (line numbers would differ).
@@ -54,13 +61,65 @@ class _Unit:
                     self.calls_on.update(_name(arg) for arg in [*sub.args, *(k.value for k in sub.keywords)])
                 elif isinstance(sub, (ast.Import, ast.ImportFrom)):
                     self.modules.update((alias.asname or alias.name).split(".")[0] for alias in sub.names)
+        # Methods that run only when called by name: {name: (globals they read, attributes they use)}.
+        methods = {(node.lineno - first + 1, node.name): node for node in _methods(nodes)}
+        self.methods = {}
+        self.attributes, self.dynamic = set(), False
+        outside = [*nodes]  # what runs when the class is defined: decorators, defaults, annotations
+        for node in methods.values():
+            outside += [*node.decorator_list, node.args, *([node.returns] if node.returns else [])]
+        for node in _walk_outside(outside, set(map(id, methods.values()))):
+            self._note_attributes(node, self.attributes)
+        for node in methods.values():
+            reads, used = self.methods.setdefault(node.name, (set(), set()))
+            for sub in _walk_outside(node.body, ()):
+                self._note_attributes(sub, used)
         table = symtable.symtable(source, "<cell>", "exec")
-        self.reads = _globals_read(table)
+        self.reads = set()
+        for child in table.get_children():
+            is_class = child.get_type() == "class"
+            self.reads |= _globals_read(child, own=True, skip=methods if is_class else ())
+            for method in child.get_children() if is_class else ():
+                if (method.get_lineno(), method.get_name()) in methods:
+                    self.methods[method.get_name()][0].update(_globals_read(method, own=True))
         for symbol in table.get_symbols():
             if symbol.is_assigned() or symbol.is_imported() or symbol.is_namespace():
                 self.binds.add(symbol.get_name())
             if symbol.is_referenced():
                 self.reads.add(symbol.get_name())
+
+
+    def _note_attributes(self, node, into):
+        if isinstance(node, ast.Attribute):
+            into.add(node.attr)
+        identifier = node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) \
+            else node.name if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.alias)) else None
+        self.dynamic = self.dynamic or identifier in DYNAMIC_ATTRIBUTES
+
+
+def _methods(nodes):
+    """The methods of the classes among `nodes` that run only when called by name: not the
+    dunders Python calls itself, nor those behind a decorator that might call them."""
+    for node in nodes:
+        if isinstance(node, ast.ClassDef):
+            for item in node.body:
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) \
+                        and not (item.name.startswith("__") and item.name.endswith("__")) \
+                        and all(_decorator_name(d) in PLAIN_DECORATORS for d in item.decorator_list):
+                    yield item
+
+
+def _decorator_name(node):
+    return node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else None
+
+
+def _walk_outside(nodes, skipped):
+    """Every node below `nodes` except the subtrees whose id() is in `skipped`."""
+    stack = [node for node in nodes if id(node) not in skipped]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(child for child in ast.iter_child_nodes(node) if id(child) not in skipped)
 
 
 def _check_opaque(node):
@@ -87,12 +146,13 @@ def _name(node):
     return node.id if isinstance(node, ast.Name) else None
 
 
-def _globals_read(table):
-    """Module-level names read from inside the functions and classes of a symbol table."""
-    names = set()
+def _globals_read(table, own=False, skip=()):
+    """Module-level names read inside the functions and classes of a symbol table (and in
+    the table itself with `own`), leaving out the children keyed (line, name) in `skip`."""
+    names = {s.get_name() for s in table.get_symbols() if s.is_global() and s.is_referenced()} if own else set()
     for child in table.get_children():
-        names.update(s.get_name() for s in child.get_symbols() if s.is_global() and s.is_referenced())
-        names |= _globals_read(child)
+        if (child.get_lineno(), child.get_name()) not in skip:
+            names |= _globals_read(child, own=True)
     return names
 
 
@@ -112,10 +172,12 @@ def _statements(source):
     return groups
 
 
-def slice_cells(cells, names, whole=()):
+def slice_cells(cells, names, whole=(), attributes=None):
     """The cells with every top-level statement that `names` do not depend on blanked out,
     except in the cells numbered in `whole` (from 0); the cells as they are when the code
-    cannot be sliced safely."""
+    cannot be sliced safely. `attributes`: the attribute names the caller uses on what it
+    gets from `names` (methods, attributes; dunders always count); None: every method may
+    be called."""
     try:
         statements = [(index, *group) for index, source in enumerate(cells) for group in _statements(source)]
         if len(statements) > MAX_STATEMENTS:
@@ -131,10 +193,35 @@ def slice_cells(cells, names, whole=()):
         # a call on an imported module (`np.random.seed(0)`, `plt.show()`) does not change it
         for name in unit.binds | (unit.calls_on - modules):
             changed_by.setdefault(name, []).append(position)
-    kept = {position for position, unit in enumerate(units) if unit.always or unit.cell in whole}
-    wanted = [*names, *(name for position in kept for name in units[position].reads)]
+    # Attribute names something may use, and the methods of kept classes no one uses yet.
+    live = None if attributes is None or any(unit.dynamic for unit in units) else set()
+    waiting = {}
+    kept, wanted, used = set(), list(names), list(attributes or ())
+
+    def keep(unit):
+        wanted.extend(unit.reads)
+        used.extend(unit.attributes)
+        for method, (reads, attributes_used) in unit.methods.items():
+            if live is None or method in live:
+                wanted.extend(reads)
+                used.extend(attributes_used)
+            else:
+                waiting.setdefault(method, []).append((reads, attributes_used))
+
+    for position, unit in enumerate(units):
+        if unit.always or unit.cell in whole:
+            kept.add(position)
+            keep(unit)
     seen = set()
-    while wanted:  # each name once: linear in the notebook, however its names chain
+    while wanted or used:  # each name once: linear in the notebook, however its names chain
+        if used:
+            attribute = used.pop()
+            if live is not None and attribute not in live:
+                live.add(attribute)
+                for reads, attributes_used in waiting.pop(attribute, ()):
+                    wanted.extend(reads)
+                    used.extend(attributes_used)
+            continue
         name = wanted.pop()
         if name in seen:
             continue
@@ -142,7 +229,7 @@ def slice_cells(cells, names, whole=()):
         for position in changed_by.get(name, ()):
             if position not in kept:
                 kept.add(position)
-                wanted.extend(units[position].reads)
+                keep(units[position])
     for position, unit in enumerate(units):
         if position not in kept:
             lines[unit.cell][unit.first - 1:unit.last] = [""] * (unit.last - unit.first + 1)
