@@ -9,13 +9,15 @@ graded names depend on.
 The slice is conservative: a statement is dropped only when it binds and changes no name
 the kept statements read (at top level or inside their functions and classes); assigning
 to an attribute or item of a name, calling a method on it or passing it to a call counts
-as changing it. Given the attribute names its caller uses, a method that nothing calls
-(no kept code and no caller uses its name: a `Trainer.plot` the device checks never reach)
-does not pull in what it reads; the class keeps it, and calling it would fail. Where the code can reach names in ways a static reading does not see
-(`global`, `exec`, `eval`, `globals()`, `setattr`, star imports, `sys`, a cell magic whose
-body is a string) nothing is dropped. What a dropped statement does to objects through their own methods (a demo that
-appends to a class attribute) is not carried over: the device run sees the classes as
-defined, not as the demos left them.
+as changing it. Given the attribute names its caller uses, a method whose name neither
+the caller nor any kept code uses (a `Trainer.plot` the device checks never reach) does
+not pull in what it reads: the class still has it, but calling it could fail. Where the
+code can reach names in ways a static reading does not see (`global`, `exec`, `eval`,
+`globals()`, `setattr`, star imports, `sys`, a cell magic whose body is a string) nothing
+is dropped; where it reaches attributes by a computed name (`getattr`, `__getattr__`)
+every method counts. What a dropped statement does to objects through their own methods
+(a demo that appends to a class attribute) is not carried over: the device run sees the
+classes as defined, not as the demos left them.
 
 Dropped statements become blank lines, so line numbers in tracebacks stay those of the
 notebook.
@@ -65,9 +67,7 @@ class _Unit:
         methods = {(node.lineno - first + 1, node.name): node for node in _methods(nodes)}
         self.methods = {}
         self.attributes, self.dynamic = set(), False
-        outside = [*nodes]  # what runs when the class is defined: decorators, defaults, annotations
-        for node in methods.values():
-            outside += [*node.decorator_list, node.args, *([node.returns] if node.returns else [])]
+        outside = [*nodes, *(part for node in methods.values() for part in _defined_with(node))]
         for node in _walk_outside(outside, set(map(id, methods.values()))):
             self._note_attributes(node, self.attributes)
         for node in methods.values():
@@ -98,15 +98,23 @@ class _Unit:
 
 
 def _methods(nodes):
-    """The methods of the classes among `nodes` that run only when called by name: not the
-    dunders Python calls itself, nor those behind a decorator that might call them."""
+    """The methods of the classes among `nodes` that run only when called by their name: not
+    the dunders Python calls itself, nor those behind a decorator that might call them, nor
+    those the class body names (`fit = train` runs train under another name)."""
     for node in nodes:
-        if isinstance(node, ast.ClassDef):
-            for item in node.body:
-                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) \
-                        and not (item.name.startswith("__") and item.name.endswith("__")) \
-                        and all(_decorator_name(d) in PLAIN_DECORATORS for d in item.decorator_list):
-                    yield item
+        if not isinstance(node, ast.ClassDef):
+            continue
+        plain = [item for item in node.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+                 and not (item.name.startswith("__") and item.name.endswith("__"))
+                 and all(_decorator_name(d) in PLAIN_DECORATORS for d in item.decorator_list)]
+        class_time = [*node.body, *(part for item in plain for part in _defined_with(item))]
+        named = {sub.id for sub in _walk_outside(class_time, set(map(id, plain))) if isinstance(sub, ast.Name)}
+        yield from (item for item in plain if item.name not in named)
+
+
+def _defined_with(function):
+    """What Python evaluates where a function is defined: decorators, defaults, annotations."""
+    return [*function.decorator_list, function.args, *([function.returns] if function.returns else [])]
 
 
 def _decorator_name(node):

@@ -194,6 +194,7 @@ def test_methods_reached_by_a_computed_name_all_count(dynamic):
     "    def __call__(self):\n        plt.plot()\n",                    # Python calls dunders itself
     "    def plot(self, ax=plt.gca()):\n        pass\n",                 # defaults run with the class
     "    @property\n    def loss_list(self):\n        return plt.gcf()\n",  # an attribute the caller reads
+    "    def plot(self):\n        plt.plot()\n    fit = plot\n",             # run under another name
 ])
 def test_what_runs_with_the_class_or_by_the_callers_names_counts(definition):
     notebook = cells("import matplotlib.pyplot as plt\nregister = print\n",
