@@ -88,7 +88,6 @@ class _Unit:
             if symbol.is_referenced():
                 self.reads.add(symbol.get_name())
 
-
     def _note_attributes(self, node, into):
         if isinstance(node, ast.Attribute):
             into.add(node.attr)
