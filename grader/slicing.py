@@ -51,9 +51,11 @@ class _Unit:
         self.cell, self.first, self.last = cell, first, last
         self.always = any(isinstance(node, ast.ImportFrom) and node.module == "__future__" for node in nodes)
         self.binds, self.calls_on, self.modules = set(), set(), set()
+        self.dynamic = False  # reaches attributes by a computed name
         for node in nodes:
             for sub in ast.walk(node):
                 _check_opaque(sub)
+                self.dynamic = self.dynamic or _identifier(sub) in DYNAMIC_ATTRIBUTES
                 if isinstance(sub, (ast.Attribute, ast.Subscript)) and isinstance(sub.ctx, (ast.Store, ast.Del)):
                     self.binds.add(_root(sub))  # `Affine.backward = ...`, `table[key] = ...`
                 elif isinstance(sub, ast.Call):
@@ -65,15 +67,11 @@ class _Unit:
                     self.modules.update((alias.asname or alias.name).split(".")[0] for alias in sub.names)
         # Methods that run only when called by name: {name: (globals they read, attributes they use)}.
         methods = {(node.lineno - first + 1, node.name): node for node in _methods(nodes)}
-        self.methods = {}
-        self.attributes, self.dynamic = set(), False
         outside = [*nodes, *(part for node in methods.values() for part in _defined_with(node))]
-        for node in _walk_outside(outside, set(map(id, methods.values()))):
-            self._note_attributes(node, self.attributes)
+        self.attributes = _attributes(_walk_outside(outside, set(map(id, methods.values()))))
+        self.methods = {}
         for node in methods.values():
-            reads, used = self.methods.setdefault(node.name, (set(), set()))
-            for sub in _walk_outside(node.body, ()):
-                self._note_attributes(sub, used)
+            self.methods.setdefault(node.name, (set(), set()))[1].update(_attributes(_walk_outside(node.body, ())))
         table = symtable.symtable(source, "<cell>", "exec")
         self.reads = set()
         for child in table.get_children():
@@ -88,12 +86,18 @@ class _Unit:
             if symbol.is_referenced():
                 self.reads.add(symbol.get_name())
 
-    def _note_attributes(self, node, into):
-        if isinstance(node, ast.Attribute):
-            into.add(node.attr)
-        identifier = node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) \
-            else node.name if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.alias)) else None
-        self.dynamic = self.dynamic or identifier in DYNAMIC_ATTRIBUTES
+
+def _attributes(nodes):
+    return {node.attr for node in nodes if isinstance(node, ast.Attribute)}
+
+
+def _identifier(node):
+    """The name a node spells: a variable, an attribute, a function or an imported name."""
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Name):
+        return node.id
+    return node.name if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.alias)) else None
 
 
 def _methods(nodes):
