@@ -31,8 +31,8 @@ stale temporary files, skips what finished and grades the rest again.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
-import html
 import io
 import json
 import math
@@ -41,7 +41,6 @@ import re
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
@@ -50,7 +49,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
+from . import files
 from .forkserver import ForkServer, ForkServerLost, Judge
+from .loading import MAX_SUBMISSION_BYTES
+from .text import csv_cell, folder_name, shown_name, terminal
 
 try:
     import fcntl
@@ -70,15 +72,16 @@ LOCK_NAME = ".batch.lock"
 # A batch killed with -9 can leave a child that was forked but has not yet reached exec,
 # holding a copy of the lock's file for a moment: wait that long before calling it busy.
 LOCK_WAIT_S = 5.0
-TEMP_PREFIX = ".batch-"
-TEMP_SUFFIX = ".tmp"
 GRADEBOOK_CSV = "gradebook.csv"
 GRADEBOOK_JSON = "gradebook.json"
+RESERVED_NAMES = (GRADEBOOK_CSV, GRADEBOOK_JSON)  # no student's reports folder may take these names
+MAX_DEPTH = 8          # folders below a student's folder that are searched for notebooks
+MAX_ENTRIES = 20_000   # files and folders looked at in one student's folder
 DEFAULT_TIMEOUT = 600.0
 # Written by `make classroom`; a Classroom clone that differs from it is flagged (grader/tamper.py).
 DEFAULT_TEMPLATE_MANIFEST = PACKAGE_ROOT / "dist" / "classroom.manifest.json"
 
-GRADED, CACHED, FAILED = "graded", "cached", "failed"
+GRADED, CACHED, FAILED, REFUSED = "graded", "cached", "failed", "refused"
 
 GradeCommand = Callable[[Path, str, Path], Sequence[str]]
 # From this many submissions to grade, judges are forked from a warm server (forkserver.py):
@@ -95,16 +98,23 @@ class BatchUsageError(Exception):
 
 @dataclass(frozen=True, order=True)
 class Submission:
-    student: str
+    student: str                    # the student's folder name as people read it (escaped)
     assignment: str
     path: Path
+    folder: str = ""                # the student's folder under --out (text.folder_name)
+    home: Path | None = None        # the student's folder under the submissions folder
+    refused: str | None = None      # why the file is not read (a link, a pipe, ...), or None
+
+    def __post_init__(self):
+        if not self.folder:
+            object.__setattr__(self, "folder", folder_name(self.student, RESERVED_NAMES))
 
 
 @dataclass
 class Outcome:
     """What happened to one submission in a batch."""
     submission: Submission
-    status: str                     # "graded" | "cached" | "failed"
+    status: str                     # "graded" | "cached" | "failed" | "refused"
     report_dir: Path
     score: float = 0.0
     max_score: float = 0.0
@@ -135,6 +145,7 @@ class BatchResult:
     elapsed: float
     ignored: list[tuple[Path, str]] = field(default_factory=list)
     tamper: dict[str, list[str]] = field(default_factory=dict)  # Classroom clone -> differences
+    refused_entries: list[tuple[Path, str]] = field(default_factory=list)  # student folders not read
 
     @property
     def graded(self) -> list[Outcome]:
@@ -157,12 +168,21 @@ class BatchResult:
         return self.out / GRADEBOOK_JSON
 
     @property
+    def refused(self) -> list[tuple[Path, str]]:
+        """Every entry not read, with the reason: submissions (each has a report) and student folders."""
+        return [(o.submission.path, o.error) for o in self.outcomes if o.status == REFUSED] + self.refused_entries
+
+    @property
     def exit_code(self) -> int:
-        """0 when every submission has a report, whatever the scores."""
-        return 0 if all(o.has_report for o in self.outcomes) else 1
+        """0 when every submission was graded, whatever the scores; 1 when one has no report;
+        3 when all have reports but some entries were refused (links, pipes, ...)."""
+        if not all(o.has_report for o in self.outcomes):
+            return 1
+        return 3 if self.refused else 0
 
     def summary(self) -> str:
-        return _summary_line(len(self.graded), len(self.cached), len(self.failed), self.elapsed)
+        return _summary_line(len(self.graded), len(self.cached), len(self.failed), len(self.refused),
+                             self.elapsed)
 
 
 # --------------------------------------------------------------------------- versions, keys
@@ -208,10 +228,11 @@ def grader_version() -> str:
 
 
 def cache_key(path: Path, assignment: str, version: str) -> str:
-    """sha256 of the submission's bytes, the assignment id and the grader version."""
+    """sha256 of the submission's bytes, the assignment id and the grader version; files.Refused
+    for what is not a regular file of at most MAX_SUBMISSION_BYTES."""
     digest = hashlib.sha256()
     digest.update(f"backprop-lab batch cache v1\0{assignment}\0{version}\0".encode())
-    digest.update(Path(path).read_bytes())
+    digest.update(files.read_regular(path, MAX_SUBMISSION_BYTES, shown_name(Path(path).name)))
     return digest.hexdigest()
 
 
@@ -229,48 +250,82 @@ def _hidden(name: str) -> bool:
     return name.startswith(".") or name in SKIPPED_DIRS
 
 
-def _scan(root: Path, known: frozenset[str]) -> tuple[list[Submission], list[tuple[Path, str]]]:
+def _entries(folder: Path) -> list[os.DirEntry]:
+    """The folder's entries by name; none when it cannot be listed."""
+    try:
+        with os.scandir(folder) as found:
+            return sorted(found, key=lambda e: e.name)
+    except OSError:
+        return []
+
+
+def _walk(top: Path) -> Iterator[tuple[int, os.DirEntry]]:
+    """(depth, entry) below `top`, not following links, at most MAX_DEPTH folders deep and
+    MAX_ENTRIES entries in all: a cloned repository is the student's, of any shape."""
+    todo, seen = [(1, top)], 0
+    while todo:
+        depth, folder = todo.pop(0)
+        for entry in _entries(folder):
+            seen += 1
+            if seen > MAX_ENTRIES:
+                return
+            if _hidden(entry.name):
+                continue
+            yield depth, entry
+            if depth < MAX_DEPTH and files.kind(entry.path) == "dir":
+                todo.append((depth + 1, Path(entry.path)))
+
+
+def _student(entry: os.DirEntry, known: frozenset[str], ignored: list) -> list[Submission]:
+    """The submissions in one student's folder: `<assignment>.ipynb|.py` in it, else a
+    Classroom clone's `.../<assignment>.ipynb` (the shallowest). A link, pipe or folder in a
+    submission's place is a submission too, refused with the reason, unless a readable file
+    for the same assignment is found."""
+    home, student = Path(entry.path), shown_name(entry.name)
+    folder = folder_name(entry.name, RESERVED_NAMES)
+    candidates: dict[str, list[tuple[tuple, Path, str | None]]] = {}
+    for depth, item in _walk(home):
+        path = Path(item.path)
+        if path.suffix not in SUBMISSION_SUFFIXES or _hidden(item.name):
+            continue
+        if depth == 1 and known and path.stem not in known:
+            ignored.append((path, "its name is not a known assignment id"))
+            continue
+        if depth > 1 and (not known or path.stem not in known or path.suffix != ".ipynb"):
+            continue  # the Classroom layout needs the ids, and holds notebooks
+        what = files.kind(path)
+        refused = None if what == "file" else files.refusal(shown_name(item.name), what)
+        rank = (refused is not None, depth, SUBMISSION_SUFFIXES.index(path.suffix), path.relative_to(home).as_posix())
+        candidates.setdefault(path.stem, []).append((rank, path, refused))
+    submissions = []
+    for assignment, found in sorted(candidates.items()):
+        found.sort(key=lambda item: item[0])
+        _, chosen, refused = found[0]
+        submissions.append(Submission(student, assignment, chosen, folder, home, refused))
+        for _, other, _ in found[1:]:
+            ignored.append((other, f"{shown_name(chosen.relative_to(home.parent).as_posix())} is graded for this "
+                                   "assignment instead"))
+    return submissions
+
+
+def _scan(root: Path, known: frozenset[str]) -> tuple[list[Submission], list[tuple[Path, str]], list[tuple[Path, str]]]:
+    """(submissions, ignored files, refused entries) under `root`."""
     submissions: list[Submission] = []
     ignored: list[tuple[Path, str]] = []
-    for entry in sorted(root.iterdir(), key=lambda p: p.name):
+    refused: list[tuple[Path, str]] = []
+    for entry in _entries(root):
         if _hidden(entry.name):
             continue
-        if not entry.is_dir():
-            if entry.suffix in SUBMISSION_SUFFIXES:
-                ignored.append((entry, "not inside a student folder"))
-            continue
-        student = entry.name
-        # assignment -> [(rank, path)]; the smallest rank is graded.
-        candidates: dict[str, list[tuple[tuple, Path]]] = {}
-        for path in sorted(entry.iterdir(), key=lambda p: p.name):
-            if _hidden(path.name) or path.suffix not in SUBMISSION_SUFFIXES or not path.is_file():
-                continue
-            if known and path.stem not in known:
-                ignored.append((path, "its name is not a known assignment id"))
-                continue
-            rank = (0, SUBMISSION_SUFFIXES.index(path.suffix), path.name)
-            candidates.setdefault(path.stem, []).append((rank, path))
-        if known:  # GitHub Classroom layout: notebooks anywhere below the repo folder
-            for dirpath, dirnames, filenames in os.walk(entry):
-                dirnames[:] = sorted(d for d in dirnames if not _hidden(d))
-                here = Path(dirpath)
-                if here == entry:
-                    continue
-                depth = len(here.relative_to(entry).parts)
-                for name in sorted(filenames):
-                    path = here / name
-                    if path.suffix == ".ipynb" and path.stem in known and not _hidden(name):
-                        rank = (depth, 0, path.relative_to(entry).as_posix())
-                        candidates.setdefault(path.stem, []).append((rank, path))
-        for assignment, found in sorted(candidates.items()):
-            found.sort(key=lambda item: item[0])
-            chosen = found[0][1]
-            submissions.append(Submission(student, assignment, chosen))
-            for _, other in found[1:]:
-                rel = chosen.relative_to(root).as_posix()
-                ignored.append((other, f"{rel} is graded for this assignment instead"))
-    submissions.sort(key=lambda s: (s.student, s.assignment))
-    return submissions, ignored
+        what = files.kind(entry.path)
+        if what == "dir":
+            submissions += _student(entry, known, ignored)
+        elif what == "file" and Path(entry.name).suffix in SUBMISSION_SUFFIXES:
+            ignored.append((Path(entry.path), "not inside a student folder"))
+        elif what in ("link", "other"):
+            refused.append((Path(entry.path), f"a student folder must be a folder; "
+                                              f"{files.refusal(shown_name(entry.name), what)}"))
+    submissions.sort(key=lambda s: (s.folder, s.assignment))
+    return submissions, ignored, refused
 
 
 def find_submissions(root: Path, known_ids: Iterable[str] | None = None) -> list[Submission]:
@@ -289,31 +344,11 @@ def find_submissions(root: Path, known_ids: Iterable[str] | None = None) -> list
 
 # --------------------------------------------------------------------------- files
 
-def _atomic_write(path: Path, data: str | bytes) -> None:
-    """Write to a temporary file next to `path`, then rename it over `path`."""
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f"{TEMP_PREFIX}{path.name}.",
-                               suffix=TEMP_SUFFIX)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
 def _remove_stale_temp_files(out: Path) -> None:
     """Temporary files of a batch that was killed mid-write."""
     for dirpath, dirnames, filenames in os.walk(out):
         for name in filenames:
-            if name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX):
+            if files.is_temporary(name):
                 with suppress(OSError):
                     os.unlink(os.path.join(dirpath, name))
 
@@ -346,9 +381,10 @@ def _prepare_report_dir(report_dir: Path) -> None:
     for name in (CACHE_KEY_NAME, REPORT_NAME, "report.md", "report.html", LOG_NAME):
         with suppress(FileNotFoundError):
             (report_dir / name).unlink()
-    for stale in report_dir.glob("*" + TEMP_SUFFIX):
-        with suppress(OSError):
-            stale.unlink()
+    for stale in report_dir.iterdir():
+        if files.is_temporary(stale.name):
+            with suppress(OSError):
+                stale.unlink()
 
 
 @contextmanager
@@ -393,14 +429,9 @@ def fallback_report(assignment: str, max_score: float, error: str) -> dict:
 
 
 def _write_fallback(report_dir: Path, submission: Submission, max_score: float, error: str) -> None:
-    report = fallback_report(submission.assignment, max_score, error)
-    title = f"{submission.assignment}: 0 / {max_score:g}"
-    _atomic_write(report_dir / "report.md", f"# {title}\n\n{error}\n")
-    _atomic_write(report_dir / "report.html",
-                  "<!doctype html>\n<html><head><meta charset=\"utf-8\">"
-                  f"<title>{html.escape(title)}</title></head>\n<body><h1>{html.escape(title)}</h1>"
-                  f"\n<p>{html.escape(error)}</p></body></html>\n")
-    _atomic_write(report_dir / REPORT_NAME, json.dumps(report, indent=2) + "\n")  # last
+    from .reports import write_reports
+
+    write_reports(fallback_report(submission.assignment, max_score, error), report_dir)
 
 
 # --------------------------------------------------------------------------- processes
@@ -451,8 +482,9 @@ class _Runner:
     """Shared state of one batch: the children alive now, the max scores learned so far."""
 
     def __init__(self, command: GradeCommand, env: dict | None, timeout: float,
-                 max_scores: dict[str, float]):
+                 max_scores: dict[str, float], options: Sequence[str] = ()):
         self.command = command
+        self.options = list(options)  # `grade` options for every judge (--isolation, limits)
         self.fork_server: ForkServer | None = None  # judges forked warm; None: `python -m grader` each
         self.env = env
         self.timeout = timeout
@@ -477,8 +509,10 @@ class _Runner:
         for proc in live:
             _kill_group(proc)
 
-    def grade(self, sub: Submission, report_dir: Path, key: str) -> Outcome | None:
-        """Run the judge for one submission; None when the batch is being interrupted."""
+    def grade(self, sub: Submission, report_dir: Path, key: str | None) -> Outcome | None:
+        """Run the judge for one submission; None when the batch is being interrupted. A
+        refused submission (`sub.refused`, no key) gets the judge's own report on why it
+        could not be read, and no cache entry."""
         if self.stop.is_set():
             return None
         try:
@@ -487,10 +521,12 @@ class _Runner:
             error = _failure_sentence(f"the batch runner failed ({type(exc).__name__}: {exc})")
             return self._fail(sub, report_dir, error, 0.0, None)
 
-    def _grade(self, sub: Submission, report_dir: Path, key: str) -> Outcome | None:
+    def _grade(self, sub: Submission, report_dir: Path, key: str | None) -> Outcome | None:
         _prepare_report_dir(report_dir)
         log_path = report_dir / LOG_NAME
-        where = (Path(sub.path).resolve(), sub.assignment, report_dir.resolve())
+        # the folders on the way are real ones (the scan followed no link); the file itself is
+        # given as it is, so that the judge sees a link as a link
+        where = (Path(sub.path).parent.resolve() / Path(sub.path).name, sub.assignment, report_dir.resolve())
         start = time.monotonic()
         try:
             proc = self._start(where, log_path)
@@ -530,8 +566,10 @@ class _Runner:
         else:
             with suppress(FileNotFoundError):
                 log_path.unlink()
-            _atomic_write(report_dir / CACHE_KEY_NAME, key + "\n")
             self.learn(sub.assignment, report["max_score"])
+            if sub.refused:
+                return Outcome(sub, REFUSED, report_dir, 0.0, float(report["max_score"]), sub.refused, seconds)
+            files.atomic_write(report_dir / CACHE_KEY_NAME, key + "\n")
             return Outcome(sub, GRADED, report_dir, float(report["score"]),
                            float(report["max_score"]), report.get("error"), seconds)
         return self._fail(sub, report_dir, _failure_sentence(reason), seconds, log_path)
@@ -540,11 +578,11 @@ class _Runner:
         """The judge for one submission, in its own session, its output going to log_path."""
         if self.fork_server is not None:
             try:
-                return self.fork_server.start(judge_arguments(*where), log_path)
+                return self.fork_server.start([*judge_arguments(*where), *self.options], log_path)
             except ForkServerLost:
                 pass  # the ordinary way below, for this and every later submission
         with open(log_path, "wb") as log:
-            return subprocess.Popen(_wrap(self.command(*where)), stdin=subprocess.DEVNULL, stdout=log,
+            return subprocess.Popen(_wrap([*self.command(*where), *self.options]), stdin=subprocess.DEVNULL, stdout=log,
                                     stderr=subprocess.STDOUT, env=self.env, start_new_session=True)
 
     def _fail(self, sub, report_dir, error, seconds, log_path) -> Outcome:
@@ -610,17 +648,20 @@ class _Progress:
         if not self.enabled:
             return
         sub = outcome.submission
-        name = f"{sub.student}/{sub.assignment}"
+        name = terminal(f"{sub.student}/{sub.assignment}")
         if self.bar is not None:
-            self.bar.update(self.task, advance=1, description=f"grading (last: {name})")
-            if outcome.status == FAILED:
-                self.bar.console.print(f"[red]failed[/] {name}: {outcome.error}", highlight=False)
+            from rich.markup import escape
+            from rich.text import Text
+
+            self.bar.update(self.task, advance=1, description=f"grading (last: {escape(name)})")
+            if outcome.status in (FAILED, REFUSED):
+                self.bar.console.print(Text(f"{outcome.status} {name}: {terminal(outcome.error)}", style="red"))
             return
         width = len(str(self.total))
         line = (f"[{self.done:>{width}}/{self.total}] {outcome.status} {name}: "
                 f"{_fmt(outcome.score)}/{_fmt(outcome.max_score)} ({outcome.seconds:.1f} s)")
-        if outcome.status == FAILED:
-            line += f" - {outcome.error}"
+        if outcome.status in (FAILED, REFUSED):
+            line += f" - {terminal(outcome.error)}"
         self.console.print(line, highlight=False, markup=False, soft_wrap=True)
 
 
@@ -630,7 +671,7 @@ def run_batch(root: Path, out: Path, jobs: int, force: bool = False,
               grade_command: GradeCommand | None = None, progress: bool = True, *,
               timeout: float = DEFAULT_TIMEOUT, known_ids: Iterable[str] | None = None,
               max_scores: Mapping[str, float] | None = None, console=None,
-              template: Path | None = None) -> BatchResult:
+              template: Path | None = None, judge_options: Sequence[str] = ()) -> BatchResult:
     """Grade every submission under `root` into `out`, `jobs` judges at a time.
 
     `grade_command(path, assignment, report_dir) -> argv` replaces the default
@@ -639,8 +680,9 @@ def run_batch(root: Path, out: Path, jobs: int, force: bool = False,
     fallback reports (otherwise learned from this batch's reports, else 0). `console`: where
     progress goes (default: a rich Console on stderr). `template`: a Classroom template manifest
     (or template folder) to compare each student's clone with (default: DEFAULT_TEMPLATE_MANIFEST
-    when it exists). Writes `out/gradebook.csv` and `out/gradebook.json`; prints no table (see
-    `print_gradebook`).
+    when it exists). `judge_options`: `grade` options added to every judge's command line
+    (`--isolation`, limits). Writes `out/gradebook.csv` and `out/gradebook.json`; prints no
+    table (see `print_gradebook`).
 
     Raises BatchUsageError for usage errors; KeyboardInterrupt (also raised for SIGTERM) after
     killing the running judges.
@@ -659,9 +701,9 @@ def run_batch(root: Path, out: Path, jobs: int, force: bool = False,
         raise BatchUsageError("--out must differ from the submissions folder")
     manifest = _template_manifest(template)
     known = frozenset(discover_assignment_ids() if known_ids is None else known_ids)
-    submissions, ignored = _scan(root, known)
+    submissions, ignored, refused_entries = _scan(root, known)
     out_resolved = out.resolve()
-    submissions = [s for s in submissions if not Path(s.path).resolve().is_relative_to(out_resolved)]
+    submissions = [s for s in submissions if not Path(s.path).parent.resolve().is_relative_to(out_resolved)]
     if not submissions:
         layout = "<student>/<assignment>.ipynb"
         hint = f" (known assignment ids: {', '.join(sorted(known))})" if known else ""
@@ -682,12 +724,19 @@ def run_batch(root: Path, out: Path, jobs: int, force: bool = False,
     out.mkdir(parents=True, exist_ok=True)
     with _batch_lock(out), ExitStack() as stack:
         _remove_stale_temp_files(out)
-        runner = _Runner(grade_command, env, float(timeout), dict(max_scores or {}))
+        runner = _Runner(grade_command, env, float(timeout), dict(max_scores or {}), judge_options)
         outcomes: dict[Submission, Outcome] = {}
-        todo: list[tuple[Submission, Path, str]] = []
-        for sub in submissions:
-            report_dir = out / sub.student / sub.assignment
-            key = cache_key(sub.path, sub.assignment, version)
+        todo: list[tuple[Submission, Path, str | None]] = []
+        for index, sub in enumerate(submissions):
+            report_dir = out / sub.folder / sub.assignment
+            if not sub.refused:
+                try:
+                    key = cache_key(sub.path, sub.assignment, " ".join([version, *judge_options]))
+                except files.Refused as exc:
+                    sub = submissions[index] = dataclasses.replace(sub, refused=str(exc))
+            if sub.refused:
+                todo.append((sub, report_dir, None))
+                continue
             report = None if force else _read_report(report_dir / REPORT_NAME)
             if report is not None and report.get("fallback") is not True and \
                     (_read_text(report_dir / CACHE_KEY_NAME) or "").strip() == key:
@@ -729,8 +778,8 @@ def run_batch(root: Path, out: Path, jobs: int, force: bool = False,
                     _write_fallback(outcome.report_dir, outcome.submission, best, outcome.error)
 
         result = BatchResult(root, out, [outcomes[s] for s in submissions], version,
-                             time.monotonic() - started, ignored,
-                             _tamper(root, {s.student for s in submissions}, manifest))
+                             time.monotonic() - started, ignored, _tamper(submissions, manifest),
+                             refused_entries)
         write_gradebook(out, result)
     return result
 
@@ -748,14 +797,16 @@ def _template_manifest(template: Path | None) -> dict | None:
         raise BatchUsageError(f"cannot read the Classroom template {path}: {exc}") from None
 
 
-def _tamper(root: Path, students: Iterable[str], manifest: dict | None) -> dict[str, list[str]]:
-    """Differences from the Classroom template, for each student folder that is a clone of it."""
+def _tamper(submissions: Iterable[Submission], manifest: dict | None) -> dict[str, list[str]]:
+    """Differences from the Classroom template, for each student folder that is a clone of it
+    (keyed by the student's reports folder)."""
     from . import tamper
 
     if manifest is None:
         return {}
-    return {student: tamper.findings(root / student, manifest) for student in sorted(students)
-            if tamper.looks_like_classroom_repo(root / student, manifest)}
+    homes = {s.folder: s.home for s in submissions if s.home is not None}
+    return {folder: tamper.findings(home, manifest) for folder, home in sorted(homes.items())
+            if tamper.looks_like_classroom_repo(home, manifest)}
 
 
 # --------------------------------------------------------------------------- gradebook
@@ -765,22 +816,26 @@ def _fmt(score: float) -> str:
     return str(round(float(score), 4))
 
 
-def _summary_line(graded: int, cached: int, failed: int, elapsed: float) -> str:
-    return f"{graded} graded, {cached} cached, {failed} failed in {elapsed:.1f} s"
+def _summary_line(graded: int, cached: int, failed: int, refused: int, elapsed: float) -> str:
+    refusals = f", {refused} refused (see gradebook.json)" if refused else ""
+    return f"{graded} graded, {cached} cached, {failed} failed{refusals} in {elapsed:.1f} s"
 
 
 def write_gradebook(out: Path, results: BatchResult | Iterable[Outcome]) -> tuple[Path, Path]:
     """Write `out/gradebook.csv` (student, one column per assignment, total, and `tamper` when
-    Classroom clones were compared with the template) and `out/gradebook.json` (per student and
-    assignment: score, max_score, error, status, report; `tamper`: student -> differences)."""
+    Classroom clones were compared with the template) and `out/gradebook.json` (per student
+    reports folder and assignment: score, max_score, error, status, report; `names`: each
+    folder's student as shown; `tamper`: folder -> differences; `refused`: what was not read).
+    A student's name never starts a spreadsheet formula in the CSV."""
     out = Path(out)
     batch = results if isinstance(results, BatchResult) else None
     outcomes = list(batch.outcomes if batch else results)
     assignments = sorted({o.assignment for o in outcomes})
-    students = sorted({o.student for o in outcomes})
-    cells: dict[str, dict[str, Outcome]] = {s: {} for s in students}
+    folders = sorted({o.submission.folder for o in outcomes})
+    names = {o.submission.folder: o.student for o in outcomes}
+    cells: dict[str, dict[str, Outcome]] = {f: {} for f in folders}
     for o in outcomes:
-        cells[o.student][o.assignment] = o
+        cells[o.submission.folder][o.assignment] = o
     max_scores = {a: max((o.max_score for o in outcomes if o.assignment == a), default=0.0)
                   for a in assignments}
 
@@ -788,88 +843,96 @@ def write_gradebook(out: Path, results: BatchResult | Iterable[Outcome]) -> tupl
     writer = csv.writer(buffer, lineterminator="\n")
     tampered = batch.tamper if batch else {}
     writer.writerow(["student", *assignments, "total", *(["tamper"] if tampered else [])])
-    for student in students:
-        row = cells[student]
+    for folder in folders:
+        row = cells[folder]
         total = sum(o.score for o in row.values())
-        flags = ["; ".join(tampered.get(student, []))] if tampered else []
-        writer.writerow([student, *(_fmt(row[a].score) if a in row else "" for a in assignments),
+        flags = [csv_cell("; ".join(tampered.get(folder, [])))] if tampered else []
+        writer.writerow([csv_cell(names[folder]), *(_fmt(row[a].score) if a in row else "" for a in assignments),
                          _fmt(total), *flags])
     csv_path, json_path = out / GRADEBOOK_CSV, out / GRADEBOOK_JSON
 
     def rel(path: Path) -> str:
         with suppress(ValueError):
-            return path.relative_to(out).as_posix()
-        return str(path)
+            return shown_name(path.relative_to(out).as_posix())
+        return shown_name(str(path))
 
     failed = [o for o in outcomes if o.status == FAILED]
+    refused = batch.refused if batch else [(o.submission.path, o.error) for o in outcomes if o.status == REFUSED]
     book = {
         "grader_version": batch.grader_version if batch else grader_version(),
         "assignments": assignments,
         "max_scores": max_scores,
         "students": {
-            student: {
+            folder: {
                 a: {"score": o.score, "max_score": o.max_score, "error": o.error,
                     "status": o.status, "report": rel(o.report_path)}
-                for a, o in sorted(cells[student].items())}
-            for student in students},
+                for a, o in sorted(cells[folder].items())}
+            for folder in folders},
+        "names": names,
         "summary": {"graded": sum(o.status == GRADED for o in outcomes),
                     "cached": sum(o.status == CACHED for o in outcomes),
                     "failed": len(failed),
+                    "refused": len(refused),
                     "elapsed_s": round(batch.elapsed, 3) if batch else None},
         "failed": [{"student": o.student, "assignment": o.assignment, "error": o.error,
                     "log": rel(o.log_path) if o.log_path else None} for o in failed],
-        "ignored": [{"path": str(p), "reason": why} for p, why in (batch.ignored if batch else [])],
+        "refused": [{"path": shown_name(str(p)), "reason": why} for p, why in refused],
+        "ignored": [{"path": shown_name(str(p)), "reason": why} for p, why in (batch.ignored if batch else [])],
     }
     if tampered:
         book["tamper"] = tampered
     out.mkdir(parents=True, exist_ok=True)
-    _atomic_write(csv_path, buffer.getvalue())
-    _atomic_write(json_path, json.dumps(book, indent=2) + "\n")
+    files.atomic_write(csv_path, buffer.getvalue())
+    files.atomic_write(json_path, json.dumps(book, indent=2) + "\n")
     return csv_path, json_path
 
 
 def print_gradebook(console, out: Path) -> None:
-    """Print `out/gradebook.json` as a table, then the failures and the one-line summary."""
+    """Print `out/gradebook.json` as a table, then the failures, refusals and the one-line
+    summary; every name and message from a submission printed inert (text.terminal)."""
     from rich.table import Table
     from rich.text import Text
 
     out = Path(out)
     book = json.loads((out / GRADEBOOK_JSON).read_text(encoding="utf-8"))
     assignments = book["assignments"]
-    table = Table(title="gradebook", caption=str(out / GRADEBOOK_CSV))
+    names = book.get("names", {})
+    table = Table(title="gradebook", caption=terminal(out / GRADEBOOK_CSV))
     table.add_column("student")
     for a in assignments:
         table.add_column(f"{a}\n/ {_fmt(book['max_scores'].get(a, 0.0))}", justify="right")
     table.add_column(f"total\n/ {_fmt(sum(book['max_scores'].values()))}", justify="right")
-    for student, row in book["students"].items():
+    for folder, row in book["students"].items():
         cells = []
         for a in assignments:
             cell = row.get(a)
             if cell is None:
                 cells.append(Text(""))
-            elif cell["status"] == FAILED:
+            elif cell["status"] in (FAILED, REFUSED):
                 cells.append(Text(f"{_fmt(cell['score'])} !", style="red"))
             elif cell["error"]:
                 cells.append(Text(f"{_fmt(cell['score'])} ?", style="yellow"))
             else:
                 cells.append(Text(_fmt(cell["score"])))
         total = sum(cell["score"] for cell in row.values())
-        table.add_row(Text(student), *cells, Text(_fmt(total), style="bold"))
+        table.add_row(Text(terminal(names.get(folder, folder))), *cells, Text(_fmt(total), style="bold"))
     console.print(table)
     for failure in book.get("failed", []):
         log = f" (log: {out / failure['log']})" if failure.get("log") else ""
-        console.print(Text(f"! {failure['student']}/{failure['assignment']}: "
-                           f"{failure['error']}{log}", style="red"))
-    for student, differences in book.get("tamper", {}).items():
+        console.print(Text(terminal(f"! {failure['student']}/{failure['assignment']}: {failure['error']}{log}"),
+                           style="red"))
+    for refusal in book.get("refused", []):
+        console.print(Text(terminal(f"! refused {refusal['path']}: {refusal['reason']}"), style="red"))
+    for folder, differences in book.get("tamper", {}).items():
         if differences:
-            console.print(Text(f"! {student}: differs from the Classroom template ({'; '.join(differences)})",
-                               style="red"))
+            console.print(Text(terminal(f"! {names.get(folder, folder)}: differs from the Classroom template "
+                                        f"({'; '.join(differences)})"), style="red"))
     ignored = book.get("ignored", [])
     if ignored:
         shown = "; ".join(f"{i['path']} ({i['reason']})" for i in ignored[:3])
         more = f"; and {len(ignored) - 3} more (see {GRADEBOOK_JSON})" if len(ignored) > 3 else ""
-        console.print(Text(f"ignored {len(ignored)} file(s): {shown}{more}", style="dim"))
+        console.print(Text(terminal(f"ignored {len(ignored)} file(s): {shown}{more}"), style="dim"))
     summary = book["summary"]
     elapsed = summary.get("elapsed_s") or 0.0
     console.print(Text(_summary_line(summary["graded"], summary["cached"], summary["failed"],
-                                     elapsed)), highlight=False)
+                                     summary.get("refused", 0), elapsed)), highlight=False)

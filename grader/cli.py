@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from .limits import Limits
+from .text import terminal
 
 
 def _limit_options(parser):
@@ -21,6 +22,26 @@ def _limits_from(args):
     return Limits(**{name: getattr(args, name) for name in Limits.names()})
 
 
+def _isolation_option(parser):
+    parser.add_argument("--isolation", choices=["auto", "bubblewrap", "fallback"], default="auto",
+                        help="how the worker is confined (default: bubblewrap when it works here)")
+
+
+def _usage_problem(args):
+    """A sentence when the limits or the isolation asked for cannot be used, else None."""
+    try:
+        _limits_from(args)
+    except (TypeError, ValueError) as exc:
+        return f"bad limit: {exc}"
+    if args.isolation == "bubblewrap":
+        from .sandbox import bubblewrap_available
+
+        if not bubblewrap_available():
+            return ("--isolation bubblewrap, but bwrap is missing or cannot create namespaces here "
+                    "(see docs/security.md)")
+    return None
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="python -m grader", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -29,7 +50,7 @@ def build_parser():
     grade.add_argument("submission", type=Path, help="a .ipynb notebook or a .py file")
     grade.add_argument("--assignment", help="assignment id (default: the notebook's metadata)")
     grade.add_argument("--out", type=Path, required=True, help="directory for the reports")
-    grade.add_argument("--isolation", choices=["auto", "bubblewrap", "fallback"], default="auto")
+    _isolation_option(grade)
     grade.add_argument("--count-gpu", action="store_true",
                        help="count the GPU checks (device.*) when there is no GPU, as failed, instead of "
                             "skipping them outside max_score (see docs/gpu.md)")
@@ -43,6 +64,8 @@ def build_parser():
     batch.add_argument("--template", type=Path, metavar="MANIFEST",
                        help="flag GitHub Classroom clones whose workflow or check runtime differ from this "
                             "template manifest or folder (default: dist/classroom.manifest.json if it exists)")
+    _isolation_option(batch)
+    _limit_options(batch)
 
     commands.add_parser("list", help="list the assignments the grader knows")
     return parser
@@ -67,30 +90,22 @@ def _grade(args):
         print(f"error: unknown assignment '{args.assignment}'; known: {', '.join(known_assignments())}",
               file=sys.stderr)
         return 2
-    try:
-        limits = _limits_from(args)
-    except (TypeError, ValueError) as exc:
-        print(f"error: bad limit: {exc}", file=sys.stderr)
+    problem = _usage_problem(args)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
         return 2
-    if args.isolation == "bubblewrap":
-        from .sandbox import bubblewrap_available
-
-        if not bubblewrap_available():
-            print("error: --isolation bubblewrap, but bwrap is missing or cannot create namespaces here "
-                  "(see docs/security.md)", file=sys.stderr)
-            return 2
-    report = grade(args.submission, args.assignment, limits, args.isolation, count_gpu=args.count_gpu)
+    report = grade(args.submission, args.assignment, _limits_from(args), args.isolation, count_gpu=args.count_gpu)
     from .reports import write_reports
 
     try:
         write_reports(report, args.out)
     except OSError as exc:
-        print(f"error: cannot write reports to {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        print(terminal(f"error: cannot write reports to {args.out}: {exc.strerror or exc}"), file=sys.stderr)
         return 2
     status = f"error: {report['error']}" if report["error"] else f"{report['score']:g} / {report['max_score']:g}"
-    # Exactly one line, whatever the error quotes from the submission: CI reads the
+    # Exactly one inert line, whatever the error quotes from the submission: CI reads the
     # judge's stdout for workflow commands (`::notice::...`) at the start of a line.
-    print(" ".join(f"{report['assignment']}: {status} -> {args.out / 'report.json'}".split()))
+    print(terminal(" ".join(f"{report['assignment']}: {status} -> {args.out / 'report.json'}".split())))
     return 0
 
 
@@ -98,13 +113,21 @@ def _batch(args):
     from rich.console import Console
 
     from .assignments import known_assignments
-    from .batch import BatchUsageError, print_gradebook, run_batch
+    from .batch import DEFAULT_TIMEOUT, BatchUsageError, print_gradebook, run_batch
 
+    problem = _usage_problem(args)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+    limits = _limits_from(args)
+    options = ["--isolation", args.isolation] + [
+        arg for name in Limits.names() for arg in ("--" + name.replace("_", "-"), str(getattr(limits, name)))]
     try:
         result = run_batch(args.submissions, args.out, jobs=args.jobs, force=args.force,
-                           known_ids=known_assignments(), template=args.template)
+                           known_ids=known_assignments(), template=args.template, judge_options=options,
+                           timeout=max(DEFAULT_TIMEOUT, limits.submission_timeout_s + 120))
     except BatchUsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(terminal(f"error: {exc}"), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted: finished reports are kept; run again to grade the rest", file=sys.stderr)

@@ -15,8 +15,17 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import files
+from .text import shown_name
+
 MAX_SUBMISSION_BYTES = 50 << 20
 MAX_CODE_CELLS = 2000
+# JSON values are parsed before anything else can be counted, and a small object costs the
+# parser a hundred times its text: a notebook with more JSON containers or items than this
+# is refused unparsed (a real notebook of 2000 cells with outputs has a few tens of thousands).
+MAX_JSON_CONTAINERS = 500_000
+MAX_JSON_ITEMS = 2_000_000
+MAX_OLD_FORMAT_CELLS = 10_000  # nbformat 1-3 notebooks are converted by nbformat, in memory
 TRANSFORM_BUDGET_S = 5.0  # IPython syntax rewriting, for all the cells of one submission
 METADATA_KEY = "backprop_lab"
 
@@ -36,28 +45,21 @@ class Submission:
 
 def load(path):
     path = Path(path)
+    name = shown_name(path.name)
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise SubmissionError(f"The submission {path.name} does not exist.") from None
-    except IsADirectoryError:
-        raise SubmissionError(f"{path.name} is a directory, not a notebook or a Python file.") from None
-    except OSError as exc:
-        raise SubmissionError(f"The submission {path.name} could not be read ({exc.strerror}).") from None
+        data = files.read_regular(path, MAX_SUBMISSION_BYTES, name)
+    except files.Refused as exc:
+        raise SubmissionError(str(exc)) from None
     digest = hashlib.sha256(data).hexdigest()
-    if len(data) > MAX_SUBMISSION_BYTES:
-        raise SubmissionError(
-            f"The submission is {len(data) >> 20} MiB, over the {MAX_SUBMISSION_BYTES >> 20} MiB limit "
-            "(clear the notebook's outputs and submit again).")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise SubmissionError(f"{path.name} is not a text file (it is not UTF-8), so it is not a "
+        raise SubmissionError(f"{name} is not a text file (it is not UTF-8), so it is not a "
                               "notebook or a Python file.") from None
     if path.suffix == ".py":
         submission = Submission(path, digest, _python_cells(text))
     else:
-        submission = _notebook(path, digest, text)
+        submission = Submission(path, digest, *_notebook(name, text, data))
     if len(submission.cells) > MAX_CODE_CELLS:
         submission.warnings.append(f"The submission has {len(submission.cells)} code cells; only the first "
                                    f"{MAX_CODE_CELLS} were run.")
@@ -67,21 +69,26 @@ def load(path):
     return submission
 
 
-def _notebook(path, digest, text):
+def _notebook(name, text, data):
+    """(code cells, assignment id or None, warnings) of a notebook's text."""
     if not text.strip():
-        raise SubmissionError(f"{path.name} is empty.")
+        raise SubmissionError(f"{name} is empty.")
+    containers, items = data.count(b"{") + data.count(b"["), data.count(b",")
+    if containers > MAX_JSON_CONTAINERS or items > MAX_JSON_ITEMS:
+        raise SubmissionError(f"{name} has more JSON objects and items than any notebook the grader reads "
+                              f"({containers} objects and arrays, {items} items); save it again from Jupyter.")
     try:
         raw = json.loads(text)
     except ValueError as exc:
-        raise SubmissionError(f"{path.name} is not a Jupyter notebook: it is not valid JSON ({exc}).") from None
+        raise SubmissionError(f"{name} is not a Jupyter notebook: it is not valid JSON ({exc}).") from None
     except RecursionError:
-        raise SubmissionError(f"{path.name} is not a Jupyter notebook: its JSON is nested too deeply.") from None
+        raise SubmissionError(f"{name} is not a Jupyter notebook: its JSON is nested too deeply.") from None
     if not isinstance(raw, dict) or ("cells" not in raw and "worksheets" not in raw):
-        raise SubmissionError(f"{path.name} is JSON but not a Jupyter notebook (it has no cells).")
+        raise SubmissionError(f"{name} is JSON but not a Jupyter notebook (it has no cells).")
     if raw.get("nbformat") == 4 and isinstance(raw.get("cells"), list):
         nb = raw  # read directly: importing nbformat costs about a second (jsonschema)
     else:
-        nb = _convert(path, text)
+        nb = _convert(name, raw, text)
     cells, skipped = [], 0
     for cell in nb.get("cells", []):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
@@ -95,7 +102,7 @@ def _notebook(path, digest, text):
     meta = metadata.get(METADATA_KEY) if isinstance(metadata, dict) else None
     assignment = meta.get("assignment") if isinstance(meta, dict) else None
     warnings = [] if cells or skipped else ["The notebook has no code cells."]
-    return Submission(path, digest, cells, assignment if isinstance(assignment, str) else None, warnings)
+    return cells, assignment if isinstance(assignment, str) else None, warnings
 
 
 def _is_visible_test(cell):
@@ -106,15 +113,27 @@ def _is_visible_test(cell):
     return isinstance(nbgrader, dict) and nbgrader.get("grade") is True and not nbgrader.get("solution")
 
 
-def _convert(path, text):
-    """Older notebook formats (v1-v3), upgraded by nbformat itself."""
+def _convert(name, raw, text):
+    """Older notebook formats (v1-v3), upgraded by nbformat itself, when they are of a size
+    whose conversion stays small in memory."""
+    worksheets = raw.get("worksheets")
+    cells = sum(_count(w.get("cells")) for w in worksheets if isinstance(w, dict)) \
+        if isinstance(worksheets, list) else _count(raw.get("cells"))
+    if cells > MAX_OLD_FORMAT_CELLS:
+        raise SubmissionError(f"{name} is an old-format notebook (nbformat {shown_name(raw.get('nbformat'))}) with "
+                              f"{cells} cells; the grader converts at most {MAX_OLD_FORMAT_CELLS}. Open it in "
+                              "Jupyter and save it again (as nbformat 4).")
     import nbformat
 
     try:
         return nbformat.reads(text, as_version=4)
     except Exception as exc:  # nbformat raises many types for bad input
-        raise SubmissionError(f"{path.name} is not a readable Jupyter notebook "
+        raise SubmissionError(f"{name} is not a readable Jupyter notebook "
                               f"({type(exc).__name__}: {str(exc)[:300]}).") from None
+
+
+def _count(cells):
+    return len(cells) if isinstance(cells, list) else 0
 
 
 def _python_cells(text):

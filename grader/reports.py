@@ -14,10 +14,12 @@ import math
 import os
 import re
 import shutil
-import tempfile
 from pathlib import Path
 
 import jinja2
+
+from . import files
+from .text import strip_controls, valid_utf8
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATUSES = ("pass", "fail", "error", "skip")
@@ -30,44 +32,33 @@ HTML_MESSAGE_CHARS = 4000
 
 def write_reports(report, out_dir):
     """Write report.md, report.html and report.json into out_dir, each atomically,
-    report.json last. Rendering problems never stop report.json from being written."""
+    report.json last. Rendering problems never stop report.json from being written, and an
+    earlier report stays whole until the new one is on disk."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    for name in ("report.md", "report.html", "report.json"):
-        # A directory in a report's place (one a submission planted there, say) would make
-        # the rename fail: the report replaces it, as it replaces an old file.
-        if (out_dir / name).is_dir() and not (out_dir / name).is_symlink():
-            shutil.rmtree(out_dir / name)
-    # A report.json left from an earlier run would claim the new md/html are finished.
-    try:
-        (out_dir / "report.json").unlink()
-    except FileNotFoundError:
-        pass
     data = jsonable(report)
     payload = json.dumps(data, sort_keys=False, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
-    markdown = _render_or_fallback(render_markdown, data, _fallback_markdown)
-    html = _render_or_fallback(render_html, data, _fallback_html)
-    _write_atomic(out_dir / "report.md", markdown)
-    _write_atomic(out_dir / "report.html", html)
-    _write_atomic(out_dir / "report.json", payload)
-    _fsync_dir(out_dir)
-
-
-def _write_atomic(path, text):
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    texts = {"report.md": _render_or_fallback(render_markdown, data, _fallback_markdown),
+             "report.html": _render_or_fallback(render_html, data, _fallback_html),
+             "report.json": payload}
+    written = {}
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fchmod(handle.fileno(), 0o644)
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+        for name, text in texts.items():
+            written[name] = files.write_temporary(out_dir / name, text)
+        for name in texts:
+            # A directory in a report's place (one a submission planted there, say) would make
+            # the rename fail: the report replaces it, as it replaces an old file.
+            if (out_dir / name).is_dir() and not (out_dir / name).is_symlink():
+                shutil.rmtree(out_dir / name)
+        # A report.json left from an earlier run would claim the new md/html are finished.
+        (out_dir / "report.json").unlink(missing_ok=True)
+        for name in texts:
+            os.replace(written[name], out_dir / name)
+            del written[name]
+    finally:
+        for tmp in written.values():
+            Path(tmp).unlink(missing_ok=True)
+    _fsync_dir(out_dir)
 
 
 def _fsync_dir(path):
@@ -84,25 +75,27 @@ def _fsync_dir(path):
 
 
 def jsonable(value):
-    """A copy made of JSON types only: non-finite floats become None, numpy values
-    become Python numbers and lists, anything else unknown becomes its str()."""
-    if value is None or isinstance(value, (bool, str)):
+    """A copy made of JSON types only: strings valid UTF-8, non-finite floats None, numpy
+    values Python numbers and lists, anything else unknown its str()."""
+    if value is None or isinstance(value, bool):
         return value
+    if isinstance(value, str):
+        return valid_utf8(value)
     if isinstance(value, int):
         return int(value)
     if isinstance(value, float):
         return float(value) if math.isfinite(value) else None
     if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
+        return {valid_utf8(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [jsonable(v) for v in value]
     if isinstance(value, os.PathLike):
-        return os.fspath(value)
+        return valid_utf8(os.fspath(value))
     if hasattr(value, "tolist"):        # numpy arrays and scalars
         return jsonable(value.tolist())
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
-    return str(value)
+    return valid_utf8(value)
 
 
 def _render_or_fallback(render, report, fallback):
@@ -115,14 +108,12 @@ def _render_or_fallback(render, report, fallback):
 # ---------------------------------------------------------------- escaping
 
 _LINE_BREAKS = re.compile(r"\s*[\r\n\v\f\x85\u2028\u2029]+\s*")
-# Control characters, and bidi overrides/isolates that could make text read differently.
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
 
 def one_line(text, limit):
     """Newlines collapsed to spaces, control characters dropped, at most `limit` characters."""
-    text = _CONTROL.sub("", _LINE_BREAKS.sub(" ", str(text))).strip()
+    text = strip_controls(_LINE_BREAKS.sub(" ", str(text))).strip()
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
@@ -192,7 +183,7 @@ def _text(value):
 def _clean(value):
     """Student-influenced text for display: as _text, without control or bidi characters
     (newlines and tabs kept; Markdown collapses them later, HTML shows them)."""
-    return _CONTROL.sub("", _text(value).replace("\r\n", "\n"))
+    return strip_controls(_text(value).replace("\r\n", "\n"))
 
 
 def _view(report):

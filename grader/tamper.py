@@ -8,34 +8,48 @@ instructor did not write. Notebooks and the README are the student's to change.
 """
 import hashlib
 import json
+import os
 from pathlib import Path
+
+from . import files
+from .text import shown_name
 
 MANIFEST_VERSION = 1
 PROTECTED = (".github", "backprop_lab_check", "requirements.txt")
 IGNORED_PARTS = frozenset({"__pycache__", ".ipynb_checkpoints", ".DS_Store"})
+MAX_FILE_BYTES = 16 << 20  # a protected file larger than this is reported, not hashed
+MAX_FILES = 2000           # protected files looked at in one repository
 
 
 def digest(path):
-    """sha256 of the file with CRLF line ends read as LF (a Windows checkout is not tampering)."""
-    return hashlib.sha256(Path(path).read_bytes().replace(b"\r\n", b"\n")).hexdigest()
+    """sha256 of the regular file with CRLF line ends read as LF (a Windows checkout is not
+    tampering); for a link, pipe or oversized file, a description of it instead."""
+    try:
+        data = files.read_regular(path, MAX_FILE_BYTES)
+    except files.Refused as exc:
+        return f"unreadable: {exc}"
+    return hashlib.sha256(data.replace(b"\r\n", b"\n")).hexdigest()
 
 
 def protected_files(root):
-    """Relative POSIX paths of the protected files below `root`."""
+    """Relative POSIX paths of the protected files below `root` (links included, never followed)."""
     root = Path(root)
     found = []
     for top in PROTECTED:
         base = root / top
-        if base.is_file():
-            paths = [base]
-        elif base.is_dir():
-            paths = sorted(p for p in base.rglob("*") if p.is_file())
-        else:
+        if files.kind(base) != "dir":
+            if files.kind(base) != "missing":
+                found.append(top)
             continue
-        for path in paths:
-            rel = path.relative_to(root)
-            if not IGNORED_PARTS.intersection(rel.parts) and not path.name.endswith(".pyc"):
-                found.append(rel.as_posix())
+        for dirpath, dirnames, filenames in os.walk(base):  # does not follow links to folders
+            dirnames[:] = sorted(d for d in dirnames if d not in IGNORED_PARTS)
+            links = [d for d in dirnames if files.kind(os.path.join(dirpath, d)) == "link"]
+            for name in sorted(filenames + links):
+                rel = Path(dirpath, name).relative_to(root)
+                if name not in IGNORED_PARTS and not name.endswith(".pyc"):
+                    found.append(rel.as_posix())
+            if len(found) > MAX_FILES:
+                break
     return sorted(found)
 
 
@@ -65,13 +79,15 @@ def findings(repo, manifest):
     for rel, sha in sorted(expected.items()):
         if rel not in present:
             result.append(f"missing: {rel}")
-        elif digest(repo / rel) != sha:
-            result.append(f"modified: {rel}")
-    result += [f"added: {rel}" for rel in sorted(present - set(expected))]
+        else:
+            found = digest(repo / rel)
+            if found != sha:
+                result.append(f"modified: {rel}" + (f" ({found})" if found.startswith("unreadable") else ""))
+    result += [f"added: {shown_name(rel)}" for rel in sorted(present - set(expected))]
     return result
 
 
 def looks_like_classroom_repo(folder, manifest):
     """A clone (it has .git) or a folder holding any of the template's protected files."""
     folder = Path(folder)
-    return (folder / ".git").exists() or any((folder / rel).exists() for rel in manifest["files"])
+    return any(files.kind(folder / rel) != "missing" for rel in (".git", *manifest["files"]))

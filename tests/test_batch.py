@@ -18,7 +18,7 @@ import pytest
 from rich.console import Console
 
 import grader.batch
-from grader.batch import (LOCK_NAME, BatchResult, BatchUsageError, Submission, cache_key,
+from grader.batch import (LOCK_NAME, BatchResult, BatchUsageError, cache_key,
                           find_submissions, grader_version, print_gradebook, run_batch,
                           write_gradebook)
 
@@ -281,12 +281,12 @@ def test_classroom_layout_is_discovered(tmp_path):
         "stray.ipynb": "{}",
     })
     found = find_submissions(root, known_ids=IDS)
-    assert found == [
-        Submission("bob", "optimizers", root / "bob/optimizers.ipynb"),
-        Submission("dl-assignment-alice", "layers",
-                   root / "dl-assignment-alice/exercises/layers.ipynb"),
-        Submission("dl-assignment-alice", "spiral",
-                   root / "dl-assignment-alice/exercises/spiral.ipynb"),
+    assert [(s.student, s.assignment, s.path, s.home) for s in found] == [
+        ("bob", "optimizers", root / "bob/optimizers.ipynb", root / "bob"),
+        ("dl-assignment-alice", "layers", root / "dl-assignment-alice/exercises/layers.ipynb",
+         root / "dl-assignment-alice"),
+        ("dl-assignment-alice", "spiral", root / "dl-assignment-alice/exercises/spiral.ipynb",
+         root / "dl-assignment-alice"),
     ]
     # without known ids every <student>/<stem> counts, and nested notebooks do not
     assert [(s.student, s.assignment) for s in find_submissions(root, known_ids=[])] == [

@@ -17,6 +17,7 @@ import base64
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import tarfile
@@ -29,6 +30,15 @@ KEY_VARIABLE = "BACKPROP_LAB_KEY"
 BUNDLE_CONTEXT = b"backprop-lab grader bundle v1"
 GRADE_TIMEOUT_S = 1200
 MESSAGE_CHARS = 1000  # per test, so that the step output stays small whatever the notebook raises
+# What a message quoting the notebook could use to write into the job log: control characters
+# (a newline, then `::error::...`; terminal escapes) and a workflow command at the start.
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def inert(text):
+    """One line that no log shows as a workflow command or a terminal escape."""
+    line = CONTROL.sub(" ", str(text).encode("utf-8", "backslashreplace").decode("utf-8"))
+    return "\\" + line if line.lstrip().startswith(("::", "##[")) else line
 
 
 def work_dir():
@@ -89,11 +99,11 @@ def from_report(report, notebook):
         message = check.get("message") or ""
         if check.get("hint"):
             message += f" Hint: {check['hint']}"
-        message = message if len(message) <= MESSAGE_CHARS else message[:MESSAGE_CHARS - 1] + "…"
+        message = inert(message if len(message) <= MESSAGE_CHARS else message[:MESSAGE_CHARS - 1] + "…")
         tests.append(test(f"{check['target']}: {check['id']}", check["status"] if check["status"] in
                           ("pass", "fail") else "error", check["points"], message, check["id"], notebook))
     if report.get("error"):
-        tests.insert(0, test("the notebook could be read", "error", 0, report["error"], filename=notebook))
+        tests.insert(0, test("the notebook could be read", "error", 0, inert(report["error"]), filename=notebook))
     full = not report.get("error") and report["score"] >= report["max_score"]
     status = "error" if report.get("error") else "pass" if full else "fail"
     return result(status, report["max_score"], tests)
@@ -136,7 +146,7 @@ def _run_grader(notebook, assignment, out):
                               timeout=GRADE_TIMEOUT_S)
     except subprocess.TimeoutExpired:
         return f"the grader did not finish within {GRADE_TIMEOUT_S} s"
-    print(proc.stdout + proc.stderr)
+    print("\n".join(inert(line) for line in (proc.stdout + proc.stderr).splitlines()))
     return f"the grader stopped with exit status {proc.returncode}: {proc.stderr.strip()[-500:]}"
 
 
