@@ -107,6 +107,7 @@ class LocalObject:
     def __init__(self, obj, type_name=None):
         self._obj = obj
         self.type_name = type_name or type(obj).__name__
+        self._pinned = []  # objects whose id() was handed out: alive, so no later object reuses the id
 
     def __repr__(self):
         return f"<local {self.type_name}>"
@@ -141,7 +142,9 @@ class LocalObject:
 
     def ids(self, *path):
         """id() of each element of a list attribute, to test identity across calls."""
-        return [id(item) for item in self._run(f"{self.type_name}.{path[0]}", self._resolve, path)]
+        items = list(self._run(f"{self.type_name}.{path[0]}", self._resolve, path))
+        self._pinned.extend(items)
+        return [id(item) for item in items]
 
     def set_item(self, *path, value):
         """obj.path[...] = value, in place."""

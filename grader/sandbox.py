@@ -45,7 +45,13 @@ class StudentError(Exception):
 
 
 class WorkerLost(Exception):
-    """The worker timed out, died or broke the protocol during a request."""
+    """The worker timed out, died or broke the protocol during a request. `died`: it was gone
+    (killed, exited) rather than slow or speaking nonsense: a check may run once more on a
+    fresh worker, since its death may come from code an earlier check ran (a timer, a thread)."""
+
+    def __init__(self, message, died=False):
+        super().__init__(message)
+        self.died = died
 
 
 class StaleHandle(Exception):
@@ -91,9 +97,31 @@ class RemoteObject:
         return self._request(f"{self.type_name}.{path[0]}", "set_item", path=list(path), value=value)
 
     def scan(self, method, args, wrt, points, timeout=None, **kwargs):
-        """method(*args) once per row of `points`, with the tensor `wrt` set to that row."""
-        return self._request(f"{self.type_name}.{method}", "scan", timeout=timeout, method=method,
-                             args=list(args), kwargs=kwargs, wrt=wrt, points=points)
+        """method(*args) once per row of `points`, with the tensor `wrt` set to that row
+        (["arg", k]: the k-th argument; ["param", path]: an array of the object, restored
+        afterwards). Each evaluation is an ordinary request, the same as any check's call, so
+        a forward cannot tell that it is being differentiated; all of them share one
+        call's time limit."""
+        deadline = time.monotonic() + (timeout or self._sandbox.limits.call_timeout_s)
+
+        def call(*call_args):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise WorkerLost(f"timed out after {timeout or self._sandbox.limits.call_timeout_s:g} s")
+            return self.call(method, *call_args, timeout=left, **kwargs)
+
+        if wrt[0] == "arg":
+            k = wrt[1]
+            return [call(*args[:k], point, *args[k + 1:]) for point in points]
+        original = self.get(*wrt[1])
+        try:
+            outputs = []
+            for point in points:
+                self.set_item(*wrt[1], value=point)
+                outputs.append(call(*args))
+            return outputs
+        finally:
+            self.set_item(*wrt[1], value=original)
 
 
 def _library_paths():
@@ -528,7 +556,7 @@ class Sandbox:
         except protocol.ChannelTimeout:
             self._lose()
             raise WorkerLost(f"timed out after {timeout:g} s") from None
-        except protocol.ChannelClosed:
+        except (protocol.ChannelClosed, BrokenPipeError):
             try:
                 code = self._proc.wait(timeout=2) if self._proc else None
             except subprocess.TimeoutExpired:
@@ -536,7 +564,7 @@ class Sandbox:
             self._lose()
             if code is not None and code > 128 and self.isolation == "bubblewrap":
                 code = 128 - code  # bwrap exits with 128 + the signal that killed the worker
-            raise WorkerLost(_death_reason(code)) from None
+            raise WorkerLost(_death_reason(code), died=True) from None
         except (protocol.ProtocolError, OSError) as exc:
             self._lose()
             raise WorkerLost(f"the worker broke the protocol: {str(exc)[:200]}") from None
@@ -559,6 +587,8 @@ class Sandbox:
         """Send one request; RemoteObjects in args become handles, handles in the reply RemoteObjects."""
         if self.time_left() <= 0:
             raise WorkerLost("the submission's time budget is spent")
+        if self._proc is not None and self._proc.poll() is not None:
+            self._lose()  # it died between requests: not this request's doing, so a fresh worker takes it
         if self._proc is None or not self._ready:
             self._start()
         timeout = min(timeout or self.limits.call_timeout_s, self.time_left())

@@ -102,6 +102,7 @@ class Worker:
         self.namespace["get_ipython"] = lambda: _NoIPython(self.namespace, self._device_name())
         self.namespace["display"] = lambda *args, **kwargs: None
         self.handles = {}
+        self.pinned = []  # objects whose id() a check holds
         self.next_handle = 1
 
     # -- the device ------------------------------------------------------------
@@ -211,35 +212,16 @@ class Worker:
         return value
 
     def op_ids(self, target, path):
-        value = self.op_get(target, path)
-        return [id(item) for item in value]
+        """id() of each item; the items are kept alive, so that a later object can never
+        reuse one of these ids (a `grads` property that builds new arrays on each access
+        must not look like the same arrays)."""
+        items = list(self.op_get(target, path))
+        self.pinned.extend(items)
+        return [id(item) for item in items]
 
     def op_set_item(self, target, path, value):
         array = self.op_get(target, path)
         array[...] = value
-
-    def op_scan(self, target, method, args, kwargs, wrt, points):
-        """Evaluate `method(*args)` once per row of `points`, each time with the
-        tensor named by `wrt` replaced by that row: the judge differentiates."""
-        obj = self.target(target)
-        fn = getattr(obj, method) if method else obj
-        outputs = []
-        if wrt[0] == "arg":
-            k = wrt[1]
-            for point in points:
-                call_args = list(args)
-                call_args[k] = point.copy()
-                outputs.append(fn(*call_args, **kwargs))
-        else:
-            tensor = self.op_get(target, wrt[1])
-            original = tensor.copy()
-            try:
-                for point in points:
-                    tensor[...] = point
-                    outputs.append(fn(*args, **kwargs))
-            finally:
-                tensor[...] = original
-        return outputs
 
     def serve(self):
         while True:
