@@ -92,7 +92,7 @@ def grade(path, assignment=None, limits=None, isolation="auto", count_gpu=False)
                 if len(cells) > MAX_CELL_ENTRIES:
                     warnings.append(f"{len(cells)} cells did not run cleanly; the report lists the first {MAX_CELL_ENTRIES}.")
                     del cells[MAX_CELL_ENTRIES:]
-                checks, artifacts, more = run_checks(assignment, Student(sandbox), limits, count_gpu=count_gpu,
+                checks, artifacts, more = run_checks(assignment, Student(sandbox, assignment), limits, count_gpu=count_gpu,
                                                      resources=resources)
                 warnings += more
                 isolation = sandbox.isolation

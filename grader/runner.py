@@ -16,7 +16,7 @@ import pytest
 from .assignments import CHECKS_DIR, check_module
 from .sandbox import StaleHandle, StudentError, WorkerLost
 from .student import MissingName
-from .verdicts import CheckFailed, PartialCredit
+from .verdicts import CheckFailed, PartialCredit, PassWithNote
 
 # pytest's own plugins that no check uses; each costs time per test or per session
 # (unraisableexception alone runs two full garbage collections at the end).
@@ -79,6 +79,11 @@ class GradingPlugin:
     def grading(self):
         return self
 
+    def pytest_collection_modifyitems(self, items):
+        """Checks that use trusted helpers (the `trusted` fixture) run after all the others, so
+        that the helpers reach the worker only once the names they stand in for are graded."""
+        items.sort(key=lambda item: "trusted" in item.fixturenames)
+
     @pytest.hookimpl(tryfirst=True)
     def pytest_pyfunc_call(self, pyfuncitem):
         """Run the check; when its worker died under it (not a timeout), run it once more on a
@@ -124,7 +129,7 @@ class GradingPlugin:
             self._seen_ids.add(check_id)
             item._grading_entry = {"id": check_id, "target": kw["target"], "status": None,
                                    "points": 0.0, "max_points": float(kw["points"]),
-                                   "message": "", "hint": None}
+                                   "message": "", "hint": None, "note": None}
             self.results.append(item._grading_entry)
         return item._grading_entry
 
@@ -136,6 +141,8 @@ class GradingPlugin:
         exc = excinfo.value
         if report.skipped:
             entry.update(status="skip", message=_skip_reason(report))
+        elif isinstance(exc, PassWithNote):
+            entry.update(status="pass", points=entry["max_points"], message="ok", note=exc.note, hint=exc.hint)
         elif isinstance(exc, PartialCredit):
             entry.update(status="fail", points=round(entry["max_points"] * exc.fraction, 2),
                          message=exc.message, hint=exc.hint)

@@ -174,11 +174,11 @@ def test_clip_float32(student, rng):
 
 # -- Trainer -----------------------------------------------------------------------------------
 
-def trained(student, limits, max_epoch=300, **fit_kwargs):
+def trained(student, trusted, limits, max_epoch=300, **fit_kwargs):
+    """The submission's Trainer fitted on the spiral, with a trusted TwoLayerNet and SGD(lr=1.0)."""
     x, t = reference.spiral.load_data()
-    model = student.new("TwoLayerNet", *SIZES)
-    optimizer = student.new("SGD", lr=1.0)
-    trainer = student.new("Trainer", model, optimizer)
+    model = trusted("TwoLayerNet", *SIZES)
+    trainer = student.new("Trainer", model, trusted("SGD", lr=1.0))
     trainer.call("fit", x, t, max_epoch, 30, timeout=limits.train_timeout_s, **fit_kwargs)
     return model, trainer
 
@@ -200,9 +200,9 @@ def boundary(model, x, t):
 
 
 @check(id="trainer.spiral_accuracy", target="Trainer", points=4)
-def test_trainer_spiral(student, limits, evidence):
+def test_trainer_spiral(student, trusted, limits, evidence):
     """The book's run: 300 epochs, batch 30, hidden 10, SGD lr 1.0; judged on a held-out spiral."""
-    model, trainer = trained(student, limits, eval_interval=10)
+    model, trainer = trained(student, trusted, limits, eval_interval=10)
     losses = trainer.get("loss_list")
     if isinstance(losses, list) and all(isinstance(v, (int, float)) for v in losses):
         evidence.set("loss_curve", {"losses": [float(v) for v in losses], "eval_interval": 10})
@@ -221,8 +221,8 @@ def test_trainer_spiral(student, limits, evidence):
 
 
 @check(id="trainer.loss_list", target="Trainer", points=1)
-def test_trainer_loss_list(student, limits):
-    _, trainer = trained(student, limits, max_epoch=3, eval_interval=4)
+def test_trainer_loss_list(student, trusted, limits):
+    _, trainer = trained(student, trusted, limits, max_epoch=3, eval_interval=4)
     losses = trainer.get("loss_list")
     if not isinstance(losses, list):
         fail(f"Trainer.loss_list should be a list, got {type(losses).__name__}")
@@ -236,11 +236,11 @@ def test_trainer_loss_list(student, limits):
 
 
 @check(id="trainer.max_grad", target="Trainer", points=1)
-def test_trainer_clips(student, limits):
-    model = student.new("TwoLayerNet", *SIZES)
+def test_trainer_clips(student, trusted, limits):
+    model = trusted("TwoLayerNet", *SIZES)
     start = [numpy.asarray(p).copy() for p in model.get("params")]
     x, t = reference.spiral.load_data()
-    trainer = student.new("Trainer", model, student.new("SGD", lr=1.0))
+    trainer = student.new("Trainer", model, trusted("SGD", lr=1.0))
     trainer.call("fit", x, t, 1, 30, max_grad=1e-3, eval_interval=10, timeout=limits.train_timeout_s)
     end = [numpy.asarray(p) for p in model.get("params")]
     moved = numpy.sqrt(sum(float(((e - s) ** 2).sum()) for s, e in zip(start, end)))
@@ -253,8 +253,8 @@ def test_trainer_clips(student, limits):
 
 
 @check(id="trainer.plot", target="Trainer", points=1)
-def test_trainer_plot(student, limits):
-    _, trainer = trained(student, limits, max_epoch=2, eval_interval=5)
+def test_trainer_plot(student, trusted, limits):
+    _, trainer = trained(student, trusted, limits, max_epoch=2, eval_interval=5)
     trainer.call("plot")
     trainer.call("plot", ylim=(0, 2))
 

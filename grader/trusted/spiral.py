@@ -1,0 +1,87 @@
+"""Helpers for the spiral checks of Trainer: the second book's two-layer network and SGD."""
+import numpy as np
+
+
+class Affine:
+    def __init__(self, W, b):
+        self.params = [W, b]
+        self.grads = [np.zeros_like(W), np.zeros_like(b)]
+        self.x = None
+
+    def forward(self, x):
+        self.x = x
+        return x @ self.params[0] + self.params[1]
+
+    def backward(self, dout):
+        self.grads[0][...] = self.x.T @ dout
+        self.grads[1][...] = dout.sum(axis=0)
+        return dout @ self.params[0].T
+
+
+class Sigmoid:
+    def __init__(self):
+        self.params, self.grads = [], []
+        self.out = None
+
+    def forward(self, x):
+        self.out = 1 / (1 + np.exp(-x))
+        return self.out
+
+    def backward(self, dout):
+        return dout * (1.0 - self.out) * self.out
+
+
+class SoftmaxWithLoss:
+    def __init__(self):
+        self.params, self.grads = [], []
+        self.y = self.t = None
+
+    def forward(self, x, t):
+        e = np.exp(x - x.max(axis=-1, keepdims=True))
+        self.y = e / e.sum(axis=-1, keepdims=True)
+        self.t = t.argmax(axis=-1) if t.ndim > 1 else t
+        n = x.shape[0]
+        return float(-np.log(self.y[np.arange(n), self.t] + 1e-7).sum() / n)
+
+    def backward(self, dout=1):
+        n = self.y.shape[0]
+        dx = self.y.copy()
+        dx[np.arange(n), self.t] -= 1
+        dx *= dout / n
+        return dx
+
+
+class TwoLayerNet:
+    def __init__(self, input_size, hidden_size, output_size, dtype=np.float64):
+        I, H, O = input_size, hidden_size, output_size
+        W1 = (0.01 * np.random.randn(I, H)).astype(dtype)
+        W2 = (0.01 * np.random.randn(H, O)).astype(dtype)
+        self.layers = [Affine(W1, np.zeros(H, dtype=dtype)), Sigmoid(), Affine(W2, np.zeros(O, dtype=dtype))]
+        self.loss_layer = SoftmaxWithLoss()
+        self.params, self.grads = [], []
+        for layer in self.layers:
+            self.params += layer.params
+            self.grads += layer.grads
+
+    def predict(self, x):
+        for layer in self.layers:
+            x = layer.forward(x)
+        return x
+
+    def forward(self, x, t):
+        return self.loss_layer.forward(self.predict(x), t)
+
+    def backward(self, dout=1):
+        dout = self.loss_layer.backward(dout)
+        for layer in reversed(self.layers):
+            dout = layer.backward(dout)
+        return dout
+
+
+class SGD:
+    def __init__(self, lr=0.01):
+        self.lr = lr
+
+    def update(self, params, grads):
+        for p, g in zip(params, grads):
+            p -= self.lr * g
