@@ -822,3 +822,88 @@ def test_cgroups_left_by_a_killed_judge_are_removed():
         assert not [path for path in stale.values() if path.exists()]
     finally:
         fresh.remove()
+
+
+SECCOMP_PROBE = """
+import ctypes, json, os, socket, sys
+sys.path.insert(0, {root!r})
+from grader import seccomp
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+seccomp.Filter(unix_sockets={fallback!r}, sysv_ipc={fallback!r}).install()
+outcome = {{}}
+def attempt(name, call):
+    try:
+        call()
+        outcome[name] = "ok"
+    except OSError as exc:
+        outcome[name] = exc.strerror
+def syscall(name, *args):
+    if libc.syscall(ctypes.c_long(seccomp.number(name)), *[ctypes.c_long(a) for a in args]) < 0:
+        raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
+attempt("keyctl", lambda: syscall("keyctl", 0, -3, 0))
+attempt("add_key", lambda: syscall("add_key", 0, 0, 0, 0, -3))
+attempt("request_key", lambda: syscall("request_key", 0, 0, 0, -3))
+attempt("unix socket", lambda: socket.socket(socket.AF_UNIX, socket.SOCK_STREAM | socket.SOCK_CLOEXEC).close())
+attempt("unix datagram socketpair", lambda: [s.close() for s in socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)])
+attempt("stream socketpair", lambda: [s.close() for s in socket.socketpair()])
+attempt("tcp socket", lambda: socket.socket().close())
+attempt("shmget", lambda: syscall("shmget", 0, 4096, 0o1600))
+attempt("io_uring_setup", lambda: syscall("io_uring_setup", 0, 0))
+print(json.dumps(outcome))
+"""
+
+
+@pytest.mark.parametrize("isolation", ["bubblewrap", "fallback"])
+def test_seccomp_filter_denies_what_it_says(isolation):
+    """The filter itself, installed in a fresh interpreter: the denied calls fail with EPERM,
+    everything else still works (a stream socketpair, a TCP socket). Under bubblewrap the
+    filter only covers keyrings (its namespaces do the rest), so shmget there would create a
+    real segment in the host's namespace: the probe gives it an invalid size instead."""
+    from grader import seccomp
+    if not seccomp.Filter().active:
+        pytest.skip(f"no seccomp filter on {seccomp.Filter().arch}")
+    fallback = isolation == "fallback"
+    script = SECCOMP_PROBE.format(root=str(ROOT), fallback=fallback)
+    if not fallback:
+        script = script.replace('syscall("shmget", 0, 4096, 0o1600)', 'syscall("shmget", 0, 0, 0)')
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    outcome = json.loads(proc.stdout)
+    denied = {"keyctl", "add_key", "request_key"} | ({"unix socket", "unix datagram socketpair", "shmget",
+                                                       "io_uring_setup"} if fallback else set())
+    assert {name for name, what in outcome.items() if what == "Operation not permitted"} == denied, outcome
+    assert outcome["stream socketpair"] == outcome["tcp socket"] == "ok", outcome
+
+
+def test_seccomp_filter_builds_for_each_architecture():
+    """Every jump of the program lands inside it, on each architecture we know; a foreign
+    ABI's system calls (i386 on x86_64, x32) are denied before any number is compared."""
+    from grader import seccomp
+    for arch in seccomp.ARCHITECTURES:
+        for options in ({}, {"unix_sockets": True, "sysv_ipc": True}):
+            program = seccomp.build(arch, **options)
+            lines = [struct.unpack("=HBBI", program[i:i + 8]) for i in range(0, len(program), 8)]
+            assert lines[-1][0] == lines[-2][0] == 0x06  # ends in returns
+            for index, (code, jt, jf, _) in enumerate(lines):
+                if code & 0x07 == 0x05:  # a jump
+                    assert index + 1 + max(jt, jf) < len(lines)
+            assert lines[1] == (0x15, 0, lines[1][2], seccomp.ARCHITECTURES[arch])
+
+
+@pytest.mark.parametrize("isolation", ["bubblewrap", "fallback"])
+def test_protections_say_when_the_seccomp_filter_is_missing(isolation, monkeypatch):
+    from grader import seccomp
+    from grader.sandbox import Sandbox
+
+    """report.json's `protections` names the filter when the worker has it, and says what is
+    within reach when it has not (an architecture without a filter)."""
+    with Sandbox([], isolation=isolation) as sandbox:
+        present, active = sandbox.protections, sandbox._seccomp.active
+    monkeypatch.setattr(seccomp, "architecture", lambda: None)
+    with Sandbox([], isolation=isolation) as sandbox:
+        missing = sandbox.protections
+    if active:
+        assert any(p.startswith("seccomp: no keyrings") for p in present), present
+    assert any(p.startswith("no seccomp filter") and "keyring" in p for p in missing), missing
+    assert not any(p.startswith("seccomp:") for p in missing), missing
