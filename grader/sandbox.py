@@ -264,9 +264,9 @@ class Sandbox:
         if self._seccomp.active:
             return f"seccomp: no {', no '.join(self._seccomp.denies)}; a fresh, empty session keyring"
         if self.isolation == "bubblewrap":
-            return (f"no seccomp filter (none built for {self._seccomp.arch}): keyrings are within reach "
+            return (f"no seccomp filter ({self._seccomp.missing}): keyrings are within reach "
                     "(the worker gets a fresh, empty session keyring and its user namespace's own user keyring)")
-        return (f"no seccomp filter (none built for {self._seccomp.arch}): the worker can add keys to this "
+        return (f"no seccomp filter ({self._seccomp.missing}): the worker can add keys to this "
                 "user's keyrings, connect to unix sockets on the host and leave SysV IPC objects behind "
                 "(it gets a fresh, empty session keyring)")
 

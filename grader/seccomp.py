@@ -84,7 +84,7 @@ def _assemble(lines):
 def build(arch, unix_sockets=False, sysv_ipc=False):
     """The filter for `arch` (a key of ARCHITECTURES), as bytes."""
     column = list(ARCHITECTURES).index(arch)
-    denied = KEYRINGS + ((IO_URING + SYSV_IPC) if sysv_ipc or unix_sockets else ())
+    denied = KEYRINGS + (IO_URING if unix_sockets else ()) + (SYSV_IPC if sysv_ipc else ())
     lines = [(_LD_ABS, 0, 0, _ARCH), (_JEQ, 0, "deny", ARCHITECTURES[arch]), (_LD_ABS, 0, 0, _NR)]
     if arch == "x86_64":
         lines.append((_JGE, "deny", 0, _X32_BIT))
@@ -121,8 +121,13 @@ class Filter:
 
     def __init__(self, unix_sockets=False, sysv_ipc=False):
         arch = architecture()
-        self.arch = arch or platform.machine() or "unknown"
-        self.program = build(arch, unix_sockets, sysv_ipc) if arch and _kernel_has_seccomp() else None
+        self.program, self.missing = None, None  # missing: why there is no program, in words
+        if arch is None:
+            self.missing = f"none built for {platform.machine() or 'this architecture'}"
+        elif not _kernel_has_seccomp():
+            self.missing = "the kernel has no seccomp"
+        else:
+            self.program = build(arch, unix_sockets, sysv_ipc)
         self.denies = ["keyrings"] + (["unix sockets (stream socketpairs excepted)", "io_uring"] if unix_sockets else []) \
             + (["SysV IPC or POSIX message queues"] if sysv_ipc else [])
         if self.program is not None:
