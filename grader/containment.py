@@ -12,7 +12,10 @@ Layers, each used when the machine allows it:
 - in the fallback isolation, Landlock (Linux >= 5.13) limits the worker to
   reading the Python environment and writing its scratch directory, and, where
   the kernel has them, forbids TCP and signals to processes outside the sandbox;
-  as root the worker also loses every capability.
+  as root the worker also loses every capability;
+- every worker gets a fresh, empty session keyring of its own instead of the
+  judge's, and a seccomp filter (seccomp.py) keeps keyrings, and in the fallback
+  unix sockets and SysV IPC, out of its reach.
 Workers also die with the judge (PR_SET_PDEATHSIG), and under bubblewrap the
 PID namespace dies with its init.
 """
@@ -27,6 +30,8 @@ import time
 import uuid
 from pathlib import Path
 
+from . import seccomp
+
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
 PR_CAPBSET_DROP = 24
@@ -35,6 +40,7 @@ PR_SET_CHILD_SUBREAPER = 36
 PR_SET_NO_NEW_PRIVS = 38
 PR_CAP_AMBIENT = 47
 PR_CAP_AMBIENT_CLEAR_ALL = 4
+KEYCTL_JOIN_SESSION_KEYRING = 1
 # SECBIT_NOROOT(+LOCKED): uid 0 gets no capabilities from execve; KEEP_CAPS_LOCKED;
 # NO_CAP_AMBIENT_RAISE(+LOCKED).
 SECUREBITS_NO_ROOT = (1 << 0) | (1 << 1) | (1 << 5) | (1 << 6) | (1 << 7)
@@ -89,6 +95,18 @@ def drop_capabilities():
     _prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL)
     _prctl(PR_SET_SECUREBITS, SECUREBITS_NO_ROOT)
     _prctl(PR_SET_NO_NEW_PRIVS, 1)
+
+
+def fresh_session_keyring():
+    """In the child between fork and exec: a new, empty, anonymous session keyring in place
+    of the judge's, which exec and bubblewrap would pass on; it goes when the worker does.
+    Where keyctl is refused (a container's seccomp profile), so it is to the worker."""
+    nr = seccomp.number("keyctl")
+    try:
+        return nr is not None and _lib().syscall(ctypes.c_long(nr), ctypes.c_long(KEYCTL_JOIN_SESSION_KEYRING),
+                                                 None) >= 0
+    except (OSError, AttributeError):
+        return False
 
 
 def children_of(pid):

@@ -20,7 +20,7 @@ import threading
 import time
 from pathlib import Path
 
-from . import containment
+from . import containment, seccomp
 from .limits import Limits
 from .runtime import protocol
 
@@ -226,6 +226,9 @@ class Sandbox:
             shutil.copy2(RUNTIME_DIR / name, self._runtime / name)
         self._output_lock = threading.Lock()
         self._landlock = None
+        # bubblewrap's namespaces already keep the host's sockets and SysV IPC out of reach
+        fallback = isolation != "bubblewrap"
+        self._seccomp, self._seccomp_fd = seccomp.Filter(unix_sockets=fallback, sysv_ipc=fallback), None
         self._font_cache, self._font_fd = _matplotlib_font_cache(), None
         containment.become_subreaper()
         containment.protect_judge()
@@ -271,6 +274,7 @@ class Sandbox:
                          "environment, private /tmp and scratch, no project files")
             if "--cap-drop" in _bwrap_hardening():
                 found.append("no capabilities")
+            found.append(self._seccomp_protection())
         else:
             if self._landlock is not None and self._landlock.active:
                 found.append(f"Landlock ABI {self._landlock.abi}: " + ", ".join(self._landlock.features))
@@ -279,9 +283,20 @@ class Sandbox:
                              "whatever this user can")
             if os.geteuid() == 0:
                 found.append("no capabilities")
+            found.append(self._seccomp_protection())
         found.append(f"processes: {self.process_limit}")
         found.append(f"memory: {self.memory_limit}")
         return found
+
+    def _seccomp_protection(self):
+        if self._seccomp.active:
+            return f"seccomp: no {', no '.join(self._seccomp.denies)}; a fresh, empty session keyring"
+        if self.isolation == "bubblewrap":
+            return (f"no seccomp filter ({self._seccomp.missing}): keyrings are within reach "
+                    "(the worker gets a fresh, empty session keyring and its user namespace's own user keyring)")
+        return (f"no seccomp filter ({self._seccomp.missing}): the worker can add keys to this "
+                "user's keyrings, connect to unix sockets on the host and leave SysV IPC objects behind "
+                "(it gets a fresh, empty session keyring)")
 
     def time_left(self):
         return self.limits.submission_timeout_s - (time.monotonic() - self._started)
@@ -304,6 +319,7 @@ class Sandbox:
         # /proc/sys is covered: files there are global and writable by uid 0 even
         # without capabilities (core_pattern would run a program as the host's root).
         cmd = ["bwrap", "--unshare-all", *_bwrap_hardening(), "--die-with-parent", "--new-session",
+               *(["--seccomp", str(self._seccomp_fd)] if self._seccomp_fd is not None else []),
                "--proc", "/proc", "--tmpfs", "/proc/sys", "--remount-ro", "/proc/sys", "--dev", "/dev",
                *size, "--tmpfs", "/tmp", "--ro-bind", "/usr", "/usr"]
         for link in ("bin", "lib", "lib64", "sbin"):
@@ -358,10 +374,12 @@ class Sandbox:
         if os.geteuid() != 0:  # root ignores RLIMIT_NPROC; the cgroup covers that case
             resource.setrlimit(resource.RLIMIT_NPROC, (self._user_processes + self.limits.max_processes,) * 2)
         self._cgroup.join()
+        containment.fresh_session_keyring()  # bubblewrap inherits it
         if self.isolation != "bubblewrap":
             containment.drop_capabilities()
             if self._landlock is not None:
                 self._landlock.restrict_self()
+            self._seccomp.install()
         containment.die_with_parent()
 
     def _start(self):
@@ -413,7 +431,11 @@ class Sandbox:
         if self.isolation != "bubblewrap":
             self._confine(scratch)
         self._font_fd = self._open_font_cache(scratch)
-        extra_fds = () if self._font_fd is None else (self._font_fd,)
+        if self.isolation == "bubblewrap" and self._seccomp.active:  # bwrap reads the filter from a pipe
+            self._seccomp_fd, seccomp_w = os.pipe()
+            os.write(seccomp_w, self._seccomp.program)
+            os.close(seccomp_w)
+        extra_fds = tuple(fd for fd in (self._font_fd, self._seccomp_fd) if fd is not None)
         try:
             self._proc = subprocess.Popen(
                 self._command(to_worker_r, from_worker_w, scratch),
@@ -427,7 +449,7 @@ class Sandbox:
         finally:
             for fd in (to_worker_r, from_worker_w, *extra_fds):
                 os.close(fd)
-            self._font_fd = None
+            self._font_fd = self._seccomp_fd = None
         self._to_worker, self._from_worker = to_worker_w, from_worker_r
         containment.register_worker(self._proc.pid)
         threading.Thread(target=self._drain, args=(self._proc.stdout,), daemon=True).start()

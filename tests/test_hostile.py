@@ -13,14 +13,18 @@ the fallback isolation. For every one:
 Set HOSTILE_RESULTS=path.jsonl to record score, honest score, wall time and peak memory
 of every case (docs/security.md has the table).
 """
+import contextlib
+import ctypes
 import fcntl
 import functools
 import json
 import os
 import re
 import socket
+import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -96,6 +100,8 @@ class Attack:
     check: object = None            # extra assertions: check(report, run)
     wait_after_s: float = 0.0       # watch for late writes to the reports this long
     landlock: int = 0               # the fallback holds only with this Landlock ABI (docs/security.md)
+    outside: object = None          # what the attack reaches for outside the sandbox: a context manager
+                                    # outside(run) that sets it up and asserts, after grading, it was not reached
 
 
 def _fill(text, run):
@@ -321,6 +327,142 @@ def check_budget(report, run):
     assert any("time budget" in c["message"] for c in report["checks"]), [c["message"] for c in report["checks"]]
 
 
+# ---------------------------------------------------------------- what lies outside the sandbox
+
+_SYSCALLS = {"x86_64": (248, 250), "aarch64": (217, 219)}  # add_key, keyctl
+KEYCTL_JOIN_SESSION_KEYRING, KEYCTL_REVOKE, KEYCTL_UNLINK, KEYCTL_READ = 1, 3, 9, 11
+KEY_SPEC_SESSION_KEYRING, KEY_SPEC_USER_KEYRING, KEY_SPEC_USER_SESSION_KEYRING = -3, -4, -5
+
+
+def _keys_syscall(which, *args):
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.syscall.restype = ctypes.c_long
+    number = _SYSCALLS[os.uname().machine][which]
+    result = libc.syscall(ctypes.c_long(number), *[ctypes.c_long(a) if isinstance(a, int) else a for a in args])
+    if result < 0:
+        raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
+    return result
+
+
+def _keyring_members(keyring):
+    buf = ctypes.create_string_buffer(4096)
+    size = _keys_syscall(1, KEYCTL_READ, keyring, buf, 4096)
+    return list(struct.unpack(f"={size // 4}i", buf.raw[:size]))
+
+
+@contextlib.contextmanager
+def judge_keyring(run):
+    """The judge's session keyring (this test process's, which the CLI inherits, as a batch's
+    judges would share it) holds a secret key. Afterwards it holds that key alone, and no
+    keyring the kernel shows this user (/proc/keys: session, user, user-session) holds a key
+    the submission added."""
+    if os.uname().machine not in _SYSCALLS or not Path("/proc/keys").exists():
+        pytest.skip("no keyrings to test here")
+    keyring = _keys_syscall(1, KEYCTL_JOIN_SESSION_KEYRING, None)  # fresh, anonymous, ours
+    description = f"bpl-judge-secret-{uuid.uuid4().hex[:8]}"
+    secret = _keys_syscall(0, b"user", description.encode(), b"s3cret", ctypes.c_size_t(6),
+                           ctypes.c_long(KEY_SPEC_SESSION_KEYRING))
+    run.placeholders.update(JUDGE_KEYRING=keyring, JUDGE_KEY=secret, JUDGE_KEY_DESC=description)
+    planted = lambda: [line for line in Path("/proc/keys").read_text().splitlines() if run.marker in line]
+    try:
+        yield
+        assert _keyring_members(keyring) == [secret]
+        assert not planted(), planted()
+    finally:  # also removes what a submission planted, should the test fail
+        calls = [(KEYCTL_UNLINK, (secret, keyring)), (KEYCTL_REVOKE, (secret,))]
+        calls += [(KEYCTL_UNLINK, (int(line.split()[0], 16), ring)) for line in planted()
+                  for ring in (keyring, KEY_SPEC_USER_KEYRING, KEY_SPEC_USER_SESSION_KEYRING)]
+        for op, args in calls:
+            with contextlib.suppress(OSError):
+                _keys_syscall(1, op, *args)
+
+
+@contextlib.contextmanager
+def unix_servers(run):
+    """A stream and a datagram unix socket in a folder on the host's filesystem (kept short:
+    a socket's path has at most 107 bytes); nothing may reach either."""
+    folder = Path(tempfile.mkdtemp(prefix="bpl-"))
+    received = []
+    stream = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    stream.bind(str(folder / "stream"))
+    stream.listen(8)
+    stream.settimeout(0.1)
+    dgram = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    dgram.bind(str(folder / "dgram"))
+    dgram.settimeout(0.1)
+    stop = threading.Event()
+
+    def serve():
+        while not stop.is_set():
+            with contextlib.suppress(OSError):
+                conn, _ = stream.accept()
+                with conn:
+                    conn.settimeout(1)
+                    received.append(("stream", conn.recv(100)))
+            with contextlib.suppress(OSError):
+                received.append(("dgram", dgram.recv(100)))
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    run.placeholders.update(UNIX_STREAM=folder / "stream", UNIX_DGRAM=folder / "dgram")
+    try:
+        yield
+        time.sleep(0.3)
+        assert not received, received
+    finally:
+        stop.set()
+        thread.join()
+        stream.close()
+        dgram.close()
+        for name in ("stream", "dgram"):
+            (folder / name).unlink(missing_ok=True)
+        folder.rmdir()
+
+
+IPC_CREAT, IPC_RMID, O_RDONLY = 0o1000, 0, 0
+HOST_QUEUE_KEYS = 0x43000000  # the keys of the queues the tests hold as the host's
+
+
+def _sysv_objects():
+    """{(kind, key, id)} of every SysV object in the host's IPC namespace."""
+    found = set()
+    for kind in ("shm", "msg", "sem"):
+        for line in Path(f"/proc/sysvipc/{kind}").read_text().splitlines()[1:]:
+            key, ident = line.split()[:2]
+            found.add((kind, int(key), int(ident)))
+    return found
+
+
+@contextlib.contextmanager
+def sysv_objects(run):
+    """The host holds a message queue the submission must not reach; afterwards no SysV object
+    exists that did not before, and no POSIX message queue of the submission's name."""
+    if not Path("/proc/sysvipc/msg").exists():
+        pytest.skip("no SysV IPC here")
+    libc = ctypes.CDLL(None, use_errno=True)
+    ipc_key = 0x42000000 | (uuid.uuid4().int & 0xFFFFFF)
+    host_key = HOST_QUEUE_KEYS | (ipc_key & 0xFFFFFF)
+    host_queue = libc.msgget(host_key, IPC_CREAT | 0o600)
+    assert host_queue >= 0, os.strerror(ctypes.get_errno())
+    before = _sysv_objects()
+    name = f"/{run.marker}".encode()
+    run.placeholders.update(IPC_KEY=ipc_key, HOST_IPC_KEY=host_key, HOST_MSQID=host_queue, MQ_NAME=name.decode())
+    try:
+        yield
+        # the host queue of this test running beside itself (xdist) is new too, and not the worker's
+        new = {(kind, key, ident) for kind, key, ident in _sysv_objects() - before if key >> 24 != HOST_QUEUE_KEYS >> 24}
+        assert not new, new
+        if hasattr(libc, "mq_open"):
+            assert libc.mq_open(name, O_RDONLY) < 0, "a POSIX message queue outlived grading"
+    finally:
+        libc.msgctl(host_queue, IPC_RMID, None)
+        for kind, key, ident in _sysv_objects() - before:  # cleans up after a failure
+            if key == ipc_key:
+                getattr(libc, f"{kind}ctl")(ident, *((0, IPC_RMID) if kind == "sem" else (IPC_RMID, None)))
+        if hasattr(libc, "mq_unlink"):
+            libc.mq_unlink(name)
+
+
 # ---------------------------------------------------------------- the attacks
 
 ATTACKS = [
@@ -370,6 +512,11 @@ ATTACKS = [
            edits=((TANH_FORWARD, "        time.sleep(1.5)\n" + TANH_FORWARD),
                   (SIGMOID_FORWARD, "        time.sleep(1.5)\n" + SIGMOID_FORWARD),
                   (RELU_FORWARD, "        time.sleep(1.5)\n" + RELU_FORWARD))),
+    Attack("keyrings", "solution", cells=("keyring.py",), same_score=True, outside=lambda run: judge_keyring(run)),
+    Attack("host-unix-sockets", "solution", cells=("unix_sockets.py",), same_score=True,
+           outside=lambda run: unix_servers(run)),
+    Attack("sysv-ipc-left-behind", "solution", cells=("sysv_ipc.py",), same_score=True,
+           outside=lambda run: sysv_objects(run)),
 ]
 
 
@@ -427,12 +574,13 @@ def test_hostile_submission(attack, isolation, tmp_path, honest, listener):
     run.port, run.udp_port, received = listener
     run.placeholders.update(PORT=run.port, UDP_PORT=run.udp_port)
     submission = tmp_path / "submission.ipynb"
-    nbformat.write(build(attack, run), submission)
     honest_report = honest(attack.base, isolation)
-    result = grade_cli(submission, run.out, assignment_of(attack.base), isolation, attack.args)
-    _record(attack.name, isolation, result, honest_report)
-    _assert_common(attack, run, result, honest_report)
-    _assert_nothing_left(run)
+    with attack.outside(run) if attack.outside else contextlib.nullcontext():
+        nbformat.write(build(attack, run), submission)
+        result = grade_cli(submission, run.out, assignment_of(attack.base), isolation, attack.args)
+        _record(attack.name, isolation, result, honest_report)
+        _assert_common(attack, run, result, honest_report)
+        _assert_nothing_left(run)
     if attack.wait_after_s:
         before = {name: (run.out / name).read_bytes() for name in ("report.json", "report.md", "report.html")}
         time.sleep(attack.wait_after_s)
@@ -677,3 +825,88 @@ def test_cgroups_left_by_a_killed_judge_are_removed():
         assert not [path for path in stale.values() if path.exists()]
     finally:
         fresh.remove()
+
+
+SECCOMP_PROBE = """
+import ctypes, json, os, socket, sys
+sys.path.insert(0, {root!r})
+from grader import seccomp
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+seccomp.Filter(unix_sockets={fallback!r}, sysv_ipc={fallback!r}).install()
+outcome = {{}}
+def attempt(name, call):
+    try:
+        call()
+        outcome[name] = "ok"
+    except OSError as exc:
+        outcome[name] = exc.strerror
+def syscall(name, *args):
+    if libc.syscall(ctypes.c_long(seccomp.number(name)), *[ctypes.c_long(a) for a in args]) < 0:
+        raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
+attempt("keyctl", lambda: syscall("keyctl", 0, -3, 0))
+attempt("add_key", lambda: syscall("add_key", 0, 0, 0, 0, -3))
+attempt("request_key", lambda: syscall("request_key", 0, 0, 0, -3))
+attempt("unix socket", lambda: socket.socket(socket.AF_UNIX, socket.SOCK_STREAM | socket.SOCK_CLOEXEC).close())
+attempt("unix datagram socketpair", lambda: [s.close() for s in socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)])
+attempt("stream socketpair", lambda: [s.close() for s in socket.socketpair()])
+attempt("tcp socket", lambda: socket.socket().close())
+attempt("shmget", lambda: syscall("shmget", 0, 4096, 0o1600))
+attempt("io_uring_setup", lambda: syscall("io_uring_setup", 0, 0))
+print(json.dumps(outcome))
+"""
+
+
+@pytest.mark.parametrize("isolation", ["bubblewrap", "fallback"])
+def test_seccomp_filter_denies_what_it_says(isolation):
+    """The filter itself, installed in a fresh interpreter: the denied calls fail with EPERM,
+    everything else still works (a stream socketpair, a TCP socket). Under bubblewrap the
+    filter only covers keyrings (its namespaces do the rest), so shmget there would create a
+    real segment in the host's namespace: the probe gives it an invalid size instead."""
+    from grader import seccomp
+    if not seccomp.Filter().active:
+        pytest.skip(f"no seccomp filter here: {seccomp.Filter().missing}")
+    fallback = isolation == "fallback"
+    script = SECCOMP_PROBE.format(root=str(ROOT), fallback=fallback)
+    if not fallback:
+        script = script.replace('syscall("shmget", 0, 4096, 0o1600)', 'syscall("shmget", 0, 0, 0)')
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    outcome = json.loads(proc.stdout)
+    denied = {"keyctl", "add_key", "request_key"} | ({"unix socket", "unix datagram socketpair", "shmget",
+                                                       "io_uring_setup"} if fallback else set())
+    assert {name for name, what in outcome.items() if what == "Operation not permitted"} == denied, outcome
+    assert outcome["stream socketpair"] == outcome["tcp socket"] == "ok", outcome
+
+
+def test_seccomp_filter_builds_for_each_architecture():
+    """Every jump of the program lands inside it, on each architecture we know; a foreign
+    ABI's system calls (i386 on x86_64, x32) are denied before any number is compared."""
+    from grader import seccomp
+    for arch in seccomp.ARCHITECTURES:
+        for options in ({}, {"unix_sockets": True, "sysv_ipc": True}):
+            program = seccomp.build(arch, **options)
+            lines = [struct.unpack("=HBBI", program[i:i + 8]) for i in range(0, len(program), 8)]
+            assert lines[-1][0] == lines[-2][0] == 0x06  # ends in returns
+            for index, (code, jt, jf, _) in enumerate(lines):
+                if code & 0x07 == 0x05:  # a jump
+                    assert index + 1 + max(jt, jf) < len(lines)
+            assert lines[1] == (0x15, 0, lines[1][2], seccomp.ARCHITECTURES[arch])
+
+
+@pytest.mark.parametrize("isolation", ["bubblewrap", "fallback"])
+def test_protections_say_when_the_seccomp_filter_is_missing(isolation, monkeypatch):
+    from grader import seccomp
+    from grader.sandbox import Sandbox
+
+    """report.json's `protections` names the filter when the worker has it, and says what is
+    within reach when it has not (an architecture without a filter)."""
+    with Sandbox([], isolation=isolation) as sandbox:
+        present, active = sandbox.protections, sandbox._seccomp.active
+    monkeypatch.setattr(seccomp, "architecture", lambda: None)
+    with Sandbox([], isolation=isolation) as sandbox:
+        missing = sandbox.protections
+    if active:
+        assert any(p.startswith("seccomp: no keyrings") for p in present), present
+    assert any(p.startswith("no seccomp filter") and "keyring" in p for p in missing), missing
+    assert not any(p.startswith("seccomp:") for p in missing), missing
