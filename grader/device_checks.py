@@ -169,8 +169,9 @@ def _shared(grading, mode, names):
                             lambda s: s.sandbox.close())
 
 
-def device_student(grading, mode, check_id, names):
-    """The submission on the device `mode`, seeded for `check_id`; skips a GPU check without a GPU."""
+def device_student(grading, mode, check_id, names, target):
+    """The submission on the device `mode`, seeded for `check_id`, with the trusted helpers of
+    the names `target` is built on; skips a GPU check without a GPU."""
     if mode == "cupy":
         reason = gpu_status()
         if reason:
@@ -190,6 +191,7 @@ def device_student(grading, mode, check_id, names):
         if mode == "cupy" and not getattr(grading, "count_gpu", False):
             pytest.skip(reason)
         fail(reason)
+    student.use_helpers_for(target)
     student.seed(seed_for(check_id))
     student.promotions()  # forget what the cells did
     return student
@@ -436,7 +438,6 @@ class DeviceCheck:
     target: str
     run: object
     points: float = 1.0
-    trusted: bool = False  # builds trusted helpers (grader/trusted/) around the target
 
 
 CHECKS = {
@@ -446,17 +447,17 @@ CHECKS = {
     "optimizers": [DeviceCheck("sgd", "SGD", optimizer_check("SGD", {"lr": 0.1})),
                    DeviceCheck("adam", "Adam", optimizer_check("Adam", {"lr": 0.01, "beta1": 0.8, "beta2": 0.95}))],
     "spiral": [DeviceCheck("two_layer_net", "TwoLayerNet", check_two_layer_net),
-               DeviceCheck("trainer", "Trainer", check_trainer, trusted=True)],
+               DeviceCheck("trainer", "Trainer", check_trainer)],
 }
 
 
 def _make(spec, mode, prefix, names):
     def check(grading, check_id, rng, limits):
+        device = device_student(grading, mode, check_id, names, spec.target)
+        grading.student.use_helpers_for(spec.target)
         grading.student.seed(seed_for(check_id))
-        spec.run(device_student(grading, mode, check_id, names), grading.student, rng, limits)
+        spec.run(device, grading.student, rng, limits)
 
-    if spec.trusted:  # the fixture orders it after the checks of the names its helpers stand in for
-        check = pytest.mark.usefixtures("trusted")(check)
     check = pytest.mark.check(id=f"{prefix}.{spec.slug}", target=spec.target, points=spec.points)(check)
     check.__name__ = check.__qualname__ = f"test_{prefix}_{spec.slug}"
     check.__doc__ = f"{spec.target} in float32 on {DEVICE_NAMES[mode]}. " + (spec.run.__doc__ or "")

@@ -13,6 +13,7 @@ from contextlib import redirect_stderr, redirect_stdout
 import numpy
 import pytest
 
+from . import trusted
 from .assignments import CHECKS_DIR, check_module
 from .sandbox import StaleHandle, StudentError, WorkerLost
 from .student import MissingName
@@ -45,8 +46,8 @@ class Evidence:
 
 
 class GradingPlugin:
-    def __init__(self, student, evidence, limits, count_gpu=False, resources=None):
-        self.student, self.evidence, self.limits = student, evidence, limits
+    def __init__(self, assignment, student, evidence, limits, count_gpu=False, resources=None):
+        self.assignment, self.student, self.evidence, self.limits = assignment, student, evidence, limits
         self.count_gpu = count_gpu  # GPU checks without a GPU: counted as failed instead of skipped
         self.results = []
         self._seen_ids = set()
@@ -80,9 +81,14 @@ class GradingPlugin:
         return self
 
     def pytest_collection_modifyitems(self, items):
-        """Checks that use trusted helpers (the `trusted` fixture) run after all the others, so
-        that the helpers reach the worker only once the names they stand in for are graded."""
-        items.sort(key=lambda item: "trusted" in item.fixturenames)
+        """Checks run in the order their targets build on each other (grader/trusted/), so that
+        a trusted helper reaches the worker only once every check of its name has run."""
+        rank = {name: i for i, name in enumerate(trusted.order(self.assignment))}
+
+        def position(item):
+            marker = item.get_closest_marker("check")
+            return rank.get(marker.kwargs.get("target") if marker else None, -1)
+        items.sort(key=position)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_pyfunc_call(self, pyfuncitem):
@@ -172,7 +178,7 @@ def run_checks(assignment, student, limits, selection=None, count_gpu=False, res
     """Run the assignment's checks; returns (check entries, artifacts, warnings). `resources`
     are shared objects opened beforehand ({key: (object, close)}, see GradingPlugin.resource)."""
     evidence = Evidence()
-    plugin = GradingPlugin(student, evidence, limits, count_gpu, resources)
+    plugin = GradingPlugin(assignment, student, evidence, limits, count_gpu, resources)
     args = [str(check_module(assignment)), "-c", os.devnull, "--rootdir", str(CHECKS_DIR),
             "--import-mode=importlib", "-q", "-W", "ignore::pytest.PytestAssertRewriteWarning"]
     args += [arg for plugin in UNUSED_PYTEST_PLUGINS for arg in ("-p", f"no:{plugin}")]

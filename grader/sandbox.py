@@ -209,6 +209,9 @@ class Sandbox:
             isolation = "bubblewrap" if bubblewrap_available() else "fallback"
         self.isolation = isolation
         self.device = device  # None, "emulated" or "cupy": what `import numpy as np` gives the cells
+        # the trusted helpers of the current check (grader/trusted/: key, source, file name and
+        # the names they stand in for during every request), or None
+        self.helpers = None
         self.cell_results = [None] * len(self.cells)
         self.generation = 0
         self.restarts = 0
@@ -614,8 +617,17 @@ class Sandbox:
         if self._proc is None or not self._ready:
             self._start()
         timeout = min(timeout or self.limits.call_timeout_s, self.time_left())
-        value = self._request_raw(op, self._outgoing(args), timeout)
-        return self._incoming(value)
+        args = self._outgoing(args)
+        if self.helpers is None:
+            return self._incoming(self._request_raw(op, args, timeout))
+        short = {"key": self.helpers["key"], "twins": self.helpers["twins"]}
+        try:
+            return self._incoming(self._request_raw(op, {**args, "helpers": short}, timeout))
+        except StudentError as exc:
+            if exc.type_name != "HelpersMissing":
+                raise
+        # their first use in this worker: the source comes along
+        return self._incoming(self._request_raw(op, {**args, "helpers": self.helpers}, timeout))
 
     def _outgoing(self, value):
         if isinstance(value, RemoteObject):

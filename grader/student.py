@@ -2,7 +2,7 @@
 import numpy
 
 from .sandbox import StudentError
-from .trusted import source as trusted_source
+from .trusted import helpers_for
 from .verdicts import fail
 
 
@@ -39,9 +39,16 @@ class Student:
 
     def trusted(self, name, *args, **kwargs):
         """Construct the trusted helper `name(*args, **kwargs)` (grader/trusted/<assignment>.py)
-        in the worker: the model or optimizer a check needs around the name it grades."""
-        return self.sandbox.request("new", name=name, args=list(args), kwargs=kwargs,
-                                    helpers=list(trusted_source(self.assignment)))
+        in the worker: the model or optimizer a check needs around the name it grades. Only the
+        helpers of names graded before the current check's are there (`use_helpers_for`)."""
+        if self.sandbox.helpers is None:
+            raise LookupError(f"no trusted helpers for this check of {self.assignment}")
+        return self.sandbox.request("new", name=name, args=list(args), kwargs=kwargs, trusted=True)
+
+    def use_helpers_for(self, target):
+        """From now on, every request runs with the trusted helpers of the names `target` may be
+        built on standing in for the submission's (none for assignments without helpers)."""
+        self.sandbox.helpers = helpers_for(self.assignment, target)
 
     def call(self, name, *args, timeout=None, keep_args=False, **kwargs):
         """Call the function `name`; with keep_args also its args as they were afterwards."""

@@ -24,7 +24,15 @@ def check_id(request):
 
 
 @pytest.fixture
-def student(grading, check_id):
+def target(request):
+    return request.node.get_closest_marker("check").kwargs["target"]
+
+
+@pytest.fixture
+def student(grading, check_id, target):
+    """The submission, with the trusted helpers of the names `target` is built on standing in
+    for the student's (grader/trusted/), seeded for this check."""
+    grading.student.use_helpers_for(target)
     grading.student.seed(seed_for(check_id))
     return grading.student
 
@@ -32,8 +40,7 @@ def student(grading, check_id):
 @pytest.fixture
 def trusted(student):
     """trusted(name, *args): a trusted helper built in the worker (grader/trusted/), for the
-    model, optimizer or container a check needs around the name it grades. Checks that ask
-    for it run last."""
+    model, optimizer or container a check needs around the name it grades."""
     return student.trusted
 
 

@@ -7,6 +7,7 @@ to the judge over two inherited pipe file descriptors; stdout and stderr are dra
 the judge treats every reply as plain data and checks it.
 """
 import ast
+import contextlib
 import json
 import linecache
 import os
@@ -67,6 +68,10 @@ def _lower_priority():
             return
 
 
+class HelpersMissing(Exception):
+    """The judge named helpers this worker has not been sent yet (it was restarted)."""
+
+
 class _NoIPython:
     """Stands in for get_ipython(): magics and shell lines do nothing, except
     cell magics that only wrap Python (%%time, %%capture), whose body runs."""
@@ -102,7 +107,8 @@ class Worker:
         self.namespace["get_ipython"] = lambda: _NoIPython(self.namespace, self._device_name())
         self.namespace["display"] = lambda *args, **kwargs: None
         self.handles = {}
-        self.trusted = {}
+        self.helpers = {}  # key -> namespace of the judge's trusted helpers
+        self._helpers = {}  # the namespace of the request being served
         self.pinned = []  # objects whose id() a check holds
         self.next_handle = 1
 
@@ -193,18 +199,9 @@ class Worker:
         if self.device_module is not None:
             self.device_module.random.seed(seed)
 
-    def op_new(self, name, args, kwargs, helpers=None):
-        """`name(*args, **kwargs)`: the submission's, or with `helpers` ([source, file name] of the
-        judge's trusted classes, run once in a namespace of their own) the helper of that name."""
-        if helpers is None:
-            factory = self.lookup(name)
-        else:
-            source, filename = helpers
-            if source not in self.trusted:
-                namespace = {"__name__": "backprop_lab_trusted", "__builtins__": __builtins__}
-                exec(_compile(source, filename, self._device_name()), namespace)
-                self.trusted[source] = namespace
-            factory = self.trusted[source][name]
+    def op_new(self, name, args, kwargs, trusted=False):
+        """`name(*args, **kwargs)`: the submission's, or with `trusted` the judge's helper of that name."""
+        factory = self._helpers[name] if trusted else self.lookup(name)
         return protocol.Handle(self.register(factory(*args, **kwargs)), name)
 
     def op_call(self, target, method, args, kwargs, return_args=False):
@@ -235,6 +232,37 @@ class Worker:
         array = self.op_get(target, path)
         array[...] = value
 
+    @contextlib.contextmanager
+    def _twins(self, helpers):
+        """During one request: the judge's trusted helpers (a model, an optimizer, the graded
+        names a check's target may be built on) stand in for the submission's names of the same
+        name, so that a check of one name judges that name's code alone. `helpers` is
+        {"key", "twins"} or, the first time, also "source" and "filename"."""
+        if not helpers:
+            yield
+            return
+        key = helpers["key"]
+        if key not in self.helpers:
+            if "source" not in helpers:
+                raise HelpersMissing(key)
+            namespace = {"__name__": "backprop_lab_trusted", "__builtins__": __builtins__}
+            exec(_compile(helpers["source"], helpers["filename"], self._device_name()), namespace)
+            self.helpers[key] = namespace
+        self._helpers = self.helpers[key]
+        twins = {name: self._helpers[name] for name in helpers["twins"]}
+        missing = object()
+        saved = {name: self.namespace.get(name, missing) for name in twins}
+        self.namespace.update(twins)
+        try:
+            yield
+        finally:
+            self._helpers = {}
+            for name, value in saved.items():
+                if value is missing:
+                    self.namespace.pop(name, None)
+                else:
+                    self.namespace[name] = value
+
     def serve(self):
         while True:
             try:
@@ -246,7 +274,8 @@ class Worker:
                 continue
             op = request.pop("op")
             try:
-                value = getattr(self, "op_" + op)(**request)
+                with self._twins(request.pop("helpers", None)):
+                    value = getattr(self, "op_" + op)(**request)
             except BaseException as exc:
                 self.reply_error(exc)
                 continue

@@ -85,3 +85,14 @@ class SGD:
     def update(self, params, grads):
         for p, g in zip(params, grads):
             p -= self.lr * g
+
+
+def clip_grads(grads, max_norm):
+    total_norm = float(sum(float((g ** 2).sum()) for g in grads)) ** 0.5
+    rate = max_norm / (total_norm + 1e-6)
+    if rate < 1:
+        for g in grads:
+            g *= rate
+
+
+ORDER = ["TwoLayerNet", "clip_grads", "Trainer"]
