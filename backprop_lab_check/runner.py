@@ -29,7 +29,7 @@ import numpy
 from . import checks as checks_package
 from .local import Kernel, MissingName, StudentRaised
 from .result import Result
-from .verdicts import CheckFailed
+from .verdicts import CheckFailed, exception_hint
 
 
 @dataclass
@@ -120,6 +120,7 @@ def run_one(check, kernel):
         outcome.status, outcome.message = "fail", str(exc) or "assertion failed"
     except StudentRaised as exc:
         outcome.status, outcome.message, outcome.raised = "error", exc.sentence(), exc.original
+        outcome.hint = exception_hint(type(exc.original).__name__, str(exc.original))
     except MissingName as exc:
         outcome.status, outcome.message = "error", str(exc)
     except Exception as exc:  # a student's value the check did not expect (e.g. None for a list)

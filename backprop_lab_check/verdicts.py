@@ -3,6 +3,8 @@ the error, the shapes, and the known mistake when the result matches one.
 
 Shared by the hidden grader (grader.verdicts re-exports it) and the visible checks
 students run in their notebooks, so both speak the same way."""
+import re
+
 import numpy
 
 
@@ -102,3 +104,41 @@ def unchanged(name, before, after):
     if before.shape != after.shape or not numpy.array_equal(before, after, equal_nan=True):
         fail(f"{name} was modified by the call; forward and backward must not change their arguments",
              "work on a copy (e.g. out = x.copy()) instead of writing into the input array")
+
+
+# Exceptions that real submissions raise for a known reason: (type, pattern of the message, hint).
+_EXCEPTION_HINTS = [
+    ("AttributeError", re.compile(r"'list' object has no attribute '(keys|items|values)'"),
+     "params and grads are lists of arrays in this course (the second book's convention), not dicts: "
+     "for p, g in zip(params, grads): ..., and per-parameter state in a list created on the first call"),
+    ("AttributeError", re.compile(r"'NoneType' object has no attribute '(T|shape|ndim|copy|reshape|dtype)'"),
+     "backward uses what forward saw: store it in forward (self.x = x, self.out = out) and read it back "
+     "in backward"),
+    ("AttributeError", re.compile(r"^'(\w+)' object has no attribute '(forward|backward|update|predict|fit|loss|"
+                                  r"gradient|accuracy|numerical_gradient|plot)'$"),
+     "the class has no method of that name: check its spelling, and that the def is indented inside the class"),
+    ("ValueError", re.compile(r"could not broadcast input array from shape \((\d+),\s*(\d+)\) into shape "
+                              r"\((\d+),\s*(\d+)\)"), None),  # transposed: see below
+    ("AxisError", re.compile(r"axis 1 is out of bounds for array of dimension 1"),
+     "use the last axis, axis=-1 (with keepdims=True), which works for a single vector and for a batch alike"),
+    ("TypeError", re.compile(r"only (0-dimensional|size-1|length-1) arrays can be converted to Python scalars"),
+     "x may have any shape: visit every element by its index (np.nditer(x, flags=['multi_index']), or "
+     "range(x.size) on x.reshape(-1)) instead of assuming a vector"),
+    ("NameError", re.compile(r"name '(\w+)' is not defined"),
+     "a name your code uses is not defined where it runs: define it (or import it) in the notebook before the "
+     "code that uses it"),
+]
+TRANSPOSED = "the gradient is transposed: dW = x.T @ dout has the shape of W (and dx = dout @ W.T the shape of x)"
+
+
+def exception_hint(type_name, message):
+    """The hint for an exception a submission raised, when it is a known mistake, or None."""
+    text = message.split(": ", 1)[1] if message.startswith(type_name + ": ") else message
+    for kind, pattern, hint in _EXCEPTION_HINTS:
+        match = pattern.search(text)
+        if kind == type_name and match:
+            if hint is None:  # a broadcast between transposed shapes
+                a, b, c, d = match.groups()
+                return TRANSPOSED if (a, b) == (d, c) and a != b else None
+            return hint
+    return None

@@ -8,7 +8,7 @@ from . import loading
 from .limits import Limits
 from .assignments import known_assignments
 from .sandbox import Sandbox
-from .scoring import summarise
+from .scoring import charge_once, summarise
 from .student import MissingName, Student
 
 
@@ -113,7 +113,7 @@ def grade(path, assignment=None, limits=None, isolation="auto", count_gpu=False)
             cells, artifacts = [], {}
             checks, _, _ = run_checks(assignment, UnreadableStudent("the grader failed on this submission"), limits,
                                     count_gpu=count_gpu)
-    score, max_score, targets = summarise(checks)
+    score, max_score, targets = summarise(charge_once(checks))
     return {
         "assignment": assignment or "unknown",
         "score": score,

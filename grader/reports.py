@@ -205,7 +205,8 @@ def _view(report):
         row = {"id": _text(c.get("id")), "target": _text(c.get("target")), "status": status,
                "status_text": _text(c.get("status")) or "?",
                "points": _fraction(c.get("points"), c.get("max_points")),
-               "message": _clean(c.get("message")), "hint": _clean(c.get("hint")), "note": _clean(c.get("note"))}
+               "message": _clean(c.get("message")), "hint": _clean(c.get("hint")), "note": _clean(c.get("note")),
+               "same_as": _text(c.get("same_mistake_as"))}
         rows.append(row)
         if row["target"] not in by_target:     # a target the summary does not list
             group = {"target": row["target"], "score": "", "percent": 0.0, "checks": [], "graded": False}

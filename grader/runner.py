@@ -17,7 +17,7 @@ from . import trusted
 from .assignments import CHECKS_DIR, check_module
 from .sandbox import StaleHandle, StudentError, WorkerLost
 from .student import MissingName
-from .verdicts import CheckFailed, PartialCredit, PassWithNote
+from .verdicts import CheckFailed, PartialCredit, PassWithNote, exception_hint
 
 # pytest's own plugins that no check uses; each costs time per test or per session
 # (unraisableexception alone runs two full garbage collections at the end).
@@ -157,14 +157,15 @@ class GradingPlugin:
         elif isinstance(exc, AssertionError):
             entry.update(status="fail", message=str(exc).split("\nassert")[0].strip() or "assertion failed")
         elif isinstance(exc, StudentError):
-            entry.update(status="error", message=exc.sentence())
+            entry.update(status="error", message=exc.sentence(), hint=exception_hint(exc.type_name, exc.message))
         elif isinstance(exc, MissingName):
             entry.update(status="error", message=str(exc))
         elif isinstance(exc, (WorkerLost, StaleHandle)):
             entry.update(status="error", message=f"the submission's code {exc}")
-        else:
-            entry.update(status="error", message=f"internal grader error: {type(exc).__name__}: {exc}")
-            self.warnings.append(f"check {entry['id']} failed inside the grader: {type(exc).__name__}: {exc}")
+        else:  # what the submission returned was of a kind the check did not expect
+            entry.update(status="error", message=f"the check could not use what the submission's code returned "
+                                                 f"({type(exc).__name__}: {str(exc)[:300]})")
+            self.warnings.append(f"check {entry['id']} stopped inside the grader: {type(exc).__name__}: {exc}")
 
 
 def _skip_reason(report):

@@ -1,8 +1,26 @@
-"""Totals from check entries: points per check, subtotals per target, skips excluded."""
+"""Totals from check entries: one deduction per mistake, points per check, subtotals per
+target, skips excluded."""
 
 
 def _round(x):
     return round(float(x) + 0.0, 2)
+
+
+def charge_once(checks):
+    """One mistake, one deduction: failed checks of one target that name the same known mistake
+    (the same hint) are one cause. The check that loses the most points keeps its deduction; the
+    others keep their points and say where the mistake is charged (`same_mistake_as`)."""
+    groups = {}
+    for entry in checks:
+        if entry["status"] == "fail" and entry.get("hint"):
+            groups.setdefault((entry["target"], entry["hint"]), []).append(entry)
+    for members in groups.values():
+        charged = max(members, key=lambda c: c["max_points"] - c["points"])
+        for entry in members:
+            if entry is not charged:
+                entry["points"] = entry["max_points"]
+                entry["same_mistake_as"] = charged["id"]
+    return checks
 
 
 def summarise(checks):

@@ -6,7 +6,7 @@ students run in their notebooks, so both give the same kind of message; the hidd
 checks import it from here.
 """
 from backprop_lab_check.verdicts import (CheckFailed, PartialCredit, as_array, close, compare,  # noqa: F401
-                                         errors, fail, mismatch, recognise, unchanged)
+                                         errors, exception_hint, fail, mismatch, recognise, unchanged)
 
 
 class PassWithNote(Exception):
