@@ -8,6 +8,11 @@ import re
 import numpy
 
 
+DTYPE_HINT = ("float32 in must give float32 out: create arrays with np.zeros_like(param) or dtype=x.dtype, "
+              "subtract labels rather than integer one-hot targets (or cast them, t.astype(x.dtype)), and "
+              "use Python floats, not np.float64(...) scalars or float64 arrays, in arithmetic")
+
+
 class CheckFailed(AssertionError):
     """A check's verdict: the submission's result is wrong. `hint` names a known mistake."""
 
@@ -70,8 +75,7 @@ def compare(name, got, expected, rtol=1e-6, atol=1e-8, mistakes=(), dtype=None, 
         fail(f"{name} has shape {got.shape}, expected {expected.shape}", hint)
     if dtype is not None and got.dtype != numpy.dtype(dtype):
         fail(f"{name} is {got.dtype}, expected {numpy.dtype(dtype)} (keep the dtype of the inputs)",
-             "float32 in must give float32 out: create arrays with zeros_like/astype(x.dtype), "
-             "and avoid float64 NumPy scalars" if numpy.dtype(dtype) == numpy.float32 else None)
+             DTYPE_HINT if numpy.dtype(dtype) == numpy.float32 else None)
     if close(got, expected, rtol, atol):
         return
     if not numpy.all(numpy.isfinite(got.astype(numpy.float64))):

@@ -34,7 +34,7 @@ from .runtime.protocol import DeviceArray, on_device
 from .sandbox import Sandbox, StudentError
 from .slicing import only_a_tail_dropped, slice_cells
 from .student import MissingName, Student
-from .verdicts import PassWithNote, as_array, compare, fail
+from .verdicts import DTYPE_HINT, PassWithNote, as_array, compare, fail
 
 F32 = dict(rtol=1e-4, atol=1e-5)
 MODES = {"cupy": "device", "emulated": "emulated_device"}  # mode -> check id prefix
@@ -45,9 +45,6 @@ HOST_HINT = ("host/device mixing: with `np` bound to CuPy, an array made with th
              "(numpy.zeros(...), numpy.random..., numpy.asarray(...)) stays on the host, and CuPy refuses "
              "to mix the two; create every array through `np` (np.zeros_like(param), np.random.randn)")
 TIMED_OUT = "raise TimeoutError('not run on the device: this cell timed out in the CPU run')\n"
-DTYPE_HINT = ("float32 in must give float32 out: create arrays with np.zeros_like(param) or dtype=x.dtype, "
-              "subtract labels rather than integer one-hot targets (or cast them, t.astype(x.dtype)), and "
-              "use Python floats, not np.float64(...) scalars or float64 arrays, in arithmetic")
 
 
 # -- the device's student --------------------------------------------------------------
@@ -338,20 +335,27 @@ def optimizer_check(name, kwargs):
     return check
 
 
-def check_state(optimizer, name):
-    """Arrays an optimizer keeps between steps stay on the device in the parameters' dtype."""
+def state_arrays(optimizer, name):
+    """(label, array) for each array of more than one element the optimizer keeps between steps, in
+    its attributes or in lists and dicts there."""
     try:
         state = optimizer.get("__dict__")
     except StudentError:
-        return  # no instance dictionary (__slots__): nothing to inspect
-    if not isinstance(state, dict):
-        return
-    for key, value in state.items():
-        items = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else [value]
-        for i, item in enumerate(items):
+        return []  # no instance dictionary (__slots__): nothing to inspect
+    found = []
+    for key, value in (state.items() if isinstance(state, dict) else []):
+        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, (list, tuple)) \
+            else [(None, value)]
+        for index, item in items:
             if isinstance(item, (numpy.ndarray, numpy.generic)) and getattr(item, "ndim", 0) > 0:
-                label = f"{name}.{key}" + (f"[{i}]" if isinstance(value, (list, tuple, dict)) else "")
-                device_array(f"{label} (state kept between updates)", item)
+                found.append((f"{name}.{key}" + ("" if index is None else f"[{index!r}]"), item))
+    return found
+
+
+def check_state(optimizer, name):
+    """Arrays an optimizer keeps between steps stay on the device in the parameters' dtype."""
+    for label, array in state_arrays(optimizer, name):
+        device_array(f"{label} (state kept between updates)", array)
 
 
 # -- spiral ----------------------------------------------------------------------------------

@@ -5,8 +5,8 @@ The code lives in `backprop_lab_check.verdicts`, shared with the visible checks 
 students run in their notebooks, so both give the same kind of message; the hidden
 checks import it from here.
 """
-from backprop_lab_check.verdicts import (CheckFailed, PartialCredit, as_array, close, compare,  # noqa: F401
-                                         errors, exception_hint, fail, mismatch, recognise, unchanged)
+from backprop_lab_check.verdicts import (DTYPE_HINT, CheckFailed, PartialCredit, as_array, close,  # noqa: F401
+                                         compare, errors, exception_hint, fail, mismatch, recognise, unchanged)
 
 
 class PassWithNote(Exception):

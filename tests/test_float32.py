@@ -38,7 +38,7 @@ MUTANTS = [
                     "            self.v = [np.zeros_like(p) for p in params]",
                     "            self.m = [np.zeros(p.shape) for p in params]\n"
                     "            self.v = [np.zeros(p.shape) for p in params]"),),
-                  ("emulated_device.adam",), "float64", ("Adam",), cpu_clean=True),
+                  ("adam.float32",), "float64", ("Adam",)),
     # integer one-hot targets promoting to float64
     Float32Mutant("layers", "loss_subtracts_int_one_hot",
                   (("self.t = t.argmax(axis=-1) if t.ndim == x.ndim else t",
@@ -107,14 +107,18 @@ def test_float32_mutant_loses_points_on_the_float32_and_device_checks(mutant, tm
     report, proc = grade(path, mutant.assignment)
     assert proc.returncode == 0, proc.stderr
     lost = lost_checks(report)
+    failed = {c["id"]: c for c in report["checks"] if c["status"] == "fail"}
     for check_id in mutant.fails:
-        assert check_id in lost, f"{mutant.name}: {check_id} did not lose points; lost {sorted(lost)}"
-        feedback = f"{lost[check_id]['message']} {lost[check_id]['hint'] or ''}"
+        assert check_id in failed, f"{mutant.name}: {check_id} did not fail; failed {sorted(failed)}"
+        feedback = f"{failed[check_id]['message']} {failed[check_id]['hint'] or ''}"
         assert mutant.says in feedback, (check_id, feedback)
+    assert lost, f"{mutant.name}: no point lost"
     targets = {c["target"] for c in lost.values()}
     assert targets <= set(mutant.only), f"{mutant.name}: lost points elsewhere too: {sorted(lost)}"
     if mutant.cpu_clean:
         assert all(i.startswith("emulated_device.") for i in lost), sorted(lost)
+    assert len(lost) == len({(c["target"], c["hint"]) for c in lost.values()}), \
+        f"{mutant.name}: one mistake charged in several checks: {sorted(lost)}"
 
 
 @pytest.mark.parametrize("mutant", NOTED, ids=lambda m: f"{m.assignment}-{m.name}")

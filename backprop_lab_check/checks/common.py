@@ -2,7 +2,7 @@
 import numpy
 
 from ..gradcheck import normalised_error, numerical_gradient
-from ..verdicts import as_array, compare, fail, recognise, unchanged
+from ..verdicts import DTYPE_HINT, as_array, compare, fail, recognise, unchanged
 
 GRAD_TOL = 1e-5
 
@@ -49,9 +49,7 @@ def keeps_float32(name, *values):
     for label, value in values:
         value = as_array(f"{name}'s {label}", value)
         if value.dtype != numpy.float32:
-            fail(f"{name}: float32 in must give float32 out, but {label} is {value.dtype}",
-                 "create arrays with np.zeros_like(x) or .astype(x.dtype), and use Python numbers "
-                 "such as 1.0 rather than NumPy float64 scalars")
+            fail(f"{name}: float32 in must give float32 out, but {label} is {value.dtype}", DTYPE_HINT)
 
 
 def expect(name, got, expected, **options):

@@ -9,7 +9,8 @@ import math
 import numpy
 import pytest
 
-from grader.verdicts import as_array, close, compare, fail, mismatch
+from grader.device_checks import state_arrays
+from grader.verdicts import DTYPE_HINT, as_array, close, compare, fail, mismatch
 
 check = pytest.mark.check
 EPS = 1e-7
@@ -41,13 +42,16 @@ def sgd(ps, gs_steps, lr):
         yield ps
 
 
-def momentum(ps, gs_steps, lr, momentum):
+def momentum(ps, gs_steps, lr, momentum, late=False):
     vs = [numpy.zeros_like(p) for p in ps]
     for gs in gs_steps:
         for p, g, v in zip(ps, gs, vs):
+            if late:  # moves with the old velocity
+                p += v
             v *= momentum
             v -= lr * g
-            p += v
+            if not late:
+                p += v
         yield ps
 
 
@@ -89,11 +93,12 @@ def rmsprop(ps, gs_steps, lr, decay_rate, leak=True, eps=EPS):
         yield ps
 
 
-def adam(ps, gs_steps, lr, beta1, beta2, form="folded", eps=EPS):
+def adam(ps, gs_steps, lr, beta1, beta2, form="folded", eps=EPS, count_per_parameter=False):
     ms = [numpy.zeros_like(p) for p in ps]
     vs = [numpy.zeros_like(p) for p in ps]
-    for t, gs in enumerate(gs_steps, start=1):
-        for p, g, m, v in zip(ps, gs, ms, vs):
+    for step, gs in enumerate(gs_steps):
+        for i, (p, g, m, v) in enumerate(zip(ps, gs, ms, vs)):
+            t = step * len(ps) + i + 1 if count_per_parameter else step + 1
             m += (1 - beta1) * (g - m)
             v += (1 - beta2) * (g * g - v)
             if form == "folded":  # the first book: corrections folded into the step size
@@ -106,14 +111,23 @@ def adam(ps, gs_steps, lr, beta1, beta2, form="folded", eps=EPS):
         yield ps
 
 
+MOMENTUM = momentum  # the trajectory; inside the mistakes below `momentum` is the coefficient
 CORRECT = {
     "SGD": [sgd], "Momentum": [momentum], "Nesterov": [nesterov], "AdaGrad": [adagrad],
     "RMSprop": [rmsprop], "Adam": [adam, lambda *a, **k: adam(*a, **k, form="textbook")],
 }
 NO_EPS = "add eps = 1e-7 to the denominator: grad / (np.sqrt(h) + 1e-7)"
+UPHILL = "the sign is wrong: step against the gradient, param -= lr * grad (the velocity v = momentum * v - lr * grad)"
+ADAM_COUNT = ("the step counter t counts calls of update: increase self.iter once per update, before the loop "
+              "over the parameters, not once per parameter")
 MISTAKES = {
+    "SGD": [(lambda ps, gs, lr: sgd(ps, gs, -lr), UPHILL)],
     "Momentum": [(lambda ps, gs, lr, momentum: sgd(ps, gs, lr), "the velocity has no memory: keep v between calls (create it on the first update only), "
-                  "v = momentum * v - lr * grad, then param += v")],
+                  "v = momentum * v - lr * grad, then param += v"),
+                 (lambda ps, gs, lr, momentum: MOMENTUM(ps, gs, -lr, momentum), UPHILL),
+                 (lambda *a, **k: MOMENTUM(*a, **k, late=True),
+                  "the order is wrong: update the velocity first, then move, v = momentum * v - lr * grad; "
+                  "param += v (the first step, from v = 0, must already move the parameters)")],
     "Nesterov": [
         (lambda *a, **k: nesterov(*a, **k, velocity_first=True),
          "you update v before moving the parameter (the second book's order); this course uses Bengio et al. "
@@ -129,7 +143,9 @@ MISTAKES = {
                 (lambda *a, **k: rmsprop(*a, **k, eps=0.0), NO_EPS)],
     "Adam": [(lambda *a, **k: adam(*a, **k, form="none"),
               "the bias correction is missing: early steps must be rescaled by sqrt(1 - beta2**t) / (1 - beta1**t)"),
-             (lambda *a, **k: adam(*a, **k, eps=0.0), NO_EPS)],
+             (lambda *a, **k: adam(*a, **k, eps=0.0), NO_EPS),
+             (lambda *a, **k: adam(*a, **k, count_per_parameter=True), ADAM_COUNT),
+             (lambda *a, **k: adam(*a, **k, form="textbook", count_per_parameter=True), ADAM_COUNT)],
 }
 
 
@@ -149,8 +165,9 @@ def random_case(rng, steps, dtype=numpy.float64, zero=False):
     return params, grads
 
 
-def run_student(student, name, kwargs, params, grad_steps):
-    """Step the student's optimizer; returns the caller-side params after each step."""
+def run_student(student, name, kwargs, params, grad_steps, keep=None):
+    """Step the student's optimizer; returns the caller-side params after each step (and puts
+    the optimizer in `keep`, a list, when given)."""
     optimizer = student.new(name, **kwargs)
     after_steps = []
     params = [p.copy() for p in params]
@@ -161,16 +178,14 @@ def run_student(student, name, kwargs, params, grad_steps):
                 fail(f"{name}.update modified grads[{i}]; it must only read the gradients")
         params = [as_array(f"{name}: params[{i}] after update", p) for i, p in enumerate(params_after)]
         after_steps.append([p.copy() for p in params])
+    if keep is not None:
+        keep.append(optimizer)
     return after_steps
 
 
 def judge_steps(name, got_steps, params, grad_steps, kwargs, rtol=1e-6, atol=1e-9, dtype=None):
     expected = trajectories(CORRECT[name], params, grad_steps, kwargs)
     for step, got in enumerate(got_steps):
-        if step == 0 and all(numpy.array_equal(g, p) for g, p in zip(got, params)):
-            fail(f"{name}.update did not change the parameters the caller holds",
-                 "update each array in place (param -= ..., param[...] = ...); assigning params[i] = ... "
-                 "or param = param - ... makes a new array the model never sees")
         if any(all(close(g, e, rtol, atol) for g, e in zip(got, candidate[step])) for candidate in expected):
             if dtype is not None:
                 for i, g in enumerate(got):
@@ -189,6 +204,10 @@ def judge_steps(name, got_steps, params, grad_steps, kwargs, rtol=1e-6, atol=1e-
             if all(close(g, e, max(rtol, 1e-5), max(atol, 1e-7)) for g, e in zip(got, fresh[0])):
                 hint = ("the optimizer's state starts afresh on every call: create it once, on the first "
                         "update, and keep it (one entry per parameter)")
+        if hint is None and step == 0 and all(numpy.array_equal(g, p) for g, p in zip(got, params)):
+            fail(f"{name}.update did not change the parameters the caller holds",
+                 "update each array in place (param -= ..., param[...] = ...); assigning params[i] = ... "
+                 "or param = param - ... makes a new array the model never sees")
         for i, (g, e) in enumerate(zip(got, expected[0][step])):
             if g.shape != e.shape:
                 fail(f"{name}: params[{i}] has shape {g.shape} after step {step + 1}, expected {e.shape}", hint)
@@ -227,11 +246,24 @@ def optimizer_checks(name):
 
     @pytest.mark.check(id=f"{slug}.float32", target=target, points=1)
     def float32(student, rng):
+        """float32 parameters stay float32, and so does the state kept between steps; the values
+        are those of the submission's own float64 steps (a formula mistake is charged elsewhere)."""
         params, grads = random_case(rng, 3, dtype=numpy.float32)
-        got = run_student(student, name, OPTIMIZERS[name], params, grads)
-        params64 = [p.astype(numpy.float64) for p in params]
-        grads64 = [[g.astype(numpy.float64) for g in step] for step in grads]
-        judge_steps(name, got, params64, grads64, OPTIMIZERS[name], rtol=1e-4, atol=1e-5, dtype=numpy.float32)
+        kept = []
+        got = run_student(student, name, OPTIMIZERS[name], params, grads, keep=kept)
+        for step, values in enumerate(got, start=1):
+            for i, g in enumerate(values):
+                if g.dtype != numpy.float32:
+                    fail(f"{name}: params[{i}] became {g.dtype} after step {step}, expected float32", DTYPE_HINT)
+        for label, array in state_arrays(kept[0], name):
+            if array.dtype != numpy.float32:
+                fail(f"{label}, kept between updates, is {array.dtype} for float32 parameters", DTYPE_HINT)
+        own = run_student(student, name, OPTIMIZERS[name], [p.astype(numpy.float64) for p in params],
+                          [[g.astype(numpy.float64) for g in step] for step in grads])
+        for step, (values, own_values) in enumerate(zip(got, own), start=1):
+            for i, (g, w) in enumerate(zip(values, own_values)):
+                compare(f"{name}: params[{i}] after float32 step {step}", g, w, rtol=1e-4, atol=1e-5,
+                        against="your own float64 steps")
 
     return one_step, several_steps, defaults, zero_grads, float32
 
