@@ -17,11 +17,12 @@ GRADED = ["sum_squared_error", "cross_entropy_error", "numerical_diff", "numeric
 TARGETS = set(GRADED)
 SAMPLES = {
     "s-1a2b": {},
-    # forward difference in numerical_diff; TwoLayerNet.gradient not divided by the batch size
-    "s-3c4d": {"numerical_diff": 2.0, "TwoLayerNet": 4.0, "train": 4.0},
-    # numerical_gradient does not restore x; cross entropy summed over the batch
-    "s-5e6f": {"cross_entropy_error": 3.0, "numerical_gradient": 3.0, "gradient_descent": 4.0, "simpleNet": 3.0,
-               "TwoLayerNet": 4.0, "train": 2.0},
+    # forward difference in numerical_diff; TwoLayerNet.gradient not divided by the batch size (charged once,
+    # in two_layer_net.gradient; train is judged with a trusted TwoLayerNet)
+    "s-3c4d": {"numerical_diff": 2.0, "TwoLayerNet": 3.0},
+    # numerical_gradient does not restore x; cross entropy summed over the batch: each charged once, to its own
+    # name (the names built on them are judged with trusted helpers)
+    "s-5e6f": {"cross_entropy_error": 1.0, "numerical_gradient": 2.0},
 }
 NETWORKS = ("simpleNet", "TwoLayerNet", "train")
 
@@ -46,7 +47,7 @@ MUTANTS = [
       "numerical_gradient", "restore", only=("numerical_gradient", "gradient_descent") + NETWORKS),
     M(ASSIGNMENT, "gradient_on_a_copy", [("    h = 1e-4\n    grad = np.zeros(x.shape, dtype=np.float64)",
                                           "    h = 1e-4\n    x = x.copy()\n    grad = np.zeros(x.shape, dtype=np.float64)")],
-      "simpleNet", "must change x itself", only=NETWORKS),
+      "numerical_gradient", "must change x itself"),
     M(ASSIGNMENT, "gradient_for_vectors_only", [(
         '    it = np.nditer(x, flags=["multi_index"])\n    for _ in it:\n        idx = it.multi_index\n',
         "    for idx in range(x.size):\n")],

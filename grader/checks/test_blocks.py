@@ -117,10 +117,9 @@ def test_sequential_backward(student, rng):
     try:
         dx = built.remote.call("backward", dout)
     except StudentError as exc:
-        if not not_a_stub(exc):
+        if not not_a_stub(exc) or exc.type_name != "ValueError":
             raise
-        fail(f"Sequential.backward raised {exc.sentence()}",
-             "go through the layers in reverse order: for layer in reversed(self.layers)")
+        fail(exc.sentence(), "go through the layers in reverse order: for layer in reversed(self.layers)")
     built.local.forward(x)
     want_dx = built.local.backward(dout)
     compare("Sequential.backward(dout) (the gradient of x)", dx, want_dx)
@@ -165,11 +164,11 @@ def test_named_params(student, rng):
     names = [item[0] for item in named]
     expected = [name for name, _ in rb.named_params(built.local)]
     if names != expected:
-        flat = ["0.0", "0.1", "0.2", "0.3", "2.0", "2.1"]
         fail(f"named_params of Sequential(Sequential(Affine, Relu, Affine), Relu, Affine) gave the names {names}, "
              f"expected {expected}",
-             "recurse into every layer that has `layers`: the inner block's layers get names that start with "
-             "its index, \"0.2.0\" for model[0][2].params[0]" if names == flat else None)
+             "recurse into every nested block (a layer that has `layers`), passing the prefix on: its layers get "
+             "names that start with its index, named_params(layer, f\"{prefix}{i}.\"), so model[0][2].params[0] "
+             "is \"0.2.0\"")
     for (name, got), want in zip(named, built.local.params):
         compare(f"named_params: the array named {name}", got, want)
 

@@ -84,7 +84,9 @@ def test_sse(student, rng):
         compare(f"sum_squared_error on {label}", student.call("sum_squared_error", yy, tt), 0.5 * sq,
                 mistakes=[(sq, "the factor 1/2 is missing: E = 0.5 * sum((y - t)**2)"),
                           (0.5 * numpy.mean((yy - tt) ** 2), "sum over all entries; this loss is not a mean"),
-                          (numpy.sqrt(sq), "E = 0.5 * sum((y - t)**2), no square root")])
+                          (numpy.sqrt(sq), "E = 0.5 * sum((y - t)**2), no square root"),
+                          (0.5 * numpy.sum(yy - tt ** 2), "operator precedence: y - t ** 2 squares only t; "
+                                                          "write 0.5 * np.sum((y - t) ** 2)")])
 
 
 def ce_mistakes(y, labels):
@@ -188,8 +190,13 @@ def test_ng_any_shape(student, rng):
             fail(f"numerical_gradient(function_3, x of shape {shape}) has shape {got.shape}", ANY_SHAPE)
         compare(f"numerical_gradient(function_3, x of shape {shape})", got, rg.numerical_gradient(rg.function_3, x.copy()),
                 rtol=1e-6, atol=1e-7, mistakes=numerical_gradient_mistakes(rg.function_3, x) + [
-                    (not_restored(x), "restore every element after perturbing it (x[idx] = tmp_val): an element "
-                                      "left at x - h changes the derivatives of the elements after it")])
+                    (not_restored(x), RESTORE)])
+
+
+RESTORE = ("restore every element after its two evaluations (x[idx] = tmp_val): an element left at x - h "
+           "changes the derivatives of the elements after it, and the caller's array")
+IN_PLACE_X = ("numerical_gradient must change x itself (x[idx] = tmp_val + h), not a copy: f often reads the array "
+              "through a model, as lambda W: net.loss(x, t) does, rather than through its argument")
 
 
 def not_restored(x, h=1e-4):
@@ -206,7 +213,8 @@ def not_restored(x, h=1e-4):
 
 
 @check(id="numerical_gradient.restores_x", target="numerical_gradient", points=1)
-def test_ng_restores(student, rng):
+def test_ng_restores(student, trusted, rng):
+    """x is perturbed in place (f may read it through a model, not its argument) and restored."""
     f = provided(student, "function_3")
     x = rng.standard_normal((2, 3))
     result, (_, after) = student.call("numerical_gradient", f, x, keep_args=True)
@@ -215,8 +223,11 @@ def test_ng_restores(student, rng):
     if not numpy.array_equal(after, x):
         changed = int(numpy.sum(after != x))
         fail(f"after numerical_gradient(function_3, x), {changed} of the {x.size} elements of x differ from "
-             f"their values before the call (max change {numpy.max(numpy.abs(after - x)):.3g})",
-             "restore each element after the two evaluations: x[idx] = tmp_val")
+             f"their values before the call (max change {numpy.max(numpy.abs(after - x)):.3g})", RESTORE)
+    through = as_array("numerical_gradient(f, W) with an f that reads W itself",
+                       trusted("through_state", student.ref("numerical_gradient"), x).get())
+    compare("numerical_gradient(lambda _: np.sum(W ** 2), W)", through, 2 * x, rtol=1e-6, atol=1e-7,
+            mistakes=[(numpy.zeros_like(x), IN_PLACE_X)])
 
 
 # -- gradient descent ---------------------------------------------------------------------------
@@ -228,6 +239,10 @@ NEARLY = ("the end point is close to the expected one but not equal: gradient_de
 
 def compare_descent(name, got, expected, mistakes=(), **tolerance):
     """compare(), with a hint for an end point that is off by a little (a numerical_gradient slightly wrong)."""
+    if isinstance(got, tuple):
+        fail(f"{name} returned a tuple of {len(got)} values, expected the end point x alone",
+             "return only x (the book's version that also records the path returns (x, np.array(x_history)); "
+             "this notebook's gradient_descent returns x)")
     try:
         compare(name, got, expected, mistakes=mistakes, **tolerance)
     except CheckFailed as exc:
@@ -437,6 +452,9 @@ def test_tln_numerical_gradient(student, rng):
             fail(f"TwoLayerNet.numerical_gradient(x, t)['{key}'] differs from dL/d{key}: normalised error {err:.3g}")
 
 
+BATCH_DIVIDE = "divide by the batch size: dy = (y - t) / batch_num"
+
+
 def gradient_mistakes(expected, x, labels):
     p = expected.params
     n = len(x)
@@ -448,13 +466,13 @@ def gradient_mistakes(expected, x, labels):
     da_a = (dy @ p["W2"].T) * a1 * (1 - a1)
     da_none = dy @ p["W2"].T
     return {
-        "W2": [(no_mean["W2"], "divide by the batch size: dy = (y - t) / batch_num")],
-        "b2": [(no_mean["b2"], "divide by the batch size: dy = (y - t) / batch_num"),
+        "W2": [(no_mean["W2"], BATCH_DIVIDE)],
+        "b2": [(no_mean["b2"], BATCH_DIVIDE),
                (dy.mean(axis=0), "db2 is the SUM of dy over the batch (axis 0), not the mean")],
-        "W1": [(no_mean["W1"], "divide by the batch size: dy = (y - t) / batch_num"),
+        "W1": [(no_mean["W1"], BATCH_DIVIDE),
                (x.T @ da_a, "the sigmoid's derivative is z1 * (1 - z1) with z1 = sigmoid(a1), not a1 * (1 - a1)"),
                (x.T @ da_none, "multiply by the sigmoid's derivative z1 * (1 - z1)")],
-        "b1": [(no_mean["b1"], "divide by the batch size: dy = (y - t) / batch_num"),
+        "b1": [(no_mean["b1"], BATCH_DIVIDE),
                (da_a.sum(axis=0), "the sigmoid's derivative is z1 * (1 - z1) with z1 = sigmoid(a1), not a1 * (1 - a1)")],
     }
 
@@ -497,7 +515,7 @@ def scale_hint(analytic, numeric, n):
         return ("your loss is batch_size times larger than your gradient says: the loss (cross_entropy_error) "
                 "must be the MEAN over the batch, and the gradient divides by batch_num")
     if normalised_error(analytic, numeric * n) < NET_TOL:
-        return "the gradient is batch_size times too large: dy = (y - t) / batch_num"
+        return BATCH_DIVIDE
     return None
 
 

@@ -82,13 +82,31 @@ def test_net_init(student):
             fail(f"weights params[{i}] have standard deviation {std:.3g}; initialise with 0.01 * np.random.randn(...)")
 
 
+LAST_ACTIVATION = ("predict ends with the last Affine layer: no Sigmoid after it (the layers are Affine, Sigmoid, "
+                   "Affine), and softmax is left to the loss layer")
+
+
+def extra_sigmoid(expected, x, t):
+    """What a network with a Sigmoid after its last Affine computes: (scores, loss, grads)."""
+    W1, b1, W2, b2 = expected.params
+    z1 = 1 / (1 + numpy.exp(-(x @ W1 + b1)))
+    scores = 1 / (1 + numpy.exp(-(z1 @ W2 + b2)))
+    y = numpy.asarray(reference.softmax(scores))
+    labels = t.argmax(axis=1)
+    loss = float(-numpy.log(y[numpy.arange(len(x)), labels] + 1e-7).mean())
+    da2 = (y - t) / len(x) * scores * (1 - scores)
+    da1 = (da2 @ W2.T) * z1 * (1 - z1)
+    return scores, loss, [x.T @ da1, da1.sum(axis=0), z1.T @ da2, da2.sum(axis=0)]
+
+
 @check(id="two_layer_net.predict", target="TwoLayerNet", points=1)
 def test_net_predict(student, rng):
     model, expected = model_with(student, rng)
-    x, _ = spiral_batch(rng)
+    x, t = spiral_batch(rng)
     compare("TwoLayerNet.predict (scores before softmax)", model.call("predict", x), expected.predict(x),
             mistakes=[(numpy.asarray(reference.softmax(expected.predict(x))),
-                       "predict returns the scores of the last Affine layer; leave softmax to the loss layer")])
+                       "predict returns the scores of the last Affine layer; leave softmax to the loss layer"),
+                      (extra_sigmoid(expected, x, t)[0], LAST_ACTIVATION)])
 
 
 @check(id="two_layer_net.shared_params", target="TwoLayerNet", points=1)
@@ -106,7 +124,8 @@ def test_net_shared_params(student, rng):
 def test_net_forward(student, rng):
     model, expected = model_with(student, rng)
     x, t = spiral_batch(rng)
-    compare("TwoLayerNet.forward(x, t) (the loss)", model.call("forward", x, t), expected.forward(x, t), rtol=1e-5)
+    compare("TwoLayerNet.forward(x, t) (the loss)", model.call("forward", x, t), expected.forward(x, t), rtol=1e-5,
+            mistakes=[(extra_sigmoid(expected, x, t)[1], LAST_ACTIVATION)])
 
 
 @check(id="two_layer_net.backward", target="TwoLayerNet", points=2)
@@ -115,12 +134,13 @@ def test_net_backward(student, rng):
     x, t = spiral_batch(rng)
     model.call("forward", x, t)
     model.call("backward")
+    wrong = extra_sigmoid(expected, x, t)[2]
     expected.forward(x, t)
     expected.backward()
     grads = model.get("grads")
     for i, (got, want) in enumerate(zip(grads, expected.grads)):
         compare(f"TwoLayerNet.grads[{i}]", got, want, rtol=1e-5, atol=1e-8,
-                mistakes=[(numpy.zeros_like(want), STALE_GRADS)])
+                mistakes=[(numpy.zeros_like(want), STALE_GRADS), (wrong[i], LAST_ACTIVATION)])
 
 
 @check(id="two_layer_net.numerical", target="TwoLayerNet", points=1)
@@ -144,6 +164,7 @@ def test_clip_total_norm(student, rng):
     _, (after, _) = student.call("clip_grads", grads, 5.0, keep_args=True)
     rate = 5.0 / (10.0 + 1e-6)
     per_array = [g * min(1.0, 5.0 / (numpy.linalg.norm(g) + 1e-6)) for g in grads]
+    no_sqrt = [g * min(1.0, 5.0 / (100.0 + 1e-6)) for g in grads]
     for i, (got, g) in enumerate(zip(after, grads)):
         if numpy.array_equal(got, g):
             fail(f"clip_grads did not change grads[{i}] although the total norm 10 exceeds max_norm 5",
@@ -151,7 +172,9 @@ def test_clip_total_norm(student, rng):
                  "caller's arrays unchanged")
         compare(f"clip_grads: grads[{i}]", got, g * rate,
                 mistakes=[(per_array[i], "use the TOTAL norm over all gradients, sqrt(sum of every g**2), "
-                                         "and one rate for all of them; not each array's own norm")])
+                                         "and one rate for all of them; not each array's own norm"),
+                          (no_sqrt[i], "the total norm is the square root of the sum of squares: "
+                                       "total_norm = np.sqrt(sum(np.sum(g ** 2) for g in grads))")])
 
 
 @check(id="clip_grads.below_max", target="clip_grads", points=1)
@@ -167,9 +190,10 @@ def test_clip_below_max(student, rng):
 def test_clip_float32(student, rng):
     grads = [g.astype(numpy.float32) for g in grads_with_norm(rng, 8.0)]
     _, (after, _) = student.call("clip_grads", grads, 1.0, keep_args=True)
-    for i, (got, g) in enumerate(zip(after, grads)):
-        compare(f"clip_grads (float32): grads[{i}]", got, g.astype(numpy.float64) / (8.0 + 1e-6),
-                dtype=numpy.float32, rtol=1e-4, atol=1e-6)
+    _, (own, _) = student.call("clip_grads", [g.astype(numpy.float64) for g in grads], 1.0, keep_args=True)
+    for i, (got, want) in enumerate(zip(after, own)):
+        compare(f"clip_grads (float32): grads[{i}]", got, want, dtype=numpy.float32, rtol=1e-4, atol=1e-6,
+                against="your own float64 result")
 
 
 # -- Trainer -----------------------------------------------------------------------------------
@@ -199,6 +223,59 @@ def boundary(model, x, t):
             "grid": labels.tolist(), "points": x.tolist(), "labels": t.argmax(axis=1).tolist()}
 
 
+RECORDED = dict(samples=12, max_epoch=2, batch_size=3, eval_interval=2)  # 4 iterations an epoch
+
+
+def recorded(student, trusted, limits):
+    """The submission's Trainer run on a RecordingModel (losses 1, 2, 3, ...) over samples whose
+    features and labels are their own index: (model, optimizer, trainer)."""
+    n = RECORDED["samples"]
+    model = trusted("RecordingModel")
+    optimizer = trusted("RecordingOptimizer", model)
+    trainer = student.new("Trainer", model, optimizer)
+    trainer.call("fit", numpy.arange(n, dtype=numpy.float64).reshape(n, 1), numpy.arange(n),
+                 RECORDED["max_epoch"], RECORDED["batch_size"], eval_interval=RECORDED["eval_interval"],
+                 timeout=limits.train_timeout_s)
+    return model, optimizer, trainer
+
+
+def batch_problem(model, optimizer):
+    """What a Trainer did wrong with the batches, in words, or None: every epoch visits every
+    sample once, in batches of batch_size, shuffled, with x and t shuffled alike."""
+    batches, per_epoch = model.get("batches"), RECORDED["samples"] // RECORDED["batch_size"]
+    if len(batches) != RECORDED["max_epoch"] * per_epoch:
+        return (f"{len(batches)} batches in {RECORDED['max_epoch']} epochs of {RECORDED['samples']} samples in batches "
+                f"of {RECORDED['batch_size']}; expected {per_epoch} an epoch: iterate over len(x) // batch_size batches")
+    if any(len(b) != RECORDED["batch_size"] for b in batches):
+        return "every batch should hold batch_size samples: x[i * batch_size:(i + 1) * batch_size]"
+    epochs = [sum(batches[e * per_epoch:(e + 1) * per_epoch], []) for e in range(RECORDED["max_epoch"])]
+    if any(sorted(e) != list(range(RECORDED["samples"])) for e in epochs):
+        return "every epoch must visit every sample once: take the batches from one permutation of the data"
+    if not all(model.get("aligned")):
+        return "x and t must be shuffled with the same permutation: idx = np.random.permutation(len(x)); x[idx], t[idx]"
+    if all(e == list(range(RECORDED["samples"])) for e in epochs):
+        return "fit never shuffles: draw idx = np.random.permutation(len(x)) each epoch and cut the batches from x[idx], t[idx]"
+    if model.get("backward_calls") != len(batches) or optimizer.get("updates") != len(batches):
+        return "every iteration calls model.forward, model.backward and optimizer.update once"
+    if not optimizer.get("own_arrays"):
+        return "pass the model's own lists to the optimizer: optimizer.update(model.params, model.grads)"
+    return None
+
+
+def loss_means(losses, every, per_epoch):
+    """The loss_list of a Trainer that appends the mean of the losses since its last entry: when
+    the iteration within the epoch is a multiple of `every` (the book's), or after every `every`
+    iterations counted over the whole run."""
+    within, overall, pending = [], [], []
+    for i, loss in enumerate(losses):
+        pending.append(loss)
+        if (i % per_epoch) % every == 0:
+            within.append(sum(pending) / len(pending))
+            pending = []
+    overall = [sum(losses[i:i + every]) / every for i in range(0, len(losses) - every + 1, every)]
+    return within, overall
+
+
 @check(id="trainer.spiral_accuracy", target="Trainer", points=4)
 def test_trainer_spiral(student, trusted, limits, evidence):
     """The book's run: 300 epochs, batch 30, hidden 10, SGD lr 1.0; judged on a held-out spiral."""
@@ -214,25 +291,36 @@ def test_trainer_spiral(student, trusted, limits, evidence):
         return
     message = (f"after Trainer.fit(x, t, 300, 30) with SGD(lr=1.0) the model classifies {acc:.0%} of a held-out "
                "spiral correctly; at least 90% is expected")
+    hint = batch_problem(*recorded(student, trusted, limits)[:2]) or (
+        "check that fit shuffles, walks through every mini-batch, calls backward and the optimizer's update each "
+        "iteration")
     if acc >= 0.6:
-        raise PartialCredit(0.5, message)
-    fail(message, "check that fit shuffles, walks through every mini-batch, calls backward and the optimizer's "
-                  "update each iteration")
+        raise PartialCredit(0.5, message, hint)
+    fail(message, hint)
 
 
 @check(id="trainer.loss_list", target="Trainer", points=1)
 def test_trainer_loss_list(student, trusted, limits):
-    _, trainer = trained(student, trusted, limits, max_epoch=3, eval_interval=4)
+    """loss_list holds the mean loss since its previous entry: judged on a model whose losses are
+    1, 2, 3, ... (eval_interval counted within each epoch, as the book does, or over the run)."""
+    model, optimizer, trainer = recorded(student, trusted, limits)
     losses = trainer.get("loss_list")
     if not isinstance(losses, list):
         fail(f"Trainer.loss_list should be a list, got {type(losses).__name__}")
-    per_epoch, overall = 3 * len(range(0, 10, 4)), (3 * 10) // 4
-    if len(losses) not in (per_epoch, overall):
-        fail(f"after 3 epochs of 10 iterations with eval_interval=4, loss_list has {len(losses)} entries; "
-             f"expected {per_epoch} (every 4th iteration of each epoch) or {overall}")
-    values = numpy.asarray(losses, dtype=numpy.float64)
-    if not numpy.all(numpy.isfinite(values)) or numpy.any(values <= 0) or numpy.any(values > 10):
-        fail(f"loss_list should hold mean losses (positive, around 1.1 at the start); got {values.round(3).tolist()}")
+    seen = [float(i + 1) for i in range(len(model.get("batches")))]
+    per_epoch = RECORDED["samples"] // RECORDED["batch_size"]
+    within, overall = loss_means(seen, RECORDED["eval_interval"], per_epoch)
+    got = numpy.asarray([float(v) if isinstance(v, (int, float, numpy.generic)) else numpy.nan for v in losses])
+    if any(len(got) == len(want) and numpy.allclose(got, want) for want in (within, overall)):
+        return
+    last_only = [seen[i] for i in range(len(seen)) if (i % per_epoch) % RECORDED["eval_interval"] == 0]
+    hint = ("add every loss to total_loss and count it; when iters % eval_interval == 0 append total_loss / loss_count "
+            "and reset both" if got.tolist() == last_only else
+            "append to loss_list only every eval_interval iterations (when iters % eval_interval == 0), the mean of "
+            "the losses since the previous entry" if len(got) == len(seen) else batch_problem(model, optimizer))
+    fail(f"with losses 1, 2, ..., {len(seen)} and eval_interval={RECORDED['eval_interval']}, loss_list has "
+         f"{len(got)} entries, {numpy.round(got, 3).tolist()}; expected the mean loss since the previous entry, "
+         f"{within} (or {overall} counting iterations over the whole run)", hint)
 
 
 @check(id="trainer.max_grad", target="Trainer", points=1)
