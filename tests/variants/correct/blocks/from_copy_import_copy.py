@@ -1,0 +1,312 @@
+# %%
+%matplotlib inline
+from copy import copy, deepcopy
+import os
+import tempfile
+import time
+import numpy as np
+import matplotlib.pyplot as plt
+from sklearn.datasets import load_digits
+
+# %%
+try:
+    import cupy
+    cupy.zeros(1)  # a GPU must answer, not only the package be installed
+except Exception:
+    cupy = None
+
+
+def array_module(x):
+    """cupy for CuPy arrays, numpy for everything else."""
+    return cupy.get_array_module(x) if cupy is not None else np
+
+
+def as_numpy(a):
+    """The array on the host (a NumPy array is returned as it is)."""
+    return cupy.asnumpy(a) if cupy is not None and isinstance(a, cupy.ndarray) else np.asarray(a)
+
+
+def as_cupy(a):
+    """The array on the GPU; needs CuPy."""
+    if cupy is None:
+        raise RuntimeError("CuPy with a working GPU is needed to move arrays to the GPU")
+    return cupy.asarray(a)
+
+
+class Affine:
+    def __init__(self, W, b):
+        xp = array_module(W)
+        self.params = [W, b]
+        self.grads = [xp.zeros_like(W), xp.zeros_like(b)]
+        self.x = None
+
+    def forward(self, x):
+        W, b = self.params
+        self.x = x
+        return x @ W + b
+
+    def backward(self, dout):
+        W, b = self.params
+        self.grads[0][...] = self.x.T @ dout
+        self.grads[1][...] = dout.sum(axis=0)
+        return dout @ W.T
+
+
+class Relu:
+    def __init__(self):
+        self.params, self.grads = [], []
+        self.mask = None
+
+    def forward(self, x):
+        self.mask = x <= 0
+        out = x.copy()
+        out[self.mask] = 0
+        return out
+
+    def backward(self, dout):
+        dx = dout.copy()
+        dx[self.mask] = 0
+        return dx
+
+
+class SoftmaxWithLoss:
+    """Mean cross-entropy of softmax(x) against integer labels t."""
+
+    def __init__(self):
+        self.params, self.grads = [], []
+        self.y = self.t = None
+
+    def forward(self, x, t):
+        xp = array_module(x)
+        e = xp.exp(x - x.max(axis=1, keepdims=True))
+        self.y = e / e.sum(axis=1, keepdims=True)
+        self.t = t
+        n = len(x)
+        return float(-xp.log(self.y[xp.arange(n), t] + 1e-7).mean())
+
+    def backward(self, dout=1):
+        xp = array_module(self.y)
+        n = len(self.y)
+        dx = self.y.copy()
+        dx[xp.arange(n), self.t] -= 1
+        return dx * (dout / n)
+
+
+def numerical_gradient(f, x, h=1e-5):
+    """Central differences of the scalar f() with respect to every entry of x (perturbed in place)."""
+    grad = np.zeros(x.shape, dtype=np.float64)
+    it = np.nditer(x, flags=["multi_index"])
+    for _ in it:
+        idx = it.multi_index
+        original = x[idx].item()
+        x[idx] = original + h
+        f_plus = float(f())
+        x[idx] = original - h
+        f_minus = float(f())
+        x[idx] = original
+        grad[idx] = (f_plus - f_minus) / (2 * h)
+    return grad
+
+
+def rel_error(a, b):
+    """|a - b| / max(1e-8, |a| + |b|) with Frobenius norms."""
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    return float(np.linalg.norm(a - b) / max(1e-8, np.linalg.norm(a) + np.linalg.norm(b)))
+
+
+def affine(m, n, rng=np.random):
+    """An Affine(m -> n) layer with small random weights and zero biases."""
+    return Affine(0.1 * rng.standard_normal((m, n)), np.zeros(n))
+
+
+# %% [markdown]
+# (I import the two functions of `copy` directly: `copy(layer)` reads better than `copy.copy`.)
+
+# %%
+class Sequential:
+    def __init__(self, *layers):
+        self.layers = list(layers)
+        self.params, self.grads = [], []
+        for layer in self.layers:
+            self.params += layer.params
+            self.grads += layer.grads
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = layer.forward(x)
+        return x
+
+    def backward(self, dout):
+        for layer in reversed(self.layers):
+            dout = layer.backward(dout)
+        return dout
+
+    def __getitem__(self, index):
+        return self.layers[index]
+
+    def __len__(self):
+        return len(self.layers)
+
+
+def named_params(model, prefix=""):
+    named = []
+    for i, layer in enumerate(model.layers):
+        if hasattr(layer, "layers"):
+            named += named_params(layer, f"{prefix}{i}.")
+        else:
+            named += [(f"{prefix}{i}.{j}", p) for j, p in enumerate(layer.params)]
+    return named
+
+
+def init_params(model, init):
+    if hasattr(model, "layers"):
+        for layer in model.layers:
+            init_params(layer, init)
+    elif model.params:
+        init(model)
+    return model
+
+
+class Normal:
+    def __init__(self, std=0.01):
+        self.std = std
+
+    def __call__(self, layer):
+        for p in layer.params:
+            p[...] = np.random.normal(0, self.std, p.shape) if p.ndim >= 2 else 0
+
+
+class Constant:
+    def __init__(self, value):
+        self.value = value
+
+    def __call__(self, layer):
+        for p in layer.params:
+            p[...] = self.value if p.ndim >= 2 else 0
+
+
+class CenteredLayer:
+    def __init__(self):
+        self.params, self.grads = [], []
+
+    def forward(self, x):
+        return x - x.mean()
+
+    def backward(self, dout):
+        return dout - dout.mean()
+
+
+class MyLinear:
+    def __init__(self, in_units, units):
+        W = np.random.randn(in_units, units)
+        b = np.random.randn(units)
+        self.params = [W, b]
+        self.grads = [np.zeros_like(W), np.zeros_like(b)]
+
+    def forward(self, x):
+        W, b = self.params
+        z = x @ W + b
+        self.x, self.mask = x, z > 0
+        return z * self.mask
+
+    def backward(self, dout):
+        W, _ = self.params
+        g = dout * self.mask
+        self.grads[0][...] = self.x.T @ g
+        self.grads[1][...] = g.sum(axis=0)
+        return g @ W.T
+
+
+def tie(layer):
+    twin = copy(layer)
+    twin.params = list(layer.params)
+    twin.grads = [array_module(g).zeros_like(g) for g in layer.grads]
+    return twin
+
+
+def remove_duplicate(params, grads):
+    params, grads = list(params), list(grads)
+    i = 0
+    while i < len(params):
+        j = i + 1
+        while j < len(params):
+            if params[j] is params[i]:
+                grads[i] = grads[i] + grads[j]
+                del params[j], grads[j]
+            else:
+                j += 1
+        i += 1
+    return params, grads
+
+
+# %%
+class Adam:
+    def __init__(self, lr=0.001, beta1=0.9, beta2=0.999):
+        self.lr, self.beta1, self.beta2 = lr, beta1, beta2
+        self.iter = 0
+        self.m = self.v = None
+
+    def update(self, params, grads):
+        if self.m is None:
+            self.m = [array_module(p).zeros_like(p) for p in params]
+            self.v = [array_module(p).zeros_like(p) for p in params]
+        self.iter += 1
+        lr_t = self.lr * (1.0 - self.beta2 ** self.iter) ** 0.5 / (1.0 - self.beta1 ** self.iter)
+        for p, g, m, v in zip(params, grads, self.m, self.v):
+            xp = array_module(p)
+            m += (1 - self.beta1) * (g - m)
+            v += (1 - self.beta2) * (g * g - v)
+            p -= lr_t * m / (xp.sqrt(v) + 1e-7)
+
+
+def step(model, optimizer):
+    """One update of every distinct parameter array of model."""
+    params, grads = remove_duplicate(model.params, model.grads)
+    optimizer.update(params, grads)
+
+
+# %%
+def save_params(model, path):
+    np.savez(path, **{name: as_numpy(p).astype(np.float16) for name, p in named_params(model)})
+
+
+def load_params(model, path):
+    with np.load(path) as data:
+        for name, p in named_params(model):
+            p[...] = array_module(p).asarray(data[name])
+
+
+def convert_model(model, convert):
+    converted = {}
+
+    def move(array):
+        if id(array) not in converted:
+            converted[id(array)] = (array, convert(array))
+        return converted[id(array)][1]
+
+    def walk(block):
+        if hasattr(block, "layers"):
+            for layer in block.layers:
+                walk(layer)
+            block.params[:] = [p for layer in block.layers for p in layer.params]
+            block.grads[:] = [g for layer in block.layers for g in layer.grads]
+        else:
+            block.params[:] = [move(p) for p in block.params]
+            block.grads[:] = [move(g) for g in block.grads]
+
+    walk(model)
+    return model
+
+
+def to_cpu(model):
+    return convert_model(model, as_numpy)
+
+
+def to_gpu(model):
+    return convert_model(model, as_cupy)
+
+
+# %%
+snapshot = deepcopy(Sequential(affine(3, 2), Relu()))
+print(len(snapshot.params))

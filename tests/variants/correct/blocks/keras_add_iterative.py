@@ -1,0 +1,358 @@
+# %%
+%matplotlib inline
+import copy
+import os
+import tempfile
+import time
+import numpy as np
+import matplotlib.pyplot as plt
+from sklearn.datasets import load_digits
+
+# %%
+try:
+    import cupy
+    cupy.zeros(1)  # a GPU must answer, not only the package be installed
+except Exception:
+    cupy = None
+
+
+def array_module(x):
+    """cupy for CuPy arrays, numpy for everything else."""
+    return cupy.get_array_module(x) if cupy is not None else np
+
+
+def as_numpy(a):
+    """The array on the host (a NumPy array is returned as it is)."""
+    return cupy.asnumpy(a) if cupy is not None and isinstance(a, cupy.ndarray) else np.asarray(a)
+
+
+def as_cupy(a):
+    """The array on the GPU; needs CuPy."""
+    if cupy is None:
+        raise RuntimeError("CuPy with a working GPU is needed to move arrays to the GPU")
+    return cupy.asarray(a)
+
+
+class Affine:
+    def __init__(self, W, b):
+        xp = array_module(W)
+        self.params = [W, b]
+        self.grads = [xp.zeros_like(W), xp.zeros_like(b)]
+        self.x = None
+
+    def forward(self, x):
+        W, b = self.params
+        self.x = x
+        return x @ W + b
+
+    def backward(self, dout):
+        W, b = self.params
+        self.grads[0][...] = self.x.T @ dout
+        self.grads[1][...] = dout.sum(axis=0)
+        return dout @ W.T
+
+
+class Relu:
+    def __init__(self):
+        self.params, self.grads = [], []
+        self.mask = None
+
+    def forward(self, x):
+        self.mask = x <= 0
+        out = x.copy()
+        out[self.mask] = 0
+        return out
+
+    def backward(self, dout):
+        dx = dout.copy()
+        dx[self.mask] = 0
+        return dx
+
+
+class SoftmaxWithLoss:
+    """Mean cross-entropy of softmax(x) against integer labels t."""
+
+    def __init__(self):
+        self.params, self.grads = [], []
+        self.y = self.t = None
+
+    def forward(self, x, t):
+        xp = array_module(x)
+        e = xp.exp(x - x.max(axis=1, keepdims=True))
+        self.y = e / e.sum(axis=1, keepdims=True)
+        self.t = t
+        n = len(x)
+        return float(-xp.log(self.y[xp.arange(n), t] + 1e-7).mean())
+
+    def backward(self, dout=1):
+        xp = array_module(self.y)
+        n = len(self.y)
+        dx = self.y.copy()
+        dx[xp.arange(n), self.t] -= 1
+        return dx * (dout / n)
+
+
+def numerical_gradient(f, x, h=1e-5):
+    """Central differences of the scalar f() with respect to every entry of x (perturbed in place)."""
+    grad = np.zeros(x.shape, dtype=np.float64)
+    it = np.nditer(x, flags=["multi_index"])
+    for _ in it:
+        idx = it.multi_index
+        original = x[idx].item()
+        x[idx] = original + h
+        f_plus = float(f())
+        x[idx] = original - h
+        f_minus = float(f())
+        x[idx] = original
+        grad[idx] = (f_plus - f_minus) / (2 * h)
+    return grad
+
+
+def rel_error(a, b):
+    """|a - b| / max(1e-8, |a| + |b|) with Frobenius norms."""
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    return float(np.linalg.norm(a - b) / max(1e-8, np.linalg.norm(a) + np.linalg.norm(b)))
+
+
+def affine(m, n, rng=np.random):
+    """An Affine(m -> n) layer with small random weights and zero biases."""
+    return Affine(0.1 * rng.standard_normal((m, n)), np.zeros(n))
+
+
+# %% [markdown]
+# Blocks with a Keras-like `add`, an iterative parameter walk, and a two-pass device move.
+
+# %%
+class Sequential:
+    """A container that also accepts layers one at a time with add() (Keras style)."""
+
+    def __init__(self, *layers):
+        self.layers = []
+        self.params, self.grads = [], []
+        for layer in layers:
+            self.add(layer)
+
+    def add(self, layer):
+        self.layers.append(layer)
+        self.params.extend(layer.params)
+        self.grads.extend(layer.grads)
+        return self
+
+    def forward(self, x):
+        out = x
+        for layer in self.layers:
+            out = layer.forward(out)
+        return out
+
+    def backward(self, dout):
+        grad = dout
+        for layer in self.layers[::-1]:
+            grad = layer.backward(grad)
+        return grad
+
+    def __getitem__(self, i):
+        return self.layers[i]
+
+    def __len__(self):
+        return len(self.layers)
+
+    def __iter__(self):
+        return iter(self.layers)
+
+    def __repr__(self):
+        inner = ", ".join(type(layer).__name__ for layer in self.layers)
+        return f"Sequential({inner})"
+
+
+def named_params(model):
+    """Depth-first walk with an explicit stack instead of recursion."""
+    named = []
+    stack = [(model, "")]
+    while stack:
+        block, prefix = stack.pop()
+        if hasattr(block, "layers"):
+            # push in reverse so that layer 0 is visited first
+            for i in reversed(range(len(block.layers))):
+                stack.append((block.layers[i], f"{prefix}{i}."))
+        else:
+            named.extend((f"{prefix}{j}", p) for j, p in enumerate(block.params))
+    return named
+
+
+def init_params(model, init):
+    layers = getattr(model, "layers", None)
+    if layers is None:
+        if model.params:
+            init(model)
+    else:
+        for layer in layers:
+            init_params(layer, init)
+    return model
+
+
+class Normal:
+    def __init__(self, std=0.01):
+        self.std = std
+
+    def __call__(self, layer):
+        for p in layer.params:
+            if len(p.shape) > 1:
+                p[...] = self.std * np.random.randn(*p.shape)
+            else:
+                p[...] = 0.0
+
+
+class Constant:
+    def __init__(self, value):
+        self.value = value
+
+    def __call__(self, layer):
+        for p in layer.params:
+            p *= 0
+            if len(p.shape) > 1:
+                p += self.value
+
+
+# %%
+class CenteredLayer:
+    """y = x - mean(x) over all elements; params and grads are empty."""
+
+    def __init__(self):
+        self.params = []
+        self.grads = []
+
+    def forward(self, x):
+        self.n = x.size
+        return x - x.sum() / self.n
+
+    def backward(self, dout):
+        return dout - dout.sum() / dout.size
+
+
+class MyLinear:
+    """ReLU(x W + b) with W and b drawn from N(0, 1)."""
+
+    def __init__(self, in_units, units):
+        W = np.random.randn(in_units, units)
+        b = np.random.randn(units)
+        self.params = [W, b]
+        self.grads = [np.zeros_like(W), np.zeros_like(b)]
+
+    def forward(self, x):
+        W, b = self.params
+        self.x = x
+        self.active = (x @ W + b) > 0
+        return (x @ W + b) * self.active
+
+    def backward(self, dout):
+        W = self.params[0]
+        g = dout * self.active
+        self.grads[0][...] = self.x.T @ g
+        self.grads[1][...] = g.sum(axis=0)
+        return g @ W.T
+
+
+# %%
+def tie(layer):
+    twin = copy.copy(layer)                       # shallow: same arrays, but...
+    twin.params = list(layer.params)              # ...its own list
+    twin.grads = [np.zeros_like(g) for g in layer.grads]   # ...and its own gradients
+    return twin
+
+
+def remove_duplicate(params, grads):
+    """Keep the first occurrence of every array (by identity); add up the gradients."""
+    position = {}
+    new_params, new_grads = [], []
+    for p, g in zip(params, grads):
+        k = position.get(id(p))
+        if k is None:
+            position[id(p)] = len(new_params)
+            new_params.append(p)
+            new_grads.append(g)
+        else:
+            new_grads[k] = new_grads[k] + g
+    return new_params, new_grads
+
+
+# %%
+class Adam:
+    def __init__(self, lr=0.001, beta1=0.9, beta2=0.999):
+        self.lr, self.beta1, self.beta2 = lr, beta1, beta2
+        self.iter = 0
+        self.m = self.v = None
+
+    def update(self, params, grads):
+        if self.m is None:
+            self.m = [array_module(p).zeros_like(p) for p in params]
+            self.v = [array_module(p).zeros_like(p) for p in params]
+        self.iter += 1
+        lr_t = self.lr * (1.0 - self.beta2 ** self.iter) ** 0.5 / (1.0 - self.beta1 ** self.iter)
+        for p, g, m, v in zip(params, grads, self.m, self.v):
+            xp = array_module(p)
+            m += (1 - self.beta1) * (g - m)
+            v += (1 - self.beta2) * (g * g - v)
+            p -= lr_t * m / (xp.sqrt(v) + 1e-7)
+
+
+def step(model, optimizer):
+    """One update of every distinct parameter array of model."""
+    params, grads = remove_duplicate(model.params, model.grads)
+    optimizer.update(params, grads)
+
+
+# %%
+def save_params(model, path):
+    np.savez(path, **{name: as_numpy(p).astype(np.float16) for name, p in named_params(model)})
+
+
+def load_params(model, path):
+    data = np.load(path)
+    try:
+        for name, p in named_params(model):
+            p[...] = array_module(p).asarray(data[name])
+    finally:
+        data.close()
+
+
+def _leaves(block):
+    if hasattr(block, "layers"):
+        for layer in block.layers:
+            yield from _leaves(layer)
+    else:
+        yield block
+
+
+def _containers(block):
+    if hasattr(block, "layers"):
+        for layer in block.layers:
+            yield from _containers(layer)
+        yield block                     # children first, then the container itself
+
+
+def _to(model, convert):
+    # pass 1: convert every distinct array once (the original stays referenced in the memo)
+    memo = {}
+    for leaf in _leaves(model):
+        for a in list(leaf.params) + list(leaf.grads):
+            if id(a) not in memo:
+                memo[id(a)] = (a, convert(a))
+    # pass 2: swap them in, keeping every list object
+    for leaf in _leaves(model):
+        leaf.params[:] = [memo[id(a)][1] for a in leaf.params]
+        leaf.grads[:] = [memo[id(a)][1] for a in leaf.grads]
+    for block in _containers(model):
+        block.params[:] = [p for layer in block.layers for p in layer.params]
+        block.grads[:] = [g for layer in block.layers for g in layer.grads]
+    return model
+
+
+def to_cpu(model):
+    return _to(model, as_numpy)
+
+
+def to_gpu(model):
+    if cupy is None:
+        raise RuntimeError("to_gpu needs CuPy and a GPU")
+    return _to(model, as_cupy)
