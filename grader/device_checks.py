@@ -188,7 +188,7 @@ def device_student(grading, mode, check_id, names, target):
         if mode == "cupy" and not getattr(grading, "count_gpu", False):
             pytest.skip(reason)
         fail(reason)
-    student.use_helpers_for(target)
+    student.use_helpers_for(target, own=grading.own_names)
     student.seed(seed_for(check_id))
     student.promotions()  # forget what the cells did
     return student
@@ -320,15 +320,18 @@ def optimizer_check(name, kwargs):
         steps = [f32(*[rng.standard_normal(s) for s in OPTIMIZER_SHAPES]) for _ in range(3)]
         with host_device_errors():
             optimizer = device.new(name, **kwargs)
-            current, on_device_params = [on_device(p) for p in params], []
+            model, on_device_params = device.trusted("Parameters", [on_device(p) for p in params]), []
             for step, grads in enumerate(steps, start=1):
-                _, (current, _) = optimizer.call("update", current, [on_device(g) for g in grads], keep_args=True)
-                on_device_params.append(device_list(f"{name}: params after step {step}", current, len(params)))
+                model.call("set_grads", [on_device(g) for g in grads])
+                optimizer.call("update", model.ref("params"), model.ref("grads"))
+                on_device_params.append(device_list(f"{name}: params after step {step}", model.get("arrays"),
+                                                    len(params)))
         check_state(optimizer, name)
-        own, own_params = cpu.new(name, **kwargs), f64(*params)
+        own, own_model = cpu.new(name, **kwargs), cpu.trusted("Parameters", f64(*params))
         for step, (grads, got) in enumerate(zip(steps, on_device_params), start=1):
-            _, (own_params, _) = own.call("update", own_params, f64(*grads), keep_args=True)
-            for i, (g, w) in enumerate(zip(got, own_params)):
+            own_model.call("set_grads", f64(*grads))
+            own.call("update", own_model.ref("params"), own_model.ref("grads"))
+            for i, (g, w) in enumerate(zip(got, own_model.get("arrays"))):
                 same_as_own(f"{name}: params[{i}] after step {step}", g, w)
         promotions_note(device, f"{name}.update")
     check.__doc__ = f"{name}: three steps on float32 device arrays, against its own float64 steps on the CPU."
@@ -458,7 +461,7 @@ CHECKS = {
 def _make(spec, mode, prefix, names):
     def check(grading, check_id, rng, limits):
         device = device_student(grading, mode, check_id, names, spec.target)
-        grading.student.use_helpers_for(spec.target)
+        grading.student.use_helpers_for(spec.target, own=grading.own_names)
         grading.student.seed(seed_for(check_id))
         spec.run(device, grading.student, rng, limits)
 

@@ -137,15 +137,19 @@ def _count(cells):
 
 
 def _python_cells(text):
-    """A .py file is split at `# %%` markers (the percent format) so that a failing
-    part does not stop the parts after it."""
-    cells, current = [], []
+    """A .py file is split into cells at `# %%` lines (the percent format, as jupytext reads it):
+    the marker line starts a cell and is not part of it, so a cell magic right after it works as
+    in the notebook; `# %% [markdown]` and `# %% [raw]` cells are not code. A failing cell does not
+    stop the cells after it."""
+    cells, current, code = [], [], True
     for line in text.splitlines(keepends=True):
-        if line.startswith("# %%") and current:
-            cells.append("".join(current))
-            current = []
+        if line.startswith("# %%"):
+            if code and "".join(current).strip():
+                cells.append("".join(current))
+            current, code = [], not re.match(r"# %%.*\[(markdown|md|raw)\]", line)
+            continue
         current.append(line)
-    if current:
+    if code and "".join(current).strip():
         cells.append("".join(current))
     return cells
 

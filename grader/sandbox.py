@@ -88,6 +88,10 @@ class RemoteObject:
         """An attribute, or an item below it: get("grads", 0) is obj.grads[0]."""
         return self._request(f"{self.type_name}.{'.'.join(map(str, path))}", "get", path=list(path))
 
+    def ref(self, *path):
+        """The worker's own object at `path` (obj.params itself, not a copy), to pass as an argument."""
+        return self._request(f"{self.type_name}.{'.'.join(map(str, path))}", "ref", path=list(path))
+
     def ids(self, *path):
         """id() of each element of a list attribute, to test identity across calls."""
         return self._request(f"{self.type_name}.{path[0]}", "ids", path=list(path))

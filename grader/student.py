@@ -2,7 +2,7 @@
 import numpy
 
 from .sandbox import StudentError
-from .trusted import helpers_for
+from .trusted import helpers_for, order
 from .verdicts import fail
 
 
@@ -15,6 +15,7 @@ class Student:
         self.sandbox = sandbox
         self.assignment = assignment
         self._names = None
+        self.own = False
 
     def names(self):
         if self._names is None:
@@ -40,15 +41,20 @@ class Student:
     def trusted(self, name, *args, **kwargs):
         """Construct the trusted helper `name(*args, **kwargs)` (grader/trusted/<assignment>.py)
         in the worker: the model or optimizer a check needs around the name it grades. Only the
-        helpers of names graded before the current check's are there (`use_helpers_for`)."""
+        helpers of names graded before the current check's are there (`use_helpers_for`); with
+        `own` names, a graded name the submission defines is the submission's own."""
         if self.sandbox.helpers is None:
             raise LookupError(f"no trusted helpers for this check of {self.assignment}")
+        if self.own and name in order(self.assignment) and self.has(name):
+            return self.new(name, *args, **kwargs)
         return self.sandbox.request("new", name=name, args=list(args), kwargs=kwargs, trusted=True)
 
-    def use_helpers_for(self, target):
+    def use_helpers_for(self, target, own=False):
         """From now on, every request runs with the trusted helpers of the names `target` may be
-        built on standing in for the submission's (none for assignments without helpers)."""
-        self.sandbox.helpers = helpers_for(self.assignment, target)
+        built on standing in for the submission's (none for assignments without helpers); with
+        `own`, the helpers are there but the submission's own names are used."""
+        self.own = own
+        self.sandbox.helpers = helpers_for(self.assignment, target, twins=not own)
 
     def call(self, name, *args, timeout=None, keep_args=False, **kwargs):
         """Call the function `name`; with keep_args also its args as they were afterwards."""

@@ -205,10 +205,25 @@ def test_what_runs_with_the_class_or_by_the_callers_names_counts(definition):
 
 def test_the_device_checks_reach_only_the_attributes_the_slice_is_told_of():
     tree = ast.parse(Path(device_checks.__file__).read_text())
-    reached = {node.args[0].value for node in ast.walk(tree)
+    # objects built from the judge's trusted helpers (x.trusted(...), or f(x.trusted(...), ...)) are not
+    # the submission's: the slice does not cut them
+    def trusted_call(value):
+        return isinstance(value, ast.Call) and (
+            isinstance(value.func, ast.Attribute) and value.func.attr == "trusted"
+            or isinstance(value.func, ast.Name) and bool(value.args) and trusted_call(value.args[0]))
+
+    def helpers_in(function):
+        return {target.id for node in ast.walk(function) if isinstance(node, ast.Assign)
+                for value in (node.value.elts if isinstance(node.value, ast.Tuple) else [node.value])
+                if trusted_call(value)
+                for target in ast.walk(node) if isinstance(target, ast.Name) and isinstance(target.ctx, ast.Store)}
+
+    reached = {node.args[0].value for function in ast.walk(tree) if isinstance(function, ast.FunctionDef)
+               for node in ast.walk(function)
                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                and node.func.attr in {"call", "get", "set_item", "ids", "scan"}
                and not ast.unparse(node.func.value).startswith("self.")  # the judge's own dicts
+               and ast.unparse(node.func.value) not in helpers_in(function)
                and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)}
     assert {"fit", "params", "loss_list"} <= reached
     assert {name for name in reached if not name.startswith("__")} <= ATTRIBUTES_USED

@@ -23,6 +23,10 @@ CORPUS = Path(__file__).resolve().parent / "variants" / "correct"
 REQUIRED = {"layers": 20, "optimizers": 20, "spiral": 20,
             "forward": 12, "gradients": 12, "regularization": 12, "blocks": 12}
 CELL_MAGIC = re.compile(r"^%%\w", re.MULTILINE)
+# The only points a correct variant may lose: the checks of a feature it does not have by design.
+# The book's three-argument TwoLayerNet has no dtype: it loses the check of the dtype argument
+# itself (design.md), and nothing else.
+EXPECTED_LOSSES = {"spiral/dlfs2_book_three_arg.py": {"emulated_device.two_layer_net"}}
 
 
 def variants():
@@ -60,14 +64,15 @@ def percent_to_notebook(path):
     return nb
 
 
-def assert_full_marks(report, proc, label):
+def assert_full_marks(report, proc, label, allowed=frozenset()):
     assert report is not None, f"{label}: no report.json (exit {proc.returncode}): {proc.stderr[-2000:]}"
     assert report["error"] is None, f"{label}: the grader could not read it: {report['error']}"
     lost = [f"  {c['id']} [{c['status']}, {c['points']}/{c['max_points']}]: {c['message']}"
             + (f" | hint: {c['hint']}" if c.get("hint") else "")
-            for c in report["checks"] if c["status"] not in ("pass", "skip")]
+            for c in report["checks"] if c["status"] not in ("pass", "skip") and c["id"] not in allowed]
     cells = [f"  cell {c['index']}: {c['message']}" for c in report.get("cells") or []]
-    assert report["score"] == report["max_score"], "\n".join(
+    allowed_points = sum(c["max_points"] - c["points"] for c in report["checks"] if c["id"] in allowed)
+    assert not lost and report["score"] == report["max_score"] - allowed_points, "\n".join(
         [f"{label}: {report['score']} of {report['max_score']}; checks that lost points:", *lost]
         + (["cells that failed:", *cells] if cells else []))
 
@@ -82,7 +87,8 @@ def test_the_corpus_is_large_enough():
 @pytest.mark.parametrize("path", [variant_param(p) for p in variants()])
 def test_correct_variant_gets_full_marks(path, tmp_path):
     report, proc = grade(path, path.parent.name, out=tmp_path / "report")
-    assert_full_marks(report, proc, path.relative_to(CORPUS))
+    label = path.relative_to(CORPUS)
+    assert_full_marks(report, proc, label, EXPECTED_LOSSES.get(label.as_posix(), frozenset()))
 
 
 @pytest.mark.parametrize("path", [variant_param(p) for p in variants()

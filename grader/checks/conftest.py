@@ -32,7 +32,7 @@ def target(request):
 def student(grading, check_id, target):
     """The submission, with the trusted helpers of the names `target` is built on standing in
     for the student's (grader/trusted/), seeded for this check."""
-    grading.student.use_helpers_for(target)
+    grading.student.use_helpers_for(target, own=grading.own_names)
     grading.student.seed(seed_for(check_id))
     return grading.student
 

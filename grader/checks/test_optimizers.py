@@ -166,18 +166,20 @@ def random_case(rng, steps, dtype=numpy.float64, zero=False):
 
 
 def run_student(student, name, kwargs, params, grad_steps, keep=None):
-    """Step the student's optimizer; returns the caller-side params after each step (and puts
-    the optimizer in `keep`, a list, when given)."""
+    """Step the student's optimizer on parameters that stay in the worker (the same lists and
+    arrays every step, as in training); returns the values of the arrays the model holds after
+    each step (and puts the optimizer in `keep`, a list, when given)."""
     optimizer = student.new(name, **kwargs)
+    model = student.trusted("Parameters", params)
     after_steps = []
-    params = [p.copy() for p in params]
     for grads in grad_steps:
-        _, (params_after, grads_after) = optimizer.call("update", params, grads, keep_args=True)
-        for i, (g, g_after) in enumerate(zip(grads, grads_after)):
+        model.call("set_grads", grads)
+        optimizer.call("update", model.ref("params"), model.ref("grads"))
+        for i, (g, g_after) in enumerate(zip(grads, model.get("grads"))):
             if not numpy.array_equal(g, numpy.asarray(g_after)):
                 fail(f"{name}.update modified grads[{i}]; it must only read the gradients")
-        params = [as_array(f"{name}: params[{i}] after update", p) for i, p in enumerate(params_after)]
-        after_steps.append([p.copy() for p in params])
+        after_steps.append([as_array(f"{name}: params[{i}] after update", p)
+                            for i, p in enumerate(model.get("arrays"))])
     if keep is not None:
         keep.append(optimizer)
     return after_steps

@@ -433,7 +433,8 @@ def _function(name, source=numpy):
 _ARITHMETIC = {"add": "+", "subtract": "-", "multiply": "*", "divide": "/", "true_divide": "/",
                "floor_divide": "//", "power": "**", "remainder": "%", "mod": "%", "maximum": "maximum",
                "minimum": "minimum", "fmax": "fmax", "fmin": "fmin", "matmul": "@", "dot": "dot",
-               "inner": "inner", "outer": "outer", "hypot": "hypot", "arctan2": "arctan2"}
+               "inner": "inner", "outer": "outer", "hypot": "hypot", "arctan2": "arctan2",
+               "logaddexp": "logaddexp", "logaddexp2": "logaddexp2", "heaviside": "heaviside"}
 _UNARY = ["exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "square", "cbrt", "tanh",
           "sinh", "cosh", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "absolute", "fabs", "sign",
           "negative", "positive", "reciprocal", "floor", "ceil", "rint", "trunc", "isnan", "isinf",
@@ -461,6 +462,15 @@ for _name in ("sum", "mean", "max", "min", "amax", "amin", "argmax", "argmin", "
               "nan_to_num", "cov", "corrcoef", "kron", "diff", "ptp", "shape", "ndim", "size"):
     if hasattr(numpy, _name):
         globals()[_name] = _function(_name)
+
+
+def copyto(dst, src, casting="same_kind", where=True):
+    """cupy.copyto: into a device array, from a device array or a Python or NumPy scalar."""
+    if not isinstance(dst, ndarray):
+        raise TypeError(f"dst must be a cupy.ndarray, not {type(dst).__name__}")
+    raw = _operand(src)
+    _trace("copyto", (dst, src), (dst._a, raw))
+    numpy.copyto(dst._a, raw, casting=casting, where=_operand(where))
 
 
 def where(condition, x=None, y=None):
@@ -635,6 +645,50 @@ class RandomState:
         return ndarray._of(numpy.asarray(self._rs.choice(a, size, replace, p)))
 
 
+class _Generator:
+    """cupy.random.Generator (from default_rng): NumPy's Generator, results on the device."""
+
+    def __init__(self, seed=None):
+        self._g = numpy.random.default_rng(seed)
+
+    def random(self, size=None, dtype=numpy.float64, out=None):
+        return _cast(self._g.random(size), dtype)
+
+    def standard_normal(self, size=None, dtype=numpy.float64, out=None):
+        return _cast(self._g.standard_normal(size), dtype)
+
+    def normal(self, loc=0.0, scale=1.0, size=None):
+        return _cast(self._g.normal(_operand(loc), _operand(scale), size), None)
+
+    def uniform(self, low=0.0, high=1.0, size=None, dtype=numpy.float64):
+        return _cast(self._g.uniform(_operand(low), _operand(high), size), dtype)
+
+    def integers(self, low, high=None, size=None, dtype=numpy.int64, endpoint=False):
+        return _cast(self._g.integers(low, high, size, dtype=dtype, endpoint=endpoint), None)
+
+    def exponential(self, scale=1.0, size=None, dtype=numpy.float64):
+        return _cast(self._g.exponential(_operand(scale), size), dtype)
+
+    def permutation(self, x):
+        if isinstance(x, numpy.ndarray):
+            _refuse(x)
+        return ndarray._of(self._g.permutation(x._a if isinstance(x, ndarray) else x))
+
+    def shuffle(self, x):
+        if not isinstance(x, ndarray):
+            raise TypeError("The array must be cupy.ndarray")
+        self._g.shuffle(x._a)
+
+    def choice(self, a, size=None, replace=True, p=None):
+        a = a if isinstance(a, int) else _operand(a)
+        return ndarray._of(numpy.asarray(self._g.choice(a, size, replace, None if p is None else _operand(p))))
+
+
+def _default_rng(seed=None):
+    """cupy.random.default_rng."""
+    return _Generator(seed if not isinstance(seed, ndarray) else int(seed))
+
+
 class _GlobalState(RandomState):
     def __init__(self):
         self._rs = numpy.random.mtrand._rand  # the generator numpy.random.seed seeds
@@ -642,6 +696,7 @@ class _GlobalState(RandomState):
 
 _global = _GlobalState()
 random.RandomState = RandomState
+random.Generator, random.default_rng = _Generator, _default_rng
 for _name in ("seed", "rand", "randn", "random_sample", "random", "standard_normal", "normal",
               "uniform", "randint", "permutation", "shuffle", "choice"):
     setattr(random, _name, getattr(_global, _name))

@@ -114,12 +114,13 @@ def encode(value, register_handle=None):
             if device:
                 node["device"] = True
             return node
-        if isinstance(v, tuple) and type(v) is tuple:
-            return {"__tuple__": [enc(x, depth + 1) for x in v]}
-        if isinstance(v, list) and type(v) is list:
-            return [enc(x, depth + 1) for x in v]
-        if isinstance(v, dict) and type(v) is dict and all(type(k) is str for k in v):
-            return {"__dict__": {k: enc(x, depth + 1) for k, x in v.items()}}
+        # Subclasses (an OrderedDict of parameters, a namedtuple) travel as the plain container.
+        if isinstance(v, tuple):
+            return {"__tuple__": [enc(x, depth + 1) for x in tuple.__iter__(v)]}
+        if isinstance(v, list):
+            return [enc(x, depth + 1) for x in list.__iter__(v)]
+        if isinstance(v, dict) and all(type(k) is str for k in dict.keys(v)):
+            return {"__dict__": {k: enc(dict.__getitem__(v, k), depth + 1) for k in dict.keys(v)}}
         if isinstance(v, Handle):
             return {"__handle__": v.id, "type": v.type_name}
         if register_handle is not None:

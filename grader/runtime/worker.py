@@ -44,7 +44,9 @@ def _compile(source, filename, device_module=None):
 def _bootstrap(config):
     # -S skipped site-packages (and with it every .pth file, so nothing the
     # grader installed is importable); add back only the library directories.
-    sys.path[:] = [os.path.dirname(os.path.abspath(__file__))] + config["sys_path"]
+    # The scratch directory is the working directory, on the path as a notebook's is: a module
+    # a cell wrote (%%writefile) can be imported.
+    sys.path[:] = [os.path.dirname(os.path.abspath(__file__)), config["scratch"]] + config["sys_path"]
     os.chdir(config["scratch"])
     if config.get("background"):
         _lower_priority()
@@ -86,6 +88,21 @@ class _NoIPython:
     def run_cell_magic(self, name, line, body):
         if name in ("time", "timeit", "capture", "prun"):
             exec(_compile(body, "<cell magic>", self._device_module), self._namespace)
+        elif name == "writefile":
+            self._write_file(line.split(), body)
+
+    def _write_file(self, words, body):
+        """%%writefile [-a] NAME: into the scratch directory; a Python module is written with the
+        device switch applied, as the cells' own code is."""
+        append = "-a" in words or "--append" in words
+        path = [w for w in words if not w.startswith("-")][-1]
+        if self._device_module is not None and path.endswith(".py"):
+            try:
+                body = ast.unparse(_DeviceImports(self._device_module).visit(ast.parse(body))) + "\n"
+            except SyntaxError:
+                pass
+        with open(path, "a" if append else "w", encoding="utf-8") as handle:
+            handle.write(body)
 
     def system(self, *args, **kwargs):
         return None
@@ -219,6 +236,11 @@ class Worker:
             # ints index lists; a dict (params = {'W1': ...}) is indexed by its keys
             value = value[part] if isinstance(part, int) or isinstance(value, dict) else getattr(value, part)
         return value
+
+    def op_ref(self, target, path):
+        """A handle to the object at `path` itself (a list, an array), to pass back as an argument."""
+        value = self.op_get(target, path)
+        return protocol.Handle(self.register(value), type(value).__name__)
 
     def op_ids(self, target, path):
         """id() of each item; the items are kept alive, so that a later object can never

@@ -48,10 +48,17 @@ def order(assignment):
     return _parsed(assignment)[0]
 
 
+def builds_on_others(assignment, target):
+    """Whether checks of `target` run with helpers standing in for other graded names."""
+    names = order(assignment)
+    return target in names and names.index(target) > 0
+
+
 @functools.lru_cache(maxsize=None)
-def helpers_for(assignment, target):
+def helpers_for(assignment, target, twins=True):
     """The helpers a check of `target` runs with, or None: {"key", "source", "filename", "twins"},
-    twins being the graded names whose helpers stand in for the submission's."""
+    twins being the graded names whose helpers stand in for the submission's (none without
+    `twins`: the check runs with the student's own names)."""
     names, statements = _parsed(assignment)
     if not statements:
         return None
@@ -59,4 +66,4 @@ def helpers_for(assignment, target):
     source = "\n\n".join(code for name, code in statements if name is None or name not in names or name in allowed)
     return {"key": hashlib.sha256(source.encode()).hexdigest()[:16], "source": source + "\n",
             "filename": f"<trusted {assignment} helpers for {target}>",
-            "twins": [name for name, _ in statements if name in allowed]}
+            "twins": [name for name, _ in statements if name in allowed] if twins else []}

@@ -75,6 +75,29 @@ def tie(layer):
     return twin
 
 
+class Adam:
+    def __init__(self, lr=0.001, beta1=0.9, beta2=0.999):
+        self.lr, self.beta1, self.beta2 = lr, beta1, beta2
+        self.iter, self.m, self.v = 0, None, None
+
+    def update(self, params, grads):
+        if self.m is None:
+            self.m = [array_module(p).zeros_like(p) for p in params]
+            self.v = [array_module(p).zeros_like(p) for p in params]
+        self.iter += 1
+        lr_t = self.lr * (1.0 - self.beta2 ** self.iter) ** 0.5 / (1.0 - self.beta1 ** self.iter)
+        for p, g, m, v in zip(params, grads, self.m, self.v):
+            m += (1 - self.beta1) * (g - m)
+            v += (1 - self.beta2) * (g * g - v)
+            p -= lr_t * m / (array_module(p).sqrt(v) + 1e-7)
+
+
+def step(remove_duplicate, model, optimizer):
+    """The notebook's step(model, optimizer), with the submission's remove_duplicate passed in."""
+    params, grads = remove_duplicate(model.params, model.grads)
+    optimizer.update(params, grads)
+
+
 def save_params(model, path):
     np.savez(path, **{name: as_numpy(p).astype(np.float16) for name, p in named_params(model)})
 

@@ -108,6 +108,12 @@ class RecordingModel:
         self.grads[0][...] = [3.0, 4.0]
         self.grads[1][...] = 0.0
 
+    def __getattr__(self, name):
+        """Whatever else a Trainer calls on its model (train(), eval(), zero_grad()) does nothing here."""
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return lambda *args, **kwargs: self
+
 
 class RecordingOptimizer:
     """Counts the updates, and whether they got the model's own params and grads lists."""
