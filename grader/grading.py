@@ -69,6 +69,9 @@ def grade(path, assignment=None, limits=None, isolation="auto", count_gpu=False)
                      "pass --assignment.")
     except loading.SubmissionError as exc:
         error = str(exc)
+    except Exception as exc:  # a reading bug must still leave a report behind
+        error = f"The submission could not be read ({type(exc).__name__}); please tell your instructor."
+        warnings.append(f"internal grader error while reading: {type(exc).__name__}: {str(exc)[:500]}")
     if assignment is not None and assignment not in known_assignments():
         error = f"Unknown assignment {_shown(assignment)}; known: {', '.join(known_assignments())}."
         assignment, checks = None, []

@@ -120,7 +120,7 @@ def _convert(name, raw, text):
     cells = sum(_count(w.get("cells")) for w in worksheets if isinstance(w, dict)) \
         if isinstance(worksheets, list) else _count(raw.get("cells"))
     if cells > MAX_OLD_FORMAT_CELLS:
-        raise SubmissionError(f"{name} is an old-format notebook (nbformat {shown_name(raw.get('nbformat'))}) with "
+        raise SubmissionError(f"{name} is an old-format notebook (nbformat {str(raw.get('nbformat'))[:20]}) with "
                               f"{cells} cells; the grader converts at most {MAX_OLD_FORMAT_CELLS}. Open it in "
                               "Jupyter and save it again (as nbformat 4).")
     import nbformat

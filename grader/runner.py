@@ -94,9 +94,10 @@ class GradingPlugin:
     @pytest.hookimpl(tryfirst=True)
     def pytest_pyfunc_call(self, pyfuncitem):
         """Run the check, and run it once more when
-        - its worker died under it (not a timeout): a death can come from code an earlier check
-          left running (a timer, a thread), and the check that happened to be next must not pay
-          for it; a check whose own code kills the worker dies again and is charged;
+        - its worker died under it (not a timeout; a handle it held went stale with it): a death
+          can come from code an earlier check left running (a timer, a thread), and the check
+          that happened to be next must not pay for it; a check whose own code kills the worker
+          dies again and is charged;
         - it failed with trusted helpers standing in for the names its target is built on: the
           target may rely on what the student's own versions add to the contract (a model's
           train(), a container's apply()); it passes when it passes with the student's own
@@ -104,8 +105,8 @@ class GradingPlugin:
         target = pyfuncitem.get_closest_marker("check").kwargs["target"]
         try:
             self._call(pyfuncitem)
-        except WorkerLost as exc:
-            if not exc.died:
+        except (WorkerLost, StaleHandle) as exc:
+            if isinstance(exc, WorkerLost) and not exc.died:
                 raise
             self._call(pyfuncitem, fresh=True)
         except (CheckFailed, StudentError, AssertionError) as exc:

@@ -435,7 +435,7 @@ def test_a_device_run_started_before_the_cpu_results_runs_again_where_they_diffe
     exercise = ["class Sigmoid:\n    def forward(self, x):\n        raise NotImplementedError\n",
                 "# try it\nclass Relu:\n    pass\nSigmoid().forward(1)\n# more\nprint('a demo')\n"]
     with Sandbox(exercise) as cpu:
-        early = _open(cpu, "emulated", ["Sigmoid", "Relu"]).sandbox
+        early = _open(cpu, "emulated", "layers", ["Sigmoid", "Relu"]).sandbox
         try:
             assert early.cells[1] == "# try it\nclass Relu:\n    pass\n\n# more\n\n"
             assert [r["status"] for r in early.finish_cells()] == ["ok", "ok"]
@@ -448,7 +448,7 @@ def test_a_device_run_started_before_the_cpu_results_runs_again_where_they_diffe
              "print(not_defined)\nclass Affine:\n    pass\n",  # the CPU run stops at line 1
              "class Sigmoid:\n    pass\nprint('a demo')\n"]
     with Sandbox(cells) as cpu:
-        early = _open(cpu, "emulated", ["Affine", "Sigmoid"]).sandbox  # beside the CPU run: all sliced
+        early = _open(cpu, "emulated", "layers", ["Affine", "Sigmoid"]).sandbox  # beside the CPU run: all sliced
         try:
             assert early.cells[1] == "\nclass Affine:\n    pass\n"
             assert [r["status"] for r in early.finish_cells()] == ["ok", "ok", "ok"]
@@ -456,7 +456,7 @@ def test_a_device_run_started_before_the_cpu_results_runs_again_where_they_diffe
             assert _run_again(early, cpu)
         finally:
             early.close()
-        again = _open(cpu, "emulated", ["Affine", "Sigmoid"]).sandbox
+        again = _open(cpu, "emulated", "layers", ["Affine", "Sigmoid"]).sandbox
         try:
             assert again.cells[1] == cells[1] and again.cells[2] == "class Sigmoid:\n    pass\n\n"
             assert [r["status"] for r in again.finish_cells()] == ["ok", "error", "ok"]
@@ -472,7 +472,7 @@ def test_the_device_run_skips_cells_that_timed_out_and_shares_the_time_budget():
     limits = Limits(cell_timeout_s=1.0, submission_timeout_s=100.0)
     with Sandbox(["x = 1\n", "while True:\n    pass\n", "import numpy as np\ny = np.ones(2)\n"], limits) as cpu:
         assert [r["status"] for r in cpu.run_cells()] == ["ok", "timeout", "ok"]
-        device = _open(cpu, "emulated", ["y"]).sandbox
+        device = _open(cpu, "emulated", "layers", ["y"]).sandbox
         try:
             assert device.cells[1] == TIMED_OUT and device.cells[2] == cpu.cells[2]
             assert device.cells[0] == "\n"  # `x` is not needed for `y`

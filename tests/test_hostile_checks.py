@@ -30,8 +30,11 @@ REBOUND_BEHIND_PROPERTY = ("        self.dW, self.db = self.x.T @ dout, dout.sum
                            "    @grads.setter\n    def grads(self, value):\n"
                            "        self.dW, self.db = [g.copy() for g in value]\n")
 TANH_BACKWARD = "        return dout * (1.0 - self.out ** 2)\n"
-# Kills its worker a moment after returning, while a later check is running.
-DEFERRED_KILL = ("        import os, threading\n        threading.Timer(0.2, os._exit, (0,)).start()\n"
+# Called by a check (not by the notebook's own cells, which every fresh worker replays), it kills
+# its worker a moment after returning, while a later check is running.
+DEFERRED_KILL = ("        import inspect, os, threading\n"
+                 "        if any(frame.function == 'op_call' for frame in inspect.stack()):\n"
+                 "            threading.Timer(0.2, os._exit, (0,)).start()\n"
                  "        return dout * (1.0 - self.out ** 2)\n")
 
 
