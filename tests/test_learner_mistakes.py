@@ -1,10 +1,11 @@
-"""Buggy learner submissions (tests/variants/buggy/<assignment>/<mistake>.py), graded with the
-real CLI: each must lose points on the target its mistake is in, and only there, with feedback
-that names the mistake; no failed check may be silent or an internal grader error.
+"""Buggy learner submissions, graded with the real CLI: each must lose points on the target its
+mistake is in, and only there, with feedback that names the mistake; no failed check may be
+silent or an internal grader error.
 
-The expectations live in tests/variants/buggy/manifest.py. Each assignment also has a baseline
-(tests/variants/buggy/_baseline/<assignment>.py): the same learner's submission without the
-mistake, which must keep full marks, so that a lost point is the mistake's and nothing else's.
+Each assignment has a baseline (tests/variants/buggy/_baseline/<assignment>.py): a learner's own
+submission, which must keep full marks, so that a lost point is the mistake's and nothing
+else's. The mistakes, each an edit of its baseline, and what the feedback must say are in
+tests/variants/buggy/manifest.py.
 """
 import importlib.util
 
@@ -29,6 +30,19 @@ def _manifest():
 BUGGY = _manifest()
 
 
+def baseline_of(assignment):
+    return (BUGGY_DIR / "_baseline" / f"{assignment}.py").read_text(encoding="utf-8")
+
+
+def submission(buggy, folder):
+    """The learner's baseline with the mistake written in, as a file to grade."""
+    old, new = buggy.edit
+    path = folder / buggy.assignment / f"{buggy.name}.py"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(baseline_of(buggy.assignment).replace(old, new), encoding="utf-8")
+    return path
+
+
 def feedback(check):
     return f"{check['message'] or ''} {check.get('hint') or ''}".lower()
 
@@ -38,12 +52,11 @@ def test_the_corpus_covers_every_assignment():
         names = [b.name for b in BUGGY if b.assignment == assignment]
         assert len(names) >= AT_LEAST.get(assignment, 6), (assignment, names)
         assert len(set(names)) == len(names), f"duplicate names in {assignment}"
-        files = {p.stem for p in (BUGGY_DIR / assignment).glob("*.py")}
-        assert files == set(names), f"{assignment}: files without an entry {files - set(names)}, " \
-                                    f"entries without a file {set(names) - files}"
+        baseline = baseline_of(assignment)
         for b in BUGGY:
             if b.assignment == assignment:
                 assert b.says and all(b.says), b.name
+                assert baseline.count(b.edit[0]) == 1 and b.edit[0] != b.edit[1], b.name
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -60,8 +73,7 @@ def test_the_baseline_keeps_full_marks(assignment, tmp_path):
 
 @pytest.mark.parametrize("buggy", [pytest.param(b, id=f"{b.assignment}-{b.name}") for b in BUGGY])
 def test_the_mistake_loses_points_with_feedback_that_names_it(buggy, tmp_path):
-    path = BUGGY_DIR / buggy.assignment / f"{buggy.name}.py"
-    report, proc = grade(path, buggy.assignment, out=tmp_path / "out")
+    report, proc = grade(submission(buggy, tmp_path), buggy.assignment, out=tmp_path / "out")
     assert proc.returncode == 0 and report is not None, proc.stderr
     assert report["error"] is None, report["error"]
 
