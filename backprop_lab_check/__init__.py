@@ -13,7 +13,7 @@ This package holds no reference solution and no hidden check.
 import sys
 
 from .result import ChecksFailed, Result
-from .runner import run, targets
+from .registry import run, targets
 
 __all__ = ["check", "run", "targets", "ChecksFailed", "Result"]
 

@@ -8,6 +8,9 @@ projections v^T J u as torch.autograd.gradcheck's fast mode.
 """
 import numpy
 
+from .tolerances import GRAD_TOL
+from .verdicts import as_array, fail, recognise
+
 H = 1e-4
 FULL_LIMIT = 64  # elements; above this a tensor gets projection checks
 
@@ -59,3 +62,49 @@ def normalised_error(a, b):
         return float("inf")
     scale = max(float(numpy.max(numpy.abs(a), initial=0)), float(numpy.max(numpy.abs(b), initial=0)), 1e-8)
     return float(numpy.max(numpy.abs(a - b), initial=0)) / scale
+
+
+def gradient_agrees(obj, what, analytic, wrt, base, args, dout=1.0, *, method="forward", tol=GRAD_TOL,
+                    mistakes=(), rng=None, record=None, hint=None):
+    """`analytic`, the object's own gradient (`what` names it: "Affine: backward's dW"), against
+    central differences of its own `method(*args)` with respect to `wrt` (["arg", k] or
+    ["param", path]), whose value is `base`: every element up to FULL_LIMIT elements (or without
+    `rng`), random projections v^T J u above. `mistakes` name a known wrong gradient, `hint`
+    (a string, or a function of the analytic and numerical gradients) any other failure;
+    `record(max_abs, normalised_error)` keeps the sizes for a report."""
+    analytic = as_array(what, analytic)
+    base = numpy.asarray(base)
+    if analytic.shape != base.shape:
+        fail(f"{what} has shape {analytic.shape}, expected {base.shape} (the shape of what it is the gradient of)",
+             recognise(analytic, mistakes))
+    if base.size <= FULL_LIMIT or rng is None:
+        how = "central differences"
+        got = analytic
+        numeric = numerical_gradient(obj, method, list(args), wrt, base, dout)
+    else:
+        how = "random projections v^T J u"
+        directions = unit_directions(rng, base.shape)
+        got = numpy.array([numpy.sum(analytic * u) for u in directions])
+        numeric = directional_derivatives(obj, method, list(args), wrt, base, dout, directions)
+    err = normalised_error(got, numeric)
+    max_abs = float(numpy.max(numpy.abs(got - numeric), initial=0))
+    if record is not None:
+        record(max_abs, err)
+    if not err < tol:
+        explained = recognise(analytic, mistakes) or (hint(got, numeric) if callable(hint) else hint)
+        fail(f"{what} disagrees with {how} of your own {method}: normalised error {err:.3g} "
+             f"(max abs {max_abs:.3g}), tolerance {tol:g}", explained)
+
+
+def model_gradients_agree(model, name, args, which, *, tol, stale_hint=None, record=None):
+    """After model.forward(*args) and model.backward(): each model.grads[i] named in `which`
+    ([(i, label)]) against central differences of the model's own forward with respect to its
+    params[i]; `stale_hint` explains an all-zero gradient, `record(label)` gives a record."""
+    model.call("forward", *args)
+    model.call("backward")
+    grads = [as_array(f"{name}.grads[{i}]", g) for i, g in enumerate(model.get("grads"))]
+    for i, label in which:
+        gradient_agrees(model, f"{name}: backward's {label}", grads[i], ["param", ["params", i]],
+                        model.get("params", i), args, tol=tol,
+                        mistakes=[(numpy.zeros_like(grads[i]), stale_hint)] if stale_hint else (),
+                        record=record(label) if record else None)

@@ -15,29 +15,17 @@ from pathlib import Path
 
 import numpy
 
+from .outcomes import MissingName, StudentRaised
+
 PACKAGE_DIR = str(Path(__file__).resolve().parent)
 # Frames in these are not the student's: this package, the Python installation, its libraries.
 NOT_STUDENT = tuple({PACKAGE_DIR, sys.prefix, sys.base_prefix, sys.exec_prefix})
 
 
-class MissingName(Exception):
-    """The notebook does not define a name a check needs."""
-
-
-class StudentRaised(Exception):
-    """The student's code raised `original` while a check called `context`."""
-
-    def __init__(self, original, context):
-        super().__init__(str(original))
-        self.original, self.context = original, context
-
-    def sentence(self):
-        """As the hidden grader says it: 'Affine.forward raised ValueError: ... (line 12: ...)'."""
-        exc = self.original
-        text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        todo = ": it is not implemented yet" if isinstance(exc, NotImplementedError) else ""
-        where = _where(exc)
-        return f"{self.context} raised {text}{todo}" + (f" ({where})" if where else "")
+def _raised(exc, context):
+    """The StudentRaised for `exc`, raised by the student's code while a check called `context`."""
+    text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return StudentRaised(type(exc).__name__, text, _where(exc), context, original=exc)
 
 
 def _where(exc):
@@ -116,7 +104,7 @@ class LocalObject:
         try:
             return fn(*args, **kwargs)
         except Exception as exc:
-            raise StudentRaised(exc, what) from exc
+            raise _raised(exc, what) from exc
 
     def call(self, method, *args, timeout=None, keep_args=False, **kwargs):
         """`obj.method(*args, **kwargs)` (`obj(...)` when method is None) on copies of the
@@ -192,7 +180,7 @@ class Kernel:
         try:
             obj = cls(*detach(list(args)), **detach(kwargs))
         except Exception as exc:
-            raise StudentRaised(exc, f"{name}(...)") from exc
+            raise _raised(exc, f"{name}(...)") from exc
         return LocalObject(obj, name)
 
     def call(self, name, *args, timeout=None, keep_args=False, **kwargs):

@@ -29,6 +29,15 @@ class PartialCredit(CheckFailed):
         self.fraction = max(0.0, min(1.0, float(fraction)))
 
 
+class PassWithNote(Exception):
+    """The check passes with all its points; `note` (with `hint`, a one-line fix) tells the
+    student about something worth changing that costs nothing."""
+
+    def __init__(self, note, hint=None):
+        super().__init__(note)
+        self.note, self.hint = note, hint
+
+
 def fail(message, hint=None):
     raise CheckFailed(message, hint)
 
@@ -59,6 +68,9 @@ def as_array(name, value):
     """The value as an array, or a verdict saying what came back instead."""
     if isinstance(value, (numpy.ndarray, numpy.generic, float, int)) and not isinstance(value, bool):
         return numpy.asarray(value)
+    if isinstance(value, tuple):
+        fail(f"{name} should be an array but is a tuple of {len(value)} values",
+             "return one array, not several values: drop the extra ones (e.g. a history) from the return")
     kind = "None" if value is None else type(value).__name__
     fail(f"{name} should be an array but is {kind}"
          + (" (did you forget to return it?)" if value is None else ""))
@@ -102,12 +114,41 @@ def recognise(got, mistakes, rtol=1e-6, atol=1e-8):
     return None
 
 
+def call_pure(target, name, *args, **kwargs):
+    """target.call(name, *args): the submission's function `name` (target: the submission) or
+    method `name` (target: one of its objects), failing when the call modified an array argument."""
+    result, after = target.call(name, *args, keep_args=True, **kwargs)
+    what = name if not hasattr(target, "type_name") else f"{target.type_name}.{name}"
+    for i, (before, now) in enumerate(zip(args, after)):
+        if isinstance(before, numpy.ndarray):
+            now = numpy.asarray(now)
+            if now.shape != before.shape or not numpy.array_equal(now, before, equal_nan=True):
+                fail(f"{what} modified its argument {i + 1}; it must only read it", MODIFIED)
+    return result
+
+
+MODIFIED = ("work on a copy or compute into a new array (out = x.copy(), np.maximum(0, x), a - c) instead of "
+            "writing into the argument (x[x < 0] = 0, a -= c)")
+
+
 def unchanged(name, before, after):
     """Fail when a call modified an argument it should only read."""
     before, after = numpy.asarray(before), numpy.asarray(after)
     if before.shape != after.shape or not numpy.array_equal(before, after, equal_nan=True):
-        fail(f"{name} was modified by the call; forward and backward must not change their arguments",
-             "work on a copy (e.g. out = x.copy()) instead of writing into the input array")
+        fail(f"{name} was modified by the call; forward and backward must not change their arguments", MODIFIED)
+
+
+def grads_in_place(kernel, name, params, x, dout):
+    """Fail unless the arrays in layer.grads are the same objects after forward and backward
+    (a model that collected the list earlier must see the new gradients)."""
+    layer = kernel.new(name, *params)
+    before = layer.ids("grads")
+    layer.call("forward", x)
+    layer.call("backward", dout)
+    if layer.ids("grads") != before:
+        fail(f"{name}.backward replaced the arrays in self.grads instead of writing into them; a model "
+             "that collected the list earlier still sees the old arrays",
+             "write gradients in place: self.grads[0][...] = dW")
 
 
 # Exceptions that real submissions raise for a known reason: (type, pattern of the message, hint).

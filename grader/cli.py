@@ -84,7 +84,7 @@ def main(argv=None):
 
 def _grade(args):
     from .assignments import known_assignments
-    from .grading import grade
+    from .pipeline import grade
 
     if args.assignment is not None and args.assignment not in known_assignments():
         print(f"error: unknown assignment '{args.assignment}'; known: {', '.join(known_assignments())}",
@@ -95,17 +95,17 @@ def _grade(args):
         print(f"error: {problem}", file=sys.stderr)
         return 2
     report = grade(args.submission, args.assignment, _limits_from(args), args.isolation, count_gpu=args.count_gpu)
-    from .reports import write_reports
+    from .render import write_reports
 
     try:
         write_reports(report, args.out)
     except OSError as exc:
         print(terminal(f"error: cannot write reports to {args.out}: {exc.strerror or exc}"), file=sys.stderr)
         return 2
-    status = f"error: {report['error']}" if report["error"] else f"{report['score']:g} / {report['max_score']:g}"
+    status = f"error: {report.error}" if report.error else f"{report.score:g} / {report.max_score:g}"
     # Exactly one inert line, whatever the error quotes from the submission: CI reads the
     # judge's stdout for workflow commands (`::notice::...`) at the start of a line.
-    print(terminal(" ".join(f"{report['assignment']}: {status} -> {args.out / 'report.json'}".split())))
+    print(terminal(" ".join(f"{report.assignment}: {status} -> {args.out / 'report.json'}".split())))
     return 0
 
 
@@ -113,19 +113,15 @@ def _batch(args):
     from rich.console import Console
 
     from .assignments import known_assignments
-    from .batch import DEFAULT_TIMEOUT, BatchUsageError, print_gradebook, run_batch
+    from .batch import BatchUsageError, print_gradebook, run_batch
 
     problem = _usage_problem(args)
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         return 2
-    limits = _limits_from(args)
-    options = ["--isolation", args.isolation] + [
-        arg for name in Limits.names() for arg in ("--" + name.replace("_", "-"), str(getattr(limits, name)))]
     try:
-        result = run_batch(args.submissions, args.out, jobs=args.jobs, force=args.force,
-                           known_ids=known_assignments(), template=args.template, judge_options=options,
-                           timeout=max(DEFAULT_TIMEOUT, limits.submission_timeout_s + 120))
+        result = run_batch(args.submissions, args.out, jobs=args.jobs, force=args.force, known_ids=known_assignments(),
+                           template=args.template, limits=_limits_from(args), isolation=args.isolation)
     except BatchUsageError as exc:
         print(terminal(f"error: {exc}"), file=sys.stderr)
         return 2

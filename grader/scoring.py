@@ -1,5 +1,5 @@
-"""Totals from check entries: one deduction per mistake, points per check, subtotals per
-target, skips excluded."""
+"""Totals from check results: one deduction per mistake, subtotals per target, skips excluded."""
+from .report import TargetScore
 
 
 def _round(x):
@@ -11,29 +11,26 @@ def charge_once(checks):
     (the same hint) are one cause. The check that loses the most points keeps its deduction; the
     others keep their points and say where the mistake is charged (`same_mistake_as`)."""
     groups = {}
-    for entry in checks:
-        if entry["status"] == "fail" and entry.get("hint"):
-            groups.setdefault((entry["target"], entry["hint"]), []).append(entry)
+    for check in checks:
+        if check.status == "fail" and check.hint:
+            groups.setdefault((check.target, check.hint), []).append(check)
     for members in groups.values():
-        charged = max(members, key=lambda c: c["max_points"] - c["points"])
-        for entry in members:
-            if entry is not charged:
-                entry["points"] = entry["max_points"]
-                entry["same_mistake_as"] = charged["id"]
+        charged = max(members, key=lambda c: c.max_points - c.points)
+        for check in members:
+            if check is not charged:
+                check.points, check.same_mistake_as = check.max_points, charged.id
     return checks
 
 
 def summarise(checks):
-    """(score, max_score, targets) where targets keep the order targets first appear in."""
+    """(score, max_score, [TargetScore]), the targets in the order they first appear."""
     targets = {}
-    for entry in checks:
-        subtotal = targets.setdefault(entry["target"], {"target": entry["target"], "score": 0.0, "max_score": 0.0})
-        if entry["status"] == "skip":
-            continue
-        subtotal["score"] += entry["points"]
-        subtotal["max_score"] += entry["max_points"]
+    for check in checks:
+        subtotal = targets.setdefault(check.target, TargetScore(check.target, 0.0, 0.0))
+        if check.status != "skip":
+            subtotal.score += check.points
+            subtotal.max_score += check.max_points
     for subtotal in targets.values():
-        subtotal["score"], subtotal["max_score"] = _round(subtotal["score"]), _round(subtotal["max_score"])
-    score = _round(sum(t["score"] for t in targets.values()))
-    max_score = _round(sum(t["max_score"] for t in targets.values()))
-    return score, max_score, list(targets.values())
+        subtotal.score, subtotal.max_score = _round(subtotal.score), _round(subtotal.max_score)
+    return (_round(sum(t.score for t in targets.values())), _round(sum(t.max_score for t in targets.values())),
+            list(targets.values()))

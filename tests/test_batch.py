@@ -1,8 +1,9 @@
-"""The batch runner, driven by a fake grade command (no real judge needed).
+"""The batch runner, driven by a fake judge (no real grading needed).
 
-The fake reads directives from the submission's text: `score N`, `sleep S`, `crash`
-(SIGKILLs itself), `exit N`, `hang` (with a grandchild in its process group), `noreport`,
-`badreport`. It writes report.json atomically, as the real judge does, and logs each call.
+The fake reads its Job on stdin, as the real judge does, and directives from the submission's
+text: `score N`, `sleep S`, `crash` (SIGKILLs itself), `exit N`, `hang` (with a grandchild in
+its process group), `noreport` (a result but no report.json), `badresult` (no JobResult on
+stdout). It writes report.json atomically, prints its JobResult and logs each call.
 """
 import csv
 import json
@@ -17,10 +18,12 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-import grader.batch
-from grader.batch import (LOCK_NAME, BatchResult, BatchUsageError, cache_key,
-                          find_submissions, grader_version, print_gradebook, run_batch,
-                          write_gradebook)
+import grader.batch.store
+from grader.batch import (BatchResult, BatchUsageError, find_submissions, print_gradebook,
+                          run_batch, write_gradebook)
+from grader.batch.store import LOCK_NAME, cache_key
+from grader.limits import Limits
+from grader.version import grader_version, version_at
 
 try:
     import fcntl
@@ -30,9 +33,10 @@ except ImportError:  # pragma: no cover
 REPO = Path(__file__).resolve().parents[1]
 IDS = ["layers", "optimizers", "spiral"]
 
-FAKE_GRADER = textwrap.dedent('''\
+FAKE_JUDGE = textwrap.dedent('''\
     import json, os, signal, subprocess, sys, time
-    path, assignment, out = sys.argv[1], sys.argv[2], sys.argv[3]
+    job = json.loads(sys.stdin.read())
+    path, assignment, out = job["submission"], job["assignment"], job["out"]
     log = os.environ.get("FAKE_LOG")
     if log:
         with open(log, "a") as handle:
@@ -61,14 +65,13 @@ FAKE_GRADER = textwrap.dedent('''\
         time.sleep(600)
     if "exit" in words:
         sys.exit(int(words["exit"]))
+    result = json.dumps({"score": float(words["score"]), "max_score": 10.0, "error": None})
     if "noreport" in words:
+        print(result)
         sys.exit(0)
+    report = json.dumps({"assignment": assignment, "score": float(words["score"]),
+                         "max_score": 10.0, "error": None, "checks": []})
     os.makedirs(out, exist_ok=True)
-    if "badreport" in words:
-        report = "{not json"
-    else:
-        report = json.dumps({"assignment": assignment, "score": float(words["score"]),
-                             "max_score": 10.0, "error": None, "checks": []})
     for name in ("report.md", "report.html"):
         with open(os.path.join(out, name), "w") as handle:
             handle.write("ok")
@@ -76,6 +79,7 @@ FAKE_GRADER = textwrap.dedent('''\
     with open(tmp, "w") as handle:
         handle.write(report)
     os.replace(tmp, os.path.join(out, "report.json"))
+    print("{not a result" if "badresult" in words else result)
 ''')
 
 
@@ -85,20 +89,25 @@ def fixed_version(monkeypatch):
     monkeypatch.setattr("grader.batch.grader_version", lambda: "0.1.0+test")
 
 
+class FakeJudge:
+    def __init__(self, script, log):
+        self.script, self.log = script, log
+        self.command = [sys.executable, str(script)]
+
+    def calls(self):
+        return sorted(self.log.read_text().split()) if self.log.exists() else []
+
+    def reset(self):
+        self.log.unlink(missing_ok=True)
+
+
 @pytest.fixture
 def fake(tmp_path, monkeypatch):
-    script = tmp_path / "fake_grader.py"
-    script.write_text(FAKE_GRADER)
+    script = tmp_path / "fake_judge.py"
+    script.write_text(FAKE_JUDGE)
     log = tmp_path / "calls.log"
     monkeypatch.setenv("FAKE_LOG", str(log))
-
-    def command(path, assignment, report_dir):
-        return [sys.executable, str(script), str(path), assignment, str(report_dir)]
-
-    command.script = script
-    command.calls = lambda: sorted(log.read_text().split()) if log.exists() else []
-    command.reset = lambda: log.unlink(missing_ok=True)
-    return command
+    return FakeJudge(script, log)
 
 
 def make_submissions(root, files):
@@ -113,7 +122,7 @@ def run(root, out, fake, **kw):
     kw.setdefault("jobs", 2)
     kw.setdefault("progress", False)
     kw.setdefault("known_ids", IDS)
-    return run_batch(root, out, grade_command=fake, **kw)
+    return run_batch(root, out, judge_command=fake.command, **kw)
 
 
 def read_csv(path):
@@ -155,15 +164,16 @@ def test_parallel_batch_writes_reports_and_gradebook(tmp_path, fake, monkeypatch
     intervals = sorted(tuple(map(float, line.split())) for line in spans.read_text().splitlines())
     assert any(b[0] < a[1] for a, b in zip(intervals, intervals[1:])), "judges never overlapped"
     assert isinstance(result, BatchResult) and result.exit_code == 0
-    assert [o.status for o in result.outcomes] == ["graded"] * 4
-    assert [(o.student, o.assignment, o.score) for o in result.outcomes] == [
+    assert [o.status for o in result.results] == ["graded"] * 4
+    assert [(o.student, o.assignment, o.score) for o in result.results] == [
         ("alice", "layers", 7.0), ("alice", "optimizers", 9.5), ("bob", "layers", 3.0),
         ("carol", "spiral", 10.0)]
-    for o in result.outcomes:
+    for o in result.results:
         assert json.loads(o.report_path.read_text())["score"] == o.score
         assert o.report_path == out / o.student / o.assignment / "report.json"
         assert (o.report_dir / ".cache-key").read_text().strip() == \
-            cache_key(o.submission.path, o.assignment, result.grader_version)
+            cache_key(o.entry.path, o.assignment, result.grader_version,
+                      {"limits": Limits().to_dict(), "isolation": "auto"})
         assert not (o.report_dir / ".grade.log").exists()
     assert read_csv(out / "gradebook.csv") == [
         ["student", "layers", "optimizers", "spiral", "total"],
@@ -193,20 +203,20 @@ def test_second_run_is_cached_and_changed_submission_is_regraded(tmp_path, fake)
 
     fake.reset()
     again = run(root, out, fake)
-    assert fake.calls() == [] and [o.status for o in again.outcomes] == ["cached", "cached"]
-    assert [o.score for o in again.outcomes] == [7.0, 3.0]
+    assert fake.calls() == [] and [o.status for o in again.results] == ["cached", "cached"]
+    assert [o.score for o in again.results] == [7.0, 3.0]
     assert read_csv(out / "gradebook.csv")[1:] == [["alice", "7.0", "7.0"], ["bob", "3.0", "3.0"]]
 
     (root / "bob/layers.ipynb").write_text("# score 8\n")
     third = run(root, out, fake)
     assert fake.calls() == ["bob/layers"]
-    assert [o.status for o in third.outcomes] == ["cached", "graded"]
+    assert [o.status for o in third.results] == ["cached", "graded"]
     assert read_csv(out / "gradebook.csv")[2] == ["bob", "8.0", "8.0"]
 
     fake.reset()
     forced = run(root, out, fake, force=True)
     assert fake.calls() == ["alice/layers", "bob/layers"]
-    assert {o.status for o in forced.outcomes} == {"graded"}
+    assert {o.status for o in forced.results} == {"graded"}
 
 
 def test_broken_judges_get_fallback_reports_and_the_batch_continues(tmp_path, fake, capsys):
@@ -215,18 +225,18 @@ def test_broken_judges_get_fallback_reports_and_the_batch_continues(tmp_path, fa
         "ben/layers.py": "# hang\n",
         "cat/layers.py": "# exit 3\n",
         "dan/layers.py": "# noreport\n",
-        "eve/layers.py": "# badreport\n",
+        "eve/layers.py": "# badresult\n",
         "fay/layers.py": "# score 6\n",
     })
     out = tmp_path / "reports"
     result = run(root, out, fake, jobs=3, timeout=1.5, progress=True)
     assert result.exit_code == 0
-    status = {o.student: o.status for o in result.outcomes}
+    status = {o.student: o.status for o in result.results}
     assert status == {"ann": "failed", "ben": "failed", "cat": "failed", "dan": "failed",
                       "eve": "failed", "fay": "graded"}
     reasons = {"ann": "killed by SIGKILL (exit status -9)",
                "ben": "stopped after 1.5 s", "cat": "exit status 3",
-               "dan": "without writing report.json", "eve": "not a valid report"}
+               "dan": "without writing report.json", "eve": "it gave no result"}
     for student, reason in reasons.items():
         report = json.loads((out / student / "layers" / "report.json").read_text())
         assert report["score"] == 0 and report["checks"] == []
@@ -251,7 +261,7 @@ def test_broken_judges_get_fallback_reports_and_the_batch_continues(tmp_path, fa
     (root / "ben/layers.py").write_text("# score 4\n")
     again = run(root, out, fake, jobs=3, timeout=1.5)
     assert "ben/layers" in fake.calls() and "fay/layers" not in fake.calls()
-    assert {o.student: o.status for o in again.outcomes}["ben"] == "graded"
+    assert {o.student: o.status for o in again.results}["ben"] == "graded"
 
 
 def test_fallback_uses_given_max_score_and_unknown_is_zero(tmp_path, fake):
@@ -259,7 +269,7 @@ def test_fallback_uses_given_max_score_and_unknown_is_zero(tmp_path, fake):
                                                 "ann/spiral.py": "# exit 1\n"})
     out = tmp_path / "reports"
     result = run(root, out, fake, max_scores={"layers": 40.0})
-    assert [(o.assignment, o.max_score) for o in result.outcomes] == [("layers", 40.0),
+    assert [(o.assignment, o.max_score) for o in result.results] == [("layers", 40.0),
                                                                      ("spiral", 0.0)]
     assert json.loads((out / "ann/layers/report.json").read_text())["max_score"] == 40.0
 
@@ -323,7 +333,7 @@ def _hold_batch_lock(out, seconds):
 
 @pytest.mark.skipif(fcntl is None, reason="POSIX only")
 def test_a_second_batch_on_the_same_folder_is_refused(tmp_path, fake, monkeypatch):
-    monkeypatch.setattr(grader.batch, "LOCK_WAIT_S", 0.3)
+    monkeypatch.setattr(grader.batch.store, "LOCK_WAIT_S", 0.3)
     root = make_submissions(tmp_path / "subs", {"ann/layers.py": "# score 3\n"})
     out = tmp_path / "reports"
     holder = _hold_batch_lock(out, 30)
@@ -334,7 +344,7 @@ def test_a_second_batch_on_the_same_folder_is_refused(tmp_path, fake, monkeypatc
     finally:
         holder.kill()
         holder.wait()
-    assert run(root, out, fake).outcomes[0].score == 3.0
+    assert run(root, out, fake).results[0].score == 3.0
 
 
 @pytest.mark.skipif(fcntl is None, reason="POSIX only")
@@ -344,7 +354,7 @@ def test_a_lock_let_go_within_the_wait_is_taken(tmp_path, fake):
     out = tmp_path / "reports"
     holder = _hold_batch_lock(out, 0.5)
     try:
-        assert run(root, out, fake).outcomes[0].score == 3.0
+        assert run(root, out, fake).results[0].score == 3.0
     finally:
         holder.wait()
 
@@ -355,10 +365,10 @@ def test_grader_version_is_stable_and_stamped():
     assert version.startswith("0.1.0+") and len(version.split("+")[1]) == 12
 
 
-def test_write_gradebook_accepts_outcomes(tmp_path, fake):
+def test_write_gradebook_again_from_a_result(tmp_path, fake):
     root = make_submissions(tmp_path / "subs", {"zed/spiral.py": "# score 2.25\n"})
     result = run(root, tmp_path / "reports", fake)
-    write_gradebook(tmp_path / "again", result.outcomes)
+    write_gradebook(tmp_path / "again", result)
     assert read_csv(tmp_path / "again" / "gradebook.csv") == [
         ["student", "spiral", "total"], ["zed", "2.25", "2.25"]]
 
@@ -370,10 +380,8 @@ DRIVER = textwrap.dedent('''\
     import grader.batch
     from grader.batch import run_batch
     grader.batch.grader_version = lambda: "0.1.0+test"
-    script = sys.argv[3]
     run_batch(Path(sys.argv[1]), Path(sys.argv[2]), jobs=2, progress=False,
-              known_ids=["layers"],
-              grade_command=lambda p, a, d: [sys.executable, script, str(p), a, str(d)])
+              known_ids=["layers"], judge_command=[sys.executable, sys.argv[3]])
 ''')
 
 
@@ -413,29 +421,25 @@ def test_kill_9_mid_run_resumes_without_regrading(tmp_path, fake, monkeypatch):
     result = run(root, out, fake, known_ids=["layers"], jobs=4)
     regraded = {call.split("/")[0] for call in fake.calls()}
     assert regraded == set(students) - finished
-    assert {o.student for o in result.cached} == finished
+    assert {o.student for o in result.with_status("cached")} == finished
     assert read_csv(out / "gradebook.csv")[1:] == [[s, f"{i}.0", f"{i}.0"]
                                                    for i, s in enumerate(students)]
     assert_clean(out)
 
 
-def test_grader_version_follows_sources(tmp_path, monkeypatch):
-    from grader import batch
-    monkeypatch.setattr(batch, "grader_version", grader_version)
-    monkeypatch.setattr(batch, "PACKAGE_ROOT", tmp_path)
+def test_grader_version_follows_sources(tmp_path):
     make_submissions(tmp_path, {
         "pyproject.toml": '[project]\nname = "backprop-lab"\nversion = "2.3.4"\n',
         "grader/judge.py": "A = 1\n", "grader/templates/report.html.j2": "<p>{{ score }}</p>",
         "reference/layers.py": "B = 2\n", "grader/notes.txt": "x",
         "grader/__pycache__/judge.py": "cache"})
-    first = grader_version()
-    assert first.startswith("2.3.4+")
+    assert version_at(tmp_path).startswith("2.3.4+")
     for rel, same in [("grader/notes.txt", True), ("grader/__pycache__/judge.py", True),
                       ("grader/judge.py", False), ("grader/templates/report.html.j2", False),
                       ("reference/layers.py", False)]:
-        before = grader_version()
+        before = version_at(tmp_path)
         (tmp_path / rel).write_text((tmp_path / rel).read_text() + "# changed\n")
-        assert (grader_version() == before) == same, rel
+        assert (version_at(tmp_path) == before) == same, rel
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="POSIX only")

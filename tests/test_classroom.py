@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 import classroom  # noqa: E402  (tools/classroom.py)
 
 from backprop_lab_check import ChecksFailed, check, run, targets  # noqa: E402
-from grader import tamper  # noqa: E402
+from grader.batch import tamper  # noqa: E402
 from grader.batch import run_batch  # noqa: E402
 
 MINE = ["layers", "optimizers", "spiral"]   # assignments whose notebooks call check()
@@ -111,7 +111,7 @@ def test_template_contents(template):
     assert not any("__pycache__" in f for f in files)
     recorded = json.loads(manifest.read_text())["files"]
     assert recorded == {rel: tamper.digest(out / rel) for rel in tamper.protected_files(out)}
-    assert ".github/workflows/classroom.yml" in recorded and "backprop_lab_check/runner.py" in recorded
+    assert ".github/workflows/classroom.yml" in recorded and "backprop_lab_check/registry.py" in recorded
 
 
 def test_build_is_reproducible(template, key):
@@ -187,7 +187,7 @@ def test_bundle_needs_the_key(template, key):
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
         names = tar.getnames()
     assert "reference/layers.py" in names and "grader/checks/test_layers.py" in names
-    assert "grader/templates/report.md.j2" in names and "backprop_lab_check/verdicts.py" in names
+    assert "grader/render/templates/report.md.j2" in names and "backprop_lab_check/verdicts.py" in names
     assert not any("__pycache__" in n for n in names)
 
 
@@ -311,7 +311,7 @@ def test_tamper_findings(template, tmp_path):
     (repo / "layers.ipynb").write_text("{}")                    # the student's own work
     (repo / "README.md").write_text("notes")
     (repo / "backprop_lab_check" / "__pycache__").mkdir()
-    (repo / "backprop_lab_check" / "__pycache__" / "runner.cpython-311.pyc").write_bytes(b"x")
+    (repo / "backprop_lab_check" / "__pycache__" / "registry.cpython-311.pyc").write_bytes(b"x")
     workflow = repo / ".github/workflows/classroom.yml"
     workflow.write_bytes(workflow.read_bytes().replace(b"\n", b"\r\n"))   # a Windows checkout
     assert tamper.findings(repo, manifest) == []
@@ -324,8 +324,10 @@ def test_tamper_findings(template, tmp_path):
     assert tamper.findings(repo, tamper.load_manifest(out)) == tamper.findings(repo, manifest)
 
 
-FAKE_JUDGE = ("import json, pathlib, sys; out = pathlib.Path(sys.argv[1]); out.mkdir(parents=True, exist_ok=True); "
-              "(out / 'report.json').write_text(json.dumps({'score': 1.0, 'max_score': 2.0, 'error': None, 'checks': []}))")
+FAKE_JUDGE = [sys.executable, "-c",
+              "import json, pathlib, sys; out = pathlib.Path(json.load(sys.stdin)['out']); "
+              "out.mkdir(parents=True, exist_ok=True); result = {'score': 1.0, 'max_score': 2.0, 'error': None}; "
+              "(out / 'report.json').write_text(json.dumps({**result, 'checks': []})); print(json.dumps(result))"]
 
 
 def test_batch_flags_a_modified_workflow(template, tmp_path):
@@ -340,7 +342,7 @@ def test_batch_flags_a_modified_workflow(template, tmp_path):
     flow.write_text(flow.read_text().replace("grade.py layers", "grade.py layers || true"))
     (clones / "carol-repo/backprop_lab_check/verdicts.py").write_text("def compare(*a, **k): pass\n")
     result = run_batch(clones, tmp_path / "reports", jobs=2, progress=False, known_ids=["layers"],
-                       grade_command=lambda path, a, report_dir: [sys.executable, "-c", FAKE_JUDGE, str(report_dir)],
+                       judge_command=FAKE_JUDGE,
                        template=manifest)
     assert result.tamper == {"alice-repo": [], "bob-repo": ["modified: .github/workflows/classroom.yml"],
                              "carol-repo": ["modified: backprop_lab_check/verdicts.py"]}
@@ -358,7 +360,7 @@ def test_batch_without_a_template_has_no_tamper_column(tmp_path, monkeypatch):
     (tmp_path / "subs" / "alice").mkdir(parents=True)
     shutil.copyfile(ROOT / "exercises" / "layers.ipynb", tmp_path / "subs" / "alice" / "layers.ipynb")
     result = run_batch(tmp_path / "subs", tmp_path / "reports", jobs=1, progress=False, known_ids=["layers"],
-                       grade_command=lambda path, a, report_dir: [sys.executable, "-c", FAKE_JUDGE, str(report_dir)])
+                       judge_command=FAKE_JUDGE)
     assert result.tamper == {}
     assert (tmp_path / "reports" / "gradebook.csv").read_text().splitlines()[0] == "student,layers,total"
 
@@ -506,5 +508,5 @@ def test_batch_refuses_an_unreadable_template_before_grading(tmp_path):
     (tmp_path / "bad.json").write_text("[1, 2]")
     with pytest.raises(BatchUsageError, match="cannot read the Classroom template"):
         run_batch(tmp_path / "subs", tmp_path / "reports", jobs=1, progress=False, known_ids=["layers"],
-                  grade_command=lambda *a: pytest.fail("graded before the template was read"),
+                  judge_command=[sys.executable, "-c", "raise SystemExit('graded before the template was read')"],
                   template=tmp_path / "bad.json")

@@ -6,7 +6,7 @@ import pytest
 import reference
 from grader.runtime import fakecupy as cp
 from grader.runtime import protocol
-from grader.sandbox import Sandbox, StudentError
+from grader.sandbox import Sandbox, StudentRaised
 
 IMPLICIT = "Implicit conversion to a NumPy array is not allowed"
 
@@ -381,14 +381,14 @@ def test_device_inputs_land_on_the_device_and_results_come_back_flagged(emulated
     assert type(out) is protocol.DeviceArray and out.dtype == numpy.float32
     numpy.testing.assert_array_equal(out, numpy.full((4, 2), 3.0))
     assert type(layer.get("grads", 0)) is protocol.DeviceArray
-    with pytest.raises(StudentError, match="Unsupported type"):
+    with pytest.raises(StudentRaised, match="Unsupported type"):
         layer.call("forward", numpy.ones((4, 3), numpy.float32))  # a host input meets device weights
 
 
 def test_host_device_mixing_and_promotions_are_seen_in_the_worker(emulated):
     layer = emulated.request("new", name="Layer", args=[protocol.on_device(numpy.ones((3, 2)))], kwargs={})
     x = protocol.on_device(numpy.ones((4, 3), numpy.float32))
-    with pytest.raises(StudentError, match="Unsupported type") as info:
+    with pytest.raises(StudentRaised, match="Unsupported type") as info:
         layer.call("host", x)
     assert "code cell 3" in info.value.where
     emulated.request("device_promotions")
@@ -428,58 +428,69 @@ def test_a_missing_cupy_is_reported_not_crashed():
         assert hello["device_error"].startswith("the device 'cupy' cannot be used: ModuleNotFoundError")
 
 
-def test_a_device_run_started_before_the_cpu_results_runs_again_where_they_differ():
-    from grader.device_checks import _open, _run_again
+@pytest.fixture
+def device_targets(monkeypatch):
+    """DEVICE_TARGETS["layers"] set to the given names."""
+    from grader.judge import device
+    return lambda *names: monkeypatch.setitem(device.DEVICE_TARGETS, "layers", names)
+
+
+def test_a_device_run_started_before_the_cpu_results_runs_again_where_they_differ(device_targets):
+    from grader.judge.device import DeviceRun
 
     # an unfinished exercise: the demo after the class fails; the class exists in both runs
+    device_targets("Sigmoid", "Relu")
     exercise = ["class Sigmoid:\n    def forward(self, x):\n        raise NotImplementedError\n",
                 "# try it\nclass Relu:\n    pass\nSigmoid().forward(1)\n# more\nprint('a demo')\n"]
     with Sandbox(exercise) as cpu:
-        early = _open(cpu, "emulated", "layers", ["Sigmoid", "Relu"]).sandbox
+        run = DeviceRun(cpu, "emulated", "layers").start()
+        early = run.sandbox
         try:
             assert early.cells[1] == "# try it\nclass Relu:\n    pass\n\n# more\n\n"
-            assert [r["status"] for r in early.finish_cells()] == ["ok", "ok"]
             assert [r["status"] for r in cpu.run_cells()] == ["ok", "error"]
-            assert not _run_again(early, cpu)
+            assert run.student().has("Relu") and run.sandbox is early  # no second run needed
+            assert [r["status"] for r in early.cell_results] == ["ok", "ok"]
         finally:
-            early.close()
+            run.close()
 
+    device_targets("Affine", "Sigmoid")
     cells = ["import numpy as np\n",
              "print(not_defined)\nclass Affine:\n    pass\n",  # the CPU run stops at line 1
              "class Sigmoid:\n    pass\nprint('a demo')\n"]
     with Sandbox(cells) as cpu:
-        early = _open(cpu, "emulated", "layers", ["Affine", "Sigmoid"]).sandbox  # beside the CPU run: all sliced
+        run = DeviceRun(cpu, "emulated", "layers").start()  # beside the CPU run: all sliced
+        early = run.sandbox
         try:
             assert early.cells[1] == "\nclass Affine:\n    pass\n"
-            assert [r["status"] for r in early.finish_cells()] == ["ok", "ok", "ok"]
             assert [r["status"] for r in cpu.run_cells()] == ["ok", "error", "ok"]
-            assert _run_again(early, cpu)
+            student = run.student()
+            assert run.sandbox is not early, "the device run started over with the CPU run's results"
+            assert run.sandbox.cells[1] == cells[1] and run.sandbox.cells[2] == "class Sigmoid:\n    pass\n\n"
+            assert [r["status"] for r in run.sandbox.cell_results] == ["ok", "error", "ok"]
+            assert not student.has("Affine") and student.has("Sigmoid")
         finally:
             early.close()
-        again = _open(cpu, "emulated", "layers", ["Affine", "Sigmoid"]).sandbox
-        try:
-            assert again.cells[1] == cells[1] and again.cells[2] == "class Sigmoid:\n    pass\n\n"
-            assert [r["status"] for r in again.finish_cells()] == ["ok", "error", "ok"]
-            assert not _run_again(again, cpu)
-        finally:
-            again.close()
+            run.close()
 
 
-def test_the_device_run_skips_cells_that_timed_out_and_shares_the_time_budget():
-    from grader.device_checks import TIMED_OUT, _open
+def test_the_device_run_skips_cells_that_timed_out_and_shares_the_time_budget(device_targets):
+    from grader.judge.device import TIMED_OUT, DeviceRun
     from grader.limits import Limits
 
+    device_targets("y")
     limits = Limits(cell_timeout_s=1.0, submission_timeout_s=100.0)
     with Sandbox(["x = 1\n", "while True:\n    pass\n", "import numpy as np\ny = np.ones(2)\n"], limits) as cpu:
         assert [r["status"] for r in cpu.run_cells()] == ["ok", "timeout", "ok"]
-        device = _open(cpu, "emulated", "layers", ["y"]).sandbox
+        run = DeviceRun(cpu, "emulated", "layers")
         try:
+            run.student()
+            device = run.sandbox
             assert device.cells[1] == TIMED_OUT and device.cells[2] == cpu.cells[2]
             assert device.cells[0] == "\n"  # `x` is not needed for `y`
             assert device.limits.submission_timeout_s <= cpu.time_left() + 1
-            results = device.finish_cells()
+            results = device.cell_results
             assert [r["status"] for r in results] == ["ok", "error", "ok"], results
             assert "timed out in the CPU run" in results[1]["message"]
             assert type(device.request("get", target="y", path=[])) is protocol.DeviceArray
         finally:
-            device.close()
+            run.close()

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pytest
 
 from gradelib import grade, mutate, solution, write
-from grader.device_checks import gpu_status
+from grader.judge.device import gpu_status
 
 pytestmark = pytest.mark.slow
 

@@ -1,4 +1,4 @@
-"""Batches with real judges forked from the warm server (grader/forkserver.py): the same
+"""Batches with real judges forked from the warm server (grader/batch/forkserver.py): the same
 reports as `python -m grader grade`, timeouts that kill the whole judge, nothing left
 running when the batch dies, and the ordinary judges when the server is gone."""
 import json
@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from grader import batch as batch_module
-from grader.batch import run_batch
-from grader.forkserver import ForkServer, ForkServerLost
+from grader.batch import judges, run_batch
+from grader.batch.forkserver import ForkServer, ForkServerLost
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "submissions"
@@ -29,8 +28,8 @@ def forks(monkeypatch):
     started = []
     original = ForkServer.start
 
-    def start(self, argv, log_path):
-        judge = original(self, argv, log_path)
+    def start(self, job, log_path):
+        judge = original(self, job, log_path)
         started.append(judge)
         return judge
 
@@ -60,7 +59,7 @@ def server_processes(batch_pid):
                 argv = (entry / "cmdline").read_bytes().split(b"\0")
             except OSError:
                 continue
-            if b"grader.forkserver" in argv and str(batch_pid).encode() in argv:
+            if b"grader.batch.forkserver" in argv and str(batch_pid).encode() in argv:
                 found.append(int(entry.name))
     return found
 
@@ -90,14 +89,14 @@ def test_forked_judges_write_the_reports_a_single_grading_writes(tmp_path, forks
     result = run_batch(root, tmp_path / "reports", jobs=2, progress=False)
 
     assert len(forks) == 4 and all(judge.returncode == 0 for judge in forks)
-    assert {o.status for o in result.outcomes} == {"graded"}
-    for outcome in result.outcomes:
+    assert {o.status for o in result.results} == {"graded"}
+    for outcome in result.results:
         batch_report = json.loads(outcome.report_path.read_text())
-        alone = grade_alone(outcome.submission.path, outcome.assignment, tmp_path / "alone" / outcome.student)
+        alone = grade_alone(outcome.entry.path, outcome.assignment, tmp_path / "alone" / outcome.student)
         for key in ("score", "max_score", "error", "checks", "targets", "artifacts", "cells", "warnings"):
             assert batch_report[key] == alone[key], (outcome.student, key)
         assert (outcome.report_dir / "report.html").stat().st_size > 10_000 or batch_report["error"]
-    scores = {o.student: o.score for o in result.outcomes}
+    scores = {o.student: o.score for o in result.results}
     assert scores["s-1a2b"] == 51 and scores["s-9z9z"] == 0 and 0 < scores["s-3c4d"] < 51
 
 
@@ -110,7 +109,7 @@ def test_a_forked_judge_past_the_time_limit_is_killed(tmp_path, forks):
     result = run_batch(root, tmp_path / "reports", jobs=3, progress=False, timeout=4)
     assert time.monotonic() - started < 30
     assert len(forks) == 3
-    for outcome in result.outcomes:
+    for outcome in result.results:
         assert outcome.status == "failed" and "stopped after 4 s" in outcome.error
         assert json.loads(outcome.report_path.read_text())["score"] == 0
     for judge in forks:
@@ -142,21 +141,21 @@ def test_a_killed_batch_takes_its_fork_server_and_judges_along(tmp_path):
 
 
 def test_without_the_fork_server_judges_start_the_ordinary_way(tmp_path, monkeypatch):
-    def lost(self, argv, log_path):
+    def lost(self, job, log_path):
         raise ForkServerLost("gone")
 
     monkeypatch.setattr(ForkServer, "start", lost)
     popen = []
-    original = batch_module.subprocess.Popen
+    original = judges.subprocess.Popen
 
     def spy(*args, **kwargs):
         popen.append(args[0])
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(batch_module.subprocess, "Popen", spy)
+    monkeypatch.setattr(judges.subprocess, "Popen", spy)
     root = copy_samples(tmp_path / "subs", [("s-1a2b", "optimizers"), ("s-3c4d", "optimizers"),
                                             ("s-5e6f", "optimizers")])
     result = run_batch(root, tmp_path / "reports", jobs=2, progress=False)
-    assert [o.status for o in result.outcomes] == ["graded"] * 3
-    assert [o.score for o in result.outcomes][0] == 38
-    assert len([argv for argv in popen if "grade" in argv]) == 3
+    assert [o.status for o in result.results] == ["graded"] * 3
+    assert [o.score for o in result.results][0] == 38
+    assert len([argv for argv in popen if "grader.batch.jobs" in argv]) == 3

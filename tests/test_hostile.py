@@ -595,7 +595,7 @@ def test_hostile_submission(attack, isolation, tmp_path, honest, listener):
 
 
 def _landlock_abi():
-    from grader.containment import landlock_abi
+    from grader.sandbox.containment import landlock_abi
     return landlock_abi()
 
 
@@ -606,7 +606,7 @@ def _process_limit_available():
 @functools.lru_cache(maxsize=None)
 def _cgroup_limits():
     """(processes, memory): which limits the grader's cgroup enforces on this machine."""
-    from grader.containment import Cgroup
+    from grader.sandbox.containment import Cgroup
     cgroup = Cgroup(8, 256 << 20)
     try:
         return cgroup.limits_processes(), cgroup.limits_memory()
@@ -753,12 +753,12 @@ JUDGE_MEMORY = """
 import json, resource, sys
 sys.path[:0] = [{root!r}, {tests!r}]
 import gradelib
-from grader.grading import grade
+from grader.pipeline import grade
 from grader.limits import Limits
 nb = gradelib.mutate("layers", [({old!r}, "        return np.ones(3_000_000 * {megabytes} // 24)")])
 path = gradelib.write(nb, __import__("pathlib").Path({path!r}))
 report = grade(path, "layers", Limits(call_timeout_s=5), {isolation!r})
-print(json.dumps({{"score": report["score"], "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+print(json.dumps({{"score": report.score, "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
 """
 
 
@@ -807,7 +807,7 @@ def test_bubblewrap_on_demand_refuses_to_grade_without_it(tmp_path):
 
 
 def test_cgroups_left_by_a_killed_judge_are_removed():
-    from grader.containment import CGROUP_PREFIX, Cgroup
+    from grader.sandbox.containment import CGROUP_PREFIX, Cgroup
 
     probe = Cgroup(8, 256 << 20)
     try:
@@ -830,7 +830,7 @@ def test_cgroups_left_by_a_killed_judge_are_removed():
 SECCOMP_PROBE = """
 import ctypes, json, os, socket, sys
 sys.path.insert(0, {root!r})
-from grader import seccomp
+from grader.sandbox import seccomp
 libc = ctypes.CDLL(None, use_errno=True)
 libc.syscall.restype = ctypes.c_long
 seccomp.Filter(unix_sockets={fallback!r}, sysv_ipc={fallback!r}).install()
@@ -863,7 +863,7 @@ def test_seccomp_filter_denies_what_it_says(isolation):
     everything else still works (a stream socketpair, a TCP socket). Under bubblewrap the
     filter only covers keyrings (its namespaces do the rest), so shmget there would create a
     real segment in the host's namespace: the probe gives it an invalid size instead."""
-    from grader import seccomp
+    from grader.sandbox import seccomp
     if not seccomp.Filter().active:
         pytest.skip(f"no seccomp filter here: {seccomp.Filter().missing}")
     fallback = isolation == "fallback"
@@ -882,7 +882,7 @@ def test_seccomp_filter_denies_what_it_says(isolation):
 def test_seccomp_filter_builds_for_each_architecture():
     """Every jump of the program lands inside it, on each architecture we know; a foreign
     ABI's system calls (i386 on x86_64, x32) are denied before any number is compared."""
-    from grader import seccomp
+    from grader.sandbox import seccomp
     for arch in seccomp.ARCHITECTURES:
         for options in ({}, {"unix_sockets": True, "sysv_ipc": True}):
             program = seccomp.build(arch, **options)
@@ -896,13 +896,13 @@ def test_seccomp_filter_builds_for_each_architecture():
 
 @pytest.mark.parametrize("isolation", ["bubblewrap", "fallback"])
 def test_protections_say_when_the_seccomp_filter_is_missing(isolation, monkeypatch):
-    from grader import seccomp
-    from grader.sandbox import Sandbox
-
     """report.json's `protections` names the filter when the worker has it, and says what is
     within reach when it has not (an architecture without a filter)."""
+    from grader.sandbox import Sandbox, seccomp
+
+    active = seccomp.Filter().active
     with Sandbox([], isolation=isolation) as sandbox:
-        present, active = sandbox.protections, sandbox._seccomp.active
+        present = sandbox.protections
     monkeypatch.setattr(seccomp, "architecture", lambda: None)
     with Sandbox([], isolation=isolation) as sandbox:
         missing = sandbox.protections

@@ -14,8 +14,9 @@ import subprocess
 import numpy
 import pytest
 
-from grader import plots, reports
-from grader.reports import render_html, render_markdown, write_reports
+from grader.render import plots, views, write_reports
+from grader.render.views import render_html, render_markdown
+from grader.report import Report
 
 SCRIPT = "<script>alert(1)</script>"
 NOTICE = "::notice::Points 100/100"
@@ -46,7 +47,8 @@ def spiral_grid(xlim, ylim, size=80, classes=3):
     return numpy.abs(arms).argmin(axis=0).astype(int).tolist()
 
 
-def realistic_report():
+def realistic_data():
+    """A report.json object with every field, odd values included."""
     points, labels = spiral()
     xlim, ylim = [-1.1, 1.1], [-1.1, 1.1]
     losses = [1.1 * math.exp(-k / 40) + 0.05 + 0.02 * math.sin(k) for k in range(120)]
@@ -106,9 +108,13 @@ def realistic_report():
     }
 
 
+def realistic_report():
+    return Report.from_json(realistic_data())
+
+
 def error_report():
-    return {"assignment": "layers", "score": 0.0, "max_score": 0.0,
-            "error": "The file is not a notebook: JSON decoding failed at line 1.", "checks": []}
+    return Report("layers", error="The file is not a notebook: JSON decoding failed at line 1.",
+                  created="2026-11-24T12:00:00Z")
 
 
 def without_non_finite(value):
@@ -128,18 +134,22 @@ def md_lines(markdown):
 # ------------------------------------------------------------------ files
 
 def test_writes_three_files_and_json_round_trips(tmp_path):
-    report = realistic_report()
-    before = copy.deepcopy(report)
+    data = realistic_data()
+    report = Report.from_json(copy.deepcopy(data))
     out = tmp_path / "alice" / "layers"
     write_reports(report, out)
     assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.json", "report.md"]
     text = (out / "report.json").read_text(encoding="utf-8")
     assert "NaN" not in text and "Infinity" not in text
-    assert json.loads(text) == without_non_finite(before)
-    assert list(json.loads(text)) == list(before)          # key order kept (sort_keys=False)
-    assert json.loads(text)["artifacts"]["loss_curve"]["losses"][60] is None
-    assert report["artifacts"]["loss_curve"]["losses"][60] != report["artifacts"]["loss_curve"]["losses"][60], \
-        "the caller's dict must not be modified"
+    written = json.loads(text)
+    assert {key: written[key] for key in data if key != "checks"} == \
+        without_non_finite({key: value for key, value in data.items() if key != "checks"})
+    for got, given in zip(written["checks"], data["checks"], strict=True):  # the Report adds `note`, `same_mistake_as`
+        assert {key: got[key] for key in given} == given
+    assert list(written)[:4] == ["assignment", "score", "max_score", "error"]
+    assert written["artifacts"]["loss_curve"]["losses"][60] is None
+    assert math.isnan(report.artifacts["loss_curve"]["losses"][60]), "the caller's report must not be modified"
+    assert Report.from_json(written).to_json() == written
 
 
 def test_report_json_is_written_last_each_file_atomically(tmp_path, monkeypatch):
@@ -153,7 +163,7 @@ def test_report_json_is_written_last_each_file_atomically(tmp_path, monkeypatch)
         replaced.append(os.path.basename(dst))
         real_replace(src, dst)
 
-    monkeypatch.setattr(reports.os, "replace", spy)
+    monkeypatch.setattr("grader.render.os.replace", spy)
     write_reports(realistic_report(), tmp_path)
     assert replaced[-1] == "report.json" and sorted(replaced) == ["report.html", "report.json", "report.md"]
 
@@ -167,7 +177,7 @@ def test_failed_write_leaves_no_temp_files_and_no_stale_json(tmp_path, monkeypat
             raise OSError(28, "No space left on device")
         real_replace(src, dst)
 
-    monkeypatch.setattr(reports.os, "replace", failing)
+    monkeypatch.setattr("grader.render.os.replace", failing)
     with pytest.raises(OSError):
         write_reports(realistic_report(), tmp_path)
     names = sorted(p.name for p in tmp_path.iterdir())
@@ -179,7 +189,7 @@ def test_directories_in_the_reports_places_are_replaced(tmp_path):
     for name in ("report.json", "report.html"):
         (tmp_path / name / "inside").mkdir(parents=True)
     write_reports(error_report(), tmp_path)
-    assert json.loads((tmp_path / "report.json").read_text()) == error_report()
+    assert json.loads((tmp_path / "report.json").read_text()) == error_report().to_json()
     assert (tmp_path / "report.html").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html", "report.json", "report.md"]
 
@@ -193,7 +203,7 @@ def test_error_only_report_renders(tmp_path):
     assert "No checks ran: the submission could not be read." in markdown
     assert "The submission could not be graded." in html and "JSON decoding failed" in html
     assert "data:image/png" not in html
-    assert json.loads((tmp_path / "report.json").read_text()) == error_report()
+    assert json.loads((tmp_path / "report.json").read_text()) == error_report().to_json()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html", "report.json", "report.md"]
 
 
@@ -210,7 +220,7 @@ def test_minimal_report_with_missing_keys_renders():
 # ------------------------------------------------------------------ markdown
 
 def test_markdown_summary_is_escaped_and_has_no_workflow_commands():
-    markdown = render_markdown(realistic_report())
+    markdown = render_markdown(realistic_data())
     lines = md_lines(markdown)
     assert lines[0] == "## layers: 11.5 / 20.0"
     assert not [line for line in lines if line.lstrip().startswith("::")]
@@ -233,24 +243,24 @@ def test_markdown_summary_is_escaped_and_has_no_workflow_commands():
 
 
 def test_markdown_truncates_long_messages():
-    report = realistic_report()
+    report = realistic_data()
     report["checks"][0]["message"] = "x" * 5000
     row = next(line for line in md_lines(render_markdown(report)) if "mul.forward" in line)
     assert 300 <= len(row) < 400 and "…" in row
 
 
 def test_md_escape_neutralises_markdown_and_commands():
-    assert reports.md_escape("::error file=a::b") == ":\\:error file=a:\\:b"
-    assert reports.md_escape("a|b`c`<d>&[e](f)*g*") == "a\\|b\\`c\\`&lt;d&gt;&amp;\\[e\\](f)\\*g\\*"
-    assert reports.md_escape("one\r\ntwo\n\n  three") == "one two three"
-    assert reports.md_escape("evil\u202egnp.exe\x1b[31m") == "evilgnp.exe\\[31m"
-    assert reports._neutralise_commands("ok\n  ::set-output name=x::1\n") == "ok\n\\::set-output name=x::1\n"
+    assert views.md_escape("::error file=a::b") == ":\\:error file=a:\\:b"
+    assert views.md_escape("a|b`c`<d>&[e](f)*g*") == "a\\|b\\`c\\`&lt;d&gt;&amp;\\[e\\](f)\\*g\\*"
+    assert views.md_escape("one\r\ntwo\n\n  three") == "one two three"
+    assert views.md_escape("evil\u202egnp.exe\x1b[31m") == "evilgnp.exe\\[31m"
+    assert views._neutralise_commands("ok\n  ::set-output name=x::1\n") == "ok\n\\::set-output name=x::1\n"
 
 
 # ------------------------------------------------------------------ html
 
 def test_html_is_escaped_self_contained_and_has_three_plots():
-    html = render_html(realistic_report())
+    html = render_html(realistic_data())
     assert "<script" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "http://" not in html and "https://" not in html
@@ -269,8 +279,8 @@ def test_html_is_escaped_self_contained_and_has_three_plots():
 
 def test_plot_failure_is_a_warning_not_a_crash(tmp_path):
     report = realistic_report()
-    report["artifacts"]["decision_boundary"]["grid"] = [[0, 1], [2]]      # ragged
-    report["artifacts"]["loss_curve"] = {"losses": []}                    # empty: no plot, no warning
+    report.artifacts["decision_boundary"]["grid"] = [[0, 1], [2]]      # ragged
+    report.artifacts["loss_curve"] = {"losses": []}                    # empty: no plot, no warning
     write_reports(report, tmp_path)
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert html.count("data:image/png;base64,") == 1

@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from grader import tamper  # noqa: E402
+from grader.batch import tamper  # noqa: E402
 
 SOURCES = ROOT / "tools" / "classroom_template"
 RUNTIME = "backprop_lab_check"
@@ -77,12 +77,11 @@ def assignments(requested=None):
 
 def max_score(assignment):
     """The assignment's total points: what the grader gives an unreadable notebook as its maximum."""
-    from grader.grading import UnreadableStudent
+    from grader.judge import NoSubmission, run_checks
     from grader.limits import Limits
-    from grader.runner import run_checks
     from grader.scoring import summarise
 
-    checks, _, _ = run_checks(assignment, UnreadableStudent("not a submission"), Limits())
+    checks, _, _ = run_checks(assignment, NoSubmission("not a submission"), Limits())
     return summarise(checks)[1]
 
 

@@ -2,10 +2,11 @@
 gradients, in-place gradients, untouched arguments and float32."""
 import numpy
 
-from ..local import StudentRaised
-from ..runner import visible
-from ..verdicts import as_array, fail
-from .common import call_pure, expect, gradient_agrees, keeps_float32, no_weights, pair
+from ..gradcheck import gradient_agrees
+from ..outcomes import StudentRaised
+from ..registry import visible
+from ..verdicts import as_array, call_pure, fail, grads_in_place
+from .common import expect, keeps_float32, no_weights, pair
 
 SWAPPED = "dx and dy are swapped: dx = dout * y and dy = dout * x"
 ZERO_GRAD = "the gradient array is still zero: write into it in place, self.grads[i][...] = ..."
@@ -33,9 +34,9 @@ def mul_arrays(kernel, rng):
     x, y, dout = rng.standard_normal((3, 3, 4)).astype(numpy.float32)
     layer = kernel.new("MulLayer")
     no_weights(layer)
-    out = call_pure(layer, "forward", x=x, y=y)
+    out = call_pure(layer, "forward", x, y)
     expect("MulLayer.forward", out, x * y, dtype=numpy.float32)
-    dx, dy = pair("MulLayer.backward", call_pure(layer, "backward", dout=dout))
+    dx, dy = pair("MulLayer.backward", call_pure(layer, "backward", dout))
     expect("MulLayer.backward's dx", dx, dout * y, dtype=numpy.float32, mistakes=[(dout * x, SWAPPED)])
     expect("MulLayer.backward's dy", dy, dout * x, dtype=numpy.float32, mistakes=[(dout * y, SWAPPED)])
 
@@ -55,8 +56,8 @@ def add_arrays(kernel, rng):
     x, y, dout = rng.standard_normal((3, 2, 5)).astype(numpy.float32)
     layer = kernel.new("AddLayer")
     no_weights(layer)
-    expect("AddLayer.forward", call_pure(layer, "forward", x=x, y=y), x + y, dtype=numpy.float32)
-    dx, dy = pair("AddLayer.backward", call_pure(layer, "backward", dout=dout))
+    expect("AddLayer.forward", call_pure(layer, "forward", x, y), x + y, dtype=numpy.float32)
+    dx, dy = pair("AddLayer.backward", call_pure(layer, "backward", dout))
     expect("AddLayer.backward's dx", dx, dout, dtype=numpy.float32)
     expect("AddLayer.backward's dy", dy, dout, dtype=numpy.float32)
 
@@ -68,7 +69,7 @@ def repeat_forward(kernel, rng):
     x = rng.standard_normal((1, 3))
     layer = kernel.new("Repeat", 4)
     no_weights(layer)
-    expect("Repeat(4).forward of a (1, 3) row", call_pure(layer, "forward", x=x), numpy.tile(x, (4, 1)))
+    expect("Repeat(4).forward of a (1, 3) row", call_pure(layer, "forward", x), numpy.tile(x, (4, 1)))
     keeps_float32("Repeat.forward", ("the output", kernel.new("Repeat", 2).call("forward", x.astype(numpy.float32))))
 
 
@@ -77,8 +78,8 @@ def repeat_backward(kernel, rng):
     x, dout = rng.standard_normal((1, 3)), rng.standard_normal((4, 3))
     layer = kernel.new("Repeat", 4)
     layer.call("forward", x)
-    dx = call_pure(layer, "backward", dout=dout)
-    gradient_agrees(layer, "dx", dx, ["arg", 0], x, [x], dout, mistakes=[
+    dx = call_pure(layer, "backward", dout)
+    gradient_agrees(layer, f"{layer.type_name}: backward's dx", dx, ["arg", 0], x, [x], dout, mistakes=[
         (dout.sum(axis=0), "sum with keepdims=True so dx keeps the shape (1, D) of x"),
         (dout.mean(axis=0, keepdims=True), "the branches' gradients add up: use sum, not mean")])
 
@@ -88,7 +89,7 @@ def sum_forward(kernel, rng):
     x = rng.standard_normal((4, 3))
     layer = kernel.new("Sum")
     no_weights(layer)
-    expect("Sum().forward of a (4, 3) array", call_pure(layer, "forward", x=x), x.sum(axis=0, keepdims=True),
+    expect("Sum().forward of a (4, 3) array", call_pure(layer, "forward", x), x.sum(axis=0, keepdims=True),
             mistakes=[(x.sum(axis=0), "sum with keepdims=True so the output has shape (1, D)")])
     keeps_float32("Sum.forward", ("the output", kernel.new("Sum").call("forward", x.astype(numpy.float32))))
 
@@ -98,8 +99,8 @@ def sum_backward(kernel, rng):
     x, dout = rng.standard_normal((4, 3)), rng.standard_normal((1, 3))
     layer = kernel.new("Sum")
     layer.call("forward", x)
-    dx = call_pure(layer, "backward", dout=dout)
-    gradient_agrees(layer, "dx", dx, ["arg", 0], x, [x], dout, mistakes=[
+    dx = call_pure(layer, "backward", dout)
+    gradient_agrees(layer, f"{layer.type_name}: backward's dx", dx, ["arg", 0], x, [x], dout, mistakes=[
         (numpy.repeat(dout, 4, axis=0) / 4, "Sum's backward copies dout to every row; it does not divide by N")])
 
 
@@ -112,27 +113,14 @@ def weighted(kernel, name, params, x, dout):
     grads = layer.get("grads")
     if not isinstance(grads, list) or len(grads) != len(params):
         fail(f"{name}.grads should be a list of {len(params)} array(s), one per parameter")
-    call_pure(layer, "forward", x=x)
-    call_pure(layer, "backward", dout=dout)
+    call_pure(layer, "forward", x)
+    call_pure(layer, "backward", dout)
     for i, (g, p) in enumerate(zip(layer.get("grads"), params)):
         g = as_array(f"{name}.grads[{i}]", g)
         if g.shape != p.shape or g.dtype != p.dtype:
             fail(f"{name}.grads[{i}] has shape {g.shape} and dtype {g.dtype}; it must match params[{i}] "
                  f"({p.shape}, {p.dtype})", "create the gradient arrays with np.zeros_like(param)")
     return layer
-
-
-def grads_in_place(kernel, name, params, x, dout):
-    """The arrays in layer.grads are the same objects after forward and backward (the
-    hidden checks use this one too)."""
-    layer = kernel.new(name, *params)
-    before = layer.ids("grads")
-    layer.call("forward", x)
-    layer.call("backward", dout)
-    if layer.ids("grads") != before:
-        fail(f"{name}.backward replaced the arrays in self.grads instead of writing into them; a model "
-             "that collected the list earlier still sees the old arrays",
-             "write gradients in place: self.grads[0][...] = dW")
 
 
 def float32_layer(kernel, name, *arrays):
@@ -151,7 +139,7 @@ def matmul_forward(kernel, rng):
     W, x = rng.standard_normal((3, 5)), rng.standard_normal((4, 3))
     layer = kernel.new("MatMul", W)
     expect("MatMul.params[0]", layer.get("params", 0), W, rtol=0, atol=0)
-    expect("MatMul.forward", call_pure(layer, "forward", x=x), x @ W)
+    expect("MatMul.forward", call_pure(layer, "forward", x), x @ W)
 
 
 @visible(id="matmul.gradients", target="MatMul")
@@ -159,8 +147,8 @@ def matmul_gradients(kernel, rng):
     W, x, dout = rng.standard_normal((3, 5)), rng.standard_normal((4, 3)), rng.standard_normal((4, 5))
     layer = weighted(kernel, "MatMul", [W], x, dout)
     dx = layer.call("backward", dout)
-    gradient_agrees(layer, "dx", dx, ["arg", 0], x, [x], dout)
-    gradient_agrees(layer, "dW (grads[0])", layer.get("grads", 0), ["param", ["params", 0]], W, [x], dout,
+    gradient_agrees(layer, f"{layer.type_name}: backward's dx", dx, ["arg", 0], x, [x], dout)
+    gradient_agrees(layer, f"{layer.type_name}: backward's dW (grads[0])", layer.get("grads", 0), ["param", ["params", 0]], W, [x], dout,
                     mistakes=[(numpy.zeros_like(W), ZERO_GRAD)])
 
 
@@ -180,7 +168,7 @@ def matmul_float32(kernel, rng):
 def affine_forward(kernel, rng):
     W, b, x = rng.standard_normal((4, 3)), rng.standard_normal(3), rng.standard_normal((5, 4))
     layer = kernel.new("Affine", W, b)
-    expect("Affine.forward", call_pure(layer, "forward", x=x), x @ W + b,
+    expect("Affine.forward", call_pure(layer, "forward", x), x @ W + b,
             mistakes=[(x @ W, "the bias b is missing from the output: out = x @ W + b")])
 
 
@@ -190,10 +178,10 @@ def affine_gradients(kernel, rng):
     x, dout = rng.standard_normal((5, 4)), rng.standard_normal((5, 3))
     layer = weighted(kernel, "Affine", [W, b], x, dout)
     dx = layer.call("backward", dout)
-    gradient_agrees(layer, "dx", dx, ["arg", 0], x, [x], dout)
-    gradient_agrees(layer, "dW (grads[0])", layer.get("grads", 0), ["param", ["params", 0]], W, [x], dout,
+    gradient_agrees(layer, f"{layer.type_name}: backward's dx", dx, ["arg", 0], x, [x], dout)
+    gradient_agrees(layer, f"{layer.type_name}: backward's dW (grads[0])", layer.get("grads", 0), ["param", ["params", 0]], W, [x], dout,
                     mistakes=[(numpy.zeros_like(W), ZERO_GRAD), (x.T @ dout / 5, "dW is not divided by the batch size")])
-    gradient_agrees(layer, "db (grads[1])", layer.get("grads", 1), ["param", ["params", 1]], b, [x], dout,
+    gradient_agrees(layer, f"{layer.type_name}: backward's db (grads[1])", layer.get("grads", 1), ["param", ["params", 1]], b, [x], dout,
                     mistakes=[(dout.mean(axis=0), "db is the SUM of dout over the batch (axis 0), not the mean"),
                               (numpy.zeros_like(b), ZERO_GRAD)])
 
@@ -216,10 +204,10 @@ def activation_gradient(kernel, name, x, rng, mistakes=()):
     dout = rng.standard_normal(x.shape)
     layer = kernel.new(name)
     no_weights(layer)
-    call_pure(layer, "forward", x=x)
-    dx = call_pure(layer, "backward", dout=dout)
+    call_pure(layer, "forward", x)
+    dx = call_pure(layer, "backward", dout)
     y = numpy.asarray(layer.call("forward", x))
-    gradient_agrees(layer, "dx", dx, ["arg", 0], x, [x], dout,
+    gradient_agrees(layer, f"{layer.type_name}: backward's dx", dx, ["arg", 0], x, [x], dout,
                     mistakes=[(wrong(x, y, dout), hint) for wrong, hint in mistakes])
 
 
@@ -255,9 +243,9 @@ def relu_known_values(kernel, rng):
     dout = numpy.array([[10.0, 20.0], [30.0, 40.0]])
     layer = kernel.new("Relu")
     no_weights(layer)
-    expect("Relu.forward", call_pure(layer, "forward", x=x), [[0.0, 0.5], [2.0, 0.0]],
+    expect("Relu.forward", call_pure(layer, "forward", x), [[0.0, 0.5], [2.0, 0.0]],
             mistakes=[(x, "negative inputs become 0: out = x where x > 0, else 0")])
-    expect("Relu.backward", call_pure(layer, "backward", dout=dout), [[0.0, 20.0], [30.0, 0.0]],
+    expect("Relu.backward", call_pure(layer, "backward", dout), [[0.0, 20.0], [30.0, 0.0]],
             mistakes=[((x > 0).astype(float), "multiply the mask by dout: dx = dout where x > 0, else 0")])
 
 
@@ -297,7 +285,7 @@ def softmax_known_values(kernel, rng):
             [[0.25, 0.75]], rtol=1e-12,
             mistakes=[([[1.0, 1.0]], "normalise each row (axis=-1, keepdims=True), not each column")])
     x3 = rng.standard_normal((2, 3, 4))
-    y3 = as_array("Softmax.forward", call_pure(kernel.new("Softmax"), "forward", x=x3))
+    y3 = as_array("Softmax.forward", call_pure(kernel.new("Softmax"), "forward", x3))
     expect("the sums over the last axis of Softmax.forward of a (2, 3, 4) array", y3.sum(axis=-1),
             numpy.ones((2, 3)), rtol=1e-12)
 
@@ -350,7 +338,7 @@ def swl_known_values(kernel, rng):
     for kind, targets in [("labels", LABELS), ("one-hot targets", numpy.eye(3, dtype=numpy.int32)[LABELS])]:
         layer = kernel.new("SoftmaxWithLoss")
         try:
-            loss = call_pure(layer, "forward", x=SCORES, t=targets)
+            loss = call_pure(layer, "forward", SCORES, targets)
         except StudentRaised as exc:
             fail(f"with {kind}, {exc.sentence()}", ONE_HOT if targets.ndim == 2 else None)
         expect(f"SoftmaxWithLoss.forward with {kind}", loss, LOSS, rtol=1e-10, mistakes=[(2 * LOSS, MEAN)])
@@ -365,7 +353,7 @@ def swl_gradient(kernel, rng):
     x, labels = rng.standard_normal((5, 4)), rng.integers(0, 4, size=5)
     layer = kernel.new("SoftmaxWithLoss")
     layer.call("forward", x, labels)
-    gradient_agrees(layer, "dx", layer.call("backward"), ["arg", 0], x, [x, labels], tol=1e-5)
+    gradient_agrees(layer, f"{layer.type_name}: backward's dx", layer.call("backward"), ["arg", 0], x, [x, labels])
 
 
 @visible(id="softmax_with_loss.stable", target="SoftmaxWithLoss")

@@ -3,7 +3,7 @@ compared with the values printed in the notebook, plus in-place updates, untouch
 gradients, per-object state and float32."""
 import numpy
 
-from ..runner import visible
+from ..registry import visible
 from ..verdicts import as_array, close, fail, mismatch
 from .common import expect
 

@@ -4,9 +4,11 @@ import math
 
 import numpy
 
-from ..runner import visible
+from ..registry import visible
 from ..verdicts import as_array, fail
-from .common import expect, gradient_agrees, keeps_float32
+from ..gradcheck import gradient_agrees
+from ..tolerances import NETWORK_GRAD_TOL
+from .common import expect, keeps_float32
 
 SHAPES = [(2, 10), (10,), (10, 3), (3,)]
 COPIED = ("model.params must hold the layers' own arrays (params += layer.params), not copies: the "
@@ -88,9 +90,9 @@ def net_gradients(kernel, rng):
              "model.grads must be the layers' own gradient arrays, filled in place by backward")
     grads = model.get("grads")
     for i, label in enumerate(["W1", "b1", "W2", "b2"]):
-        # 1e-4: the 1e-7 inside the loss's log is not part of the analytic gradient
-        gradient_agrees(model, f"d{label} (grads[{i}])", grads[i], ["param", ["params", i]],
-                        model.get("params", i), [x, t], tol=1e-4,
+        # the 1e-7 inside the loss's log is not part of the analytic gradient
+        gradient_agrees(model, f"{model.type_name}: backward's d{label} (grads[{i}])", grads[i], ["param", ["params", i]],
+                        model.get("params", i), [x, t], tol=NETWORK_GRAD_TOL,
                         mistakes=[(numpy.zeros(SHAPES[i]), "model.grads must be the layers' own gradient "
                                    "arrays (grads += layer.grads), filled in place by backward")])
 

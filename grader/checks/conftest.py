@@ -7,20 +7,22 @@ A check is a plain test function with a `check` marker:
         layer = student.new("Affine", W, b)
         ...
 
-`student` reaches the submission (only through the worker), `rng` is seeded per
-check, `ref` is the reference implementation, `evidence` collects plot data.
+`student` reaches the submission (only through the worker), `trusted` builds the judge's own
+helpers there, `on_device` is the submission's device run (device checks are parametrized with
+`judge.device.on_devices`), `rng` is seeded per check, `ref` is the reference implementation,
+`evidence` collects plot data.
 """
 import numpy
 import pytest
+from backprop_lab_check.outcomes import seed_for
 
 import reference
-from grader.runner import seed_for
+from grader.judge.device import device_student
 
 
 @pytest.fixture
 def check_id(request):
-    marker = request.node.get_closest_marker("check")
-    return marker.kwargs.get("id") if marker else request.node.name
+    return request.node.get_closest_marker("check").kwargs["id"]
 
 
 @pytest.fixture
@@ -32,8 +34,7 @@ def target(request):
 def student(grading, check_id, target):
     """The submission, with the trusted helpers of the names `target` is built on standing in
     for the student's (grader/trusted/), seeded for this check."""
-    grading.student.use_helpers_for(target, own=grading.own_names)
-    grading.student.seed(seed_for(check_id))
+    grading.student.prepare_for(check_id, target, own=grading.own_names)
     return grading.student
 
 
@@ -42,6 +43,13 @@ def trusted(student):
     """trusted(name, *args): a trusted helper built in the worker (grader/trusted/), for the
     model, optimizer or container a check needs around the name it grades."""
     return student.trusted
+
+
+@pytest.fixture
+def on_device(request, grading, check_id, target):
+    """The submission's device run for the mode the check is parametrized with (on_devices);
+    a check of a GPU that is not there is skipped before anything else is set up."""
+    return device_student(grading, request.param, check_id, target)
 
 
 @pytest.fixture

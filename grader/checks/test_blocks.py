@@ -12,13 +12,14 @@ the worker's id() of every element of a list attribute.
 import numpy
 import pytest
 
+from backprop_lab_check.outcomes import StudentRaised
+from backprop_lab_check.verdicts import as_array, compare, fail
+
+import reference
 import reference.blocks as rb
 import reference.layers as rl
 from grader.runtime.protocol import DeviceArray
-from grader.sandbox import RemoteObject, StudentError
-from grader.verdicts import as_array, compare, fail
-
-import reference
+from grader.sandbox import RemoteObject
 
 check = pytest.mark.check
 COPIED = ("collect the layers' own arrays, params += layer.params and grads += layer.grads; a copy is "
@@ -28,7 +29,7 @@ IN_PLACE = "write into the existing arrays (p[...] = ...) instead of putting new
 
 def not_a_stub(exc):
     """Student errors other than an unimplemented stub become verdicts; stubs stay errors."""
-    return isinstance(exc, StudentError) and exc.type_name != "NotImplementedError"
+    return isinstance(exc, StudentRaised) and exc.type_name != "NotImplementedError"
 
 
 class Built:
@@ -103,7 +104,7 @@ def test_sequential_backward(student, rng):
     built.remote.call("forward", x)
     try:
         dx = built.remote.call("backward", dout)
-    except StudentError as exc:
+    except StudentRaised as exc:
         if not not_a_stub(exc) or exc.type_name != "ValueError":
             raise
         fail(exc.sentence(), "go through the layers in reverse order: for layer in reversed(self.layers)")
@@ -484,7 +485,7 @@ def names_of(student, model):
     """The names the submission's own named_params gives, or None when it does not work."""
     try:
         named = student.call("named_params", model)
-    except StudentError:
+    except StudentRaised:
         return None
     if not isinstance(named, list) or not all(isinstance(item, (list, tuple)) and item for item in named):
         return None
@@ -497,7 +498,7 @@ def test_save_params(student, rng):
     student.call("save_params", built.remote, "saved.npz")
     try:
         data = worker_numpy(student, "load", "saved.npz")
-    except StudentError as exc:
+    except StudentRaised as exc:
         fail(f"save_params(model, 'saved.npz') wrote no file that np.load can read ({exc.message})",
              "write to the path you are given: np.savez(path, **{name: array})")
     files = data.get("files") if isinstance(data, RemoteObject) else None
@@ -617,7 +618,7 @@ def test_to_gpu(student, rng):
     ids_before = [leaf.ids(attr) for leaf in built.leaves for attr in ("params", "grads")]
     try:
         student.call("to_gpu", built.remote)
-    except StudentError as exc:
+    except StudentRaised as exc:
         if not not_a_stub(exc):
             raise
         text = f"{exc.type_name} {exc.message}".lower()

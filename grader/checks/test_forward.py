@@ -12,11 +12,12 @@ import functools
 import numpy
 import pytest
 
+from backprop_lab_check.tolerances import FLOAT32
+from backprop_lab_check.verdicts import PartialCredit, as_array, call_pure, compare, fail
+
 import reference.forward as rf
-from grader.verdicts import PartialCredit, as_array, compare, fail
 
 check = pytest.mark.check
-F32 = dict(rtol=1e-5, atol=1e-6)
 UNSTABLE = ("np.exp overflows for large scores: subtract the maximum first, "
             "np.exp(a - np.max(a, axis=-1, keepdims=True))")
 ROWWISE = ("normalise every row on its own: max and sum over the last axis with axis=-1, keepdims=True, "
@@ -42,7 +43,7 @@ def test_step_function(student, rng):
     for shape in [(7,), (3, 4), (2, 2, 3)]:
         x = rng.standard_normal(shape)
         x.flat[0], x.flat[-1] = 0.0, -0.0
-        got = as_array(f"step_function on shape {shape}", student.call_pure("step_function", x))
+        got = as_array(f"step_function on shape {shape}", call_pure(student, "step_function", x))
         expected = (x > 0).astype(int)
         compare(f"step_function on shape {shape}", got.astype(numpy.float64) if got.dtype == bool else got, expected,
                 mistakes=[((x >= 0).astype(int), "step(0) = 0: the step is 1 only where x > 0, not x >= 0")])
@@ -58,13 +59,13 @@ OWN = "your own float64 result"
 def own_float64(student, name, x):
     """The submission's own `name` on the float64 copy of a float32 input: what its float32 result
     must agree with (a formula mistake is the same in both, and charged by the formula's checks)."""
-    return as_array(f"{name} (float64)", student.call_pure(name, x.astype(numpy.float64)))
+    return as_array(f"{name} (float64)", call_pure(student, name, x.astype(numpy.float64)))
 
 
 @check(id="sigmoid.values", target="sigmoid", points=1)
 def test_sigmoid_values(student, rng):
     x = rng.standard_normal((4, 5)) * 3
-    compare("sigmoid", student.call_pure("sigmoid", x), rf.sigmoid(x),
+    compare("sigmoid", call_pure(student, "sigmoid", x), rf.sigmoid(x),
             mistakes=[(1 + numpy.exp(-x), SIGMOID_PRECEDENCE),
                       (1 / (1 + numpy.exp(x)), "the minus sign is missing: sigmoid(x) = 1 / (1 + exp(-x))"),
                       (numpy.exp(-x) / (1 + numpy.exp(-x)), "that is 1 - sigmoid(x): sigmoid(x) = 1 / (1 + exp(-x))")])
@@ -73,7 +74,7 @@ def test_sigmoid_values(student, rng):
 @check(id="sigmoid.large_inputs", target="sigmoid", points=1)
 def test_sigmoid_large(student):
     x = numpy.array([-1000.0, -40.0, 0.0, 40.0, 1000.0])
-    got = as_array("sigmoid([-1000, -40, 0, 40, 1000])", student.call_pure("sigmoid", x))
+    got = as_array("sigmoid([-1000, -40, 0, 40, 1000])", call_pure(student, "sigmoid", x))
     with numpy.errstate(over="ignore"):
         if got.shape == x.shape and numpy.array_equal(got, 1 + numpy.exp(-x)):
             fail(f"sigmoid([-1000, -40, 0, 40, 1000]) returned {got.tolist()}", SIGMOID_PRECEDENCE)
@@ -86,15 +87,15 @@ def test_sigmoid_large(student):
 @check(id="sigmoid.float32", target="sigmoid", points=1)
 def test_sigmoid_float32(student, rng):
     x = (rng.standard_normal((3, 5)) * 2).astype(numpy.float32)
-    compare("sigmoid (float32)", student.call_pure("sigmoid", x), own_float64(student, "sigmoid", x),
-            dtype=numpy.float32, against=OWN, **F32)
+    compare("sigmoid (float32)", call_pure(student, "sigmoid", x), own_float64(student, "sigmoid", x),
+            dtype=numpy.float32, against=OWN, **FLOAT32)
 
 
 @check(id="relu.values", target="relu", points=1)
 def test_relu_values(student, rng):
     for shape in [(6,), (4, 5), (2, 3, 2)]:
         x = kinked(rng, shape)
-        got = student.call_pure("relu", x)
+        got = call_pure(student, "relu", x)
         compare(f"relu on shape {shape}", got, numpy.maximum(0, x),
                 mistakes=[((x > 0).astype(float), "relu returns max(0, x), not the mask x > 0"),
                           (numpy.minimum(0, x), "relu is max(0, x): np.maximum, not np.minimum")])
@@ -103,14 +104,14 @@ def test_relu_values(student, rng):
 @check(id="relu.float32", target="relu", points=1)
 def test_relu_float32(student, rng):
     x = kinked(rng, (3, 4)).astype(numpy.float32)
-    compare("relu (float32)", student.call_pure("relu", x), own_float64(student, "relu", x),
-            dtype=numpy.float32, against=OWN, **F32)
+    compare("relu (float32)", call_pure(student, "relu", x), own_float64(student, "relu", x),
+            dtype=numpy.float32, against=OWN, **FLOAT32)
 
 
 @check(id="identity_function", target="identity_function", points=1)
 def test_identity(student, rng):
     for x in (rng.standard_normal((3, 4)), rng.standard_normal(5).astype(numpy.float32)):
-        compare(f"identity_function on shape {x.shape}", student.call_pure("identity_function", x), x,
+        compare(f"identity_function on shape {x.shape}", call_pure(student, "identity_function", x), x,
                 rtol=0, atol=0, dtype=x.dtype,
                 mistakes=[(rf.sigmoid(x), "the identity function returns its input unchanged: return x")])
 
@@ -131,7 +132,7 @@ def softmax_mistakes(a):
 @check(id="softmax.vector", target="softmax", points=1)
 def test_softmax_vector(student, rng):
     for a in (numpy.array([0.3, 2.9, 4.0]), rng.standard_normal(7) * 3):
-        compare(f"softmax of a vector of {a.size}", student.call_pure("softmax", a), rf.softmax(a),
+        compare(f"softmax of a vector of {a.size}", call_pure(student, "softmax", a), rf.softmax(a),
                 mistakes=[(numpy.exp(a), "divide by the sum of the exponentials"),
                           (a / a.sum(), "softmax exponentiates first: exp(a) / sum(exp(a))")])
 
@@ -140,19 +141,19 @@ def test_softmax_vector(student, rng):
 def test_softmax_batched(student, rng):
     for shape in [(5, 4), (2, 3, 4)]:
         a = rng.standard_normal(shape) * 2
-        compare(f"softmax of a batch of shape {shape}", student.call_pure("softmax", a), rf.softmax(a),
+        compare(f"softmax of a batch of shape {shape}", call_pure(student, "softmax", a), rf.softmax(a),
                 mistakes=softmax_mistakes(a))
 
 
 @check(id="softmax.stable", target="softmax", points=1)
 def test_softmax_stable(student):
     big = numpy.array([1010.0, 1000.0, 990.0])
-    got = as_array("softmax([1010, 1000, 990])", student.call_pure("softmax", big))
+    got = as_array("softmax([1010, 1000, 990])", call_pure(student, "softmax", big))
     if got.shape == big.shape and not numpy.all(numpy.isfinite(got.astype(numpy.float64))):
         fail(f"softmax([1010, 1000, 990]) returned {got.tolist()}", UNSTABLE)
     compare("softmax([1010, 1000, 990])", got, rf.softmax(big))
     rows = numpy.array([[1010.0, 1000.0, 990.0], [-1000.0, -1000.0, -1010.0], [0.5, 0.1, -0.3]])
-    got = as_array("softmax of a batch with rows near 1000, -1000 and 0", student.call_pure("softmax", rows))
+    got = as_array("softmax of a batch with rows near 1000, -1000 and 0", call_pure(student, "softmax", rows))
     if got.shape == rows.shape and not numpy.all(numpy.isfinite(got.astype(numpy.float64))):
         fail("softmax of a batch with rows near 1000, -1000 and 0 returns nan in the row near -1000",
              "subtracting the maximum of the WHOLE batch leaves exp(-2000) = 0 in that row and 0 / 0 = nan: "
@@ -174,8 +175,8 @@ def test_softmax_input(student, rng):
 @check(id="softmax.float32", target="softmax", points=1)
 def test_softmax_float32(student, rng):
     a = (rng.standard_normal((4, 5)) * 3).astype(numpy.float32)
-    compare("softmax (float32)", student.call_pure("softmax", a), own_float64(student, "softmax", a),
-            dtype=numpy.float32, against=OWN, **F32)
+    compare("softmax (float32)", call_pure(student, "softmax", a), own_float64(student, "softmax", a),
+            dtype=numpy.float32, against=OWN, **FLOAT32)
 
 
 # -- the three-layer network -----------------------------------------------------------------------
@@ -216,7 +217,7 @@ def forward_mistakes(net, x):
 @check(id="forward.book_example", target="forward", points=2)
 def test_forward_example(student):
     net, x = rf.init_network(), numpy.array([1.0, 0.5])
-    compare("forward(init_network(), [1.0, 0.5])", student.call_pure("forward", net, x),
+    compare("forward(init_network(), [1.0, 0.5])", call_pure(student, "forward", net, x),
             numpy.array([0.31682708, 0.69627909]), rtol=1e-7, mistakes=forward_mistakes(net, x))
 
 
@@ -224,9 +225,9 @@ def test_forward_example(student):
 def test_forward_general(student, rng):
     net = network_of(rng, (4, 5, 3, 2))
     x = rng.standard_normal((6, 4))
-    compare("forward on a 4-5-3-2 network, batch of 6", student.call_pure("forward", net, x), rf.forward(net, x),
+    compare("forward on a 4-5-3-2 network, batch of 6", call_pure(student, "forward", net, x), rf.forward(net, x),
             mistakes=forward_mistakes(net, x))
-    compare("forward on a 4-5-3-2 network, one input", student.call_pure("forward", net, x[0]), rf.forward(net, x[0]),
+    compare("forward on a 4-5-3-2 network, one input", call_pure(student, "forward", net, x[0]), rf.forward(net, x[0]),
             mistakes=forward_mistakes(net, x[0]))
 
 
@@ -247,7 +248,7 @@ def predict_mistakes(net, x):
 def test_predict_batch(student):
     net, x_test, _ = digits()
     x = x_test[:20]
-    compare("predict on 20 digit images", student.call_pure("predict", net, x), rf.predict(net, x),
+    compare("predict on 20 digit images", call_pure(student, "predict", net, x), rf.predict(net, x),
             mistakes=predict_mistakes(net, x))
 
 
@@ -255,12 +256,12 @@ def test_predict_batch(student):
 def test_predict_one(student):
     net, x_test, _ = digits()
     x = x_test[3]
-    compare("predict on one image of shape (64,)", student.call_pure("predict", net, x), rf.predict(net, x),
+    compare("predict on one image of shape (64,)", call_pure(student, "predict", net, x), rf.predict(net, x),
             mistakes=predict_mistakes(net, x))
 
 
 def judged_accuracy(student, net, x, t, label, **kwargs):
-    return as_array(f"accuracy({label})", student.call_pure("accuracy", net, x, t, **kwargs))
+    return as_array(f"accuracy({label})", call_pure(student, "accuracy", net, x, t, **kwargs))
 
 
 @check(id="accuracy.digits", target="accuracy", points=2)

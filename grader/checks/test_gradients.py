@@ -16,17 +16,18 @@ import functools
 import numpy
 import pytest
 
+from backprop_lab_check.gradcheck import gradient_agrees, normalised_error
+from backprop_lab_check.outcomes import StudentRaised
+from backprop_lab_check.tolerances import GRAD_TOL
+from backprop_lab_check.verdicts import CheckFailed, PartialCredit, as_array, compare, fail
+
 import reference.forward as rf
 import reference.gradients as rg
-from grader.gradcheck import normalised_error, numerical_gradient
-from grader.sandbox import StudentError
-from grader.verdicts import CheckFailed, PartialCredit, as_array, compare, fail
 
 check = pytest.mark.check
 KEYS = ("W1", "b1", "W2", "b2")
 IN_PLACE = ("numerical_gradient(f, x) must change x itself (x[idx] = tmp_val + h) and call f(x), not work "
             "on a copy: f = lambda W: self.loss(x, t) ignores its argument and reads the network's own array")
-NET_TOL = 1e-5  # numerical vs analytic: the 1e-7 inside the log leaves about 1e-7 relative
 SUMMED = ("the loss is batch_size times too large: cross_entropy_error must be the MEAN over the batch "
           "(divide by batch_size)")
 LOSS_RTOL = 1e-4  # loose enough that only the log-of-zero check cares whether 1e-7 is inside the log
@@ -112,7 +113,7 @@ def test_ce_labels(student, rng):
     y, labels = probabilities(rng, 6, 4), rng.integers(0, 4, size=6)
     try:
         got = student.call("cross_entropy_error", y, labels)
-    except StudentError as exc:
+    except StudentRaised as exc:
         raised(exc, "with labels of shape (6,)",
                "t may hold labels (N,): pick every sample's probability with y[np.arange(N), t]")
     compare("cross_entropy_error on a batch of 6 with labels", got, rg.cross_entropy_error(y, labels), rtol=LOSS_RTOL,
@@ -183,7 +184,7 @@ def test_ng_any_shape(student, rng):
         x = rng.standard_normal(shape)
         try:
             got = student.call("numerical_gradient", f, x.copy())
-        except StudentError as exc:
+        except StudentRaised as exc:
             raised(exc, f"numerical_gradient(function_3, x) with x of shape {shape}", ANY_SHAPE)
         got = as_array(f"numerical_gradient(function_3, x of shape {shape})", got)
         if got.shape != shape:
@@ -336,7 +337,7 @@ def test_simple_net_gradient(student, rng):
     if not numpy.any(got):
         fail("simpleNet.numerical_gradient returned all zeros", IN_PLACE)
     err = normalised_error(got, want)
-    if not err < NET_TOL:
+    if not err < GRAD_TOL:
         fail(f"simpleNet.numerical_gradient differs from dL/dW: normalised error {err:.3g}")
 
 
@@ -417,7 +418,7 @@ def test_tln_accuracy(student, rng):
     for t, kind in [(numpy.eye(3, dtype=int)[labels], "one-hot targets"), (labels, "labels")]:
         try:
             got = net.call("accuracy", x, t)
-        except StudentError as exc:
+        except StudentRaised as exc:
             raised(exc, f"TwoLayerNet.accuracy with {kind}",
                    "t may be one-hot (N, C) or labels (N,): take t.argmax(axis=1) only when t.ndim != 1")
         compare(f"TwoLayerNet.accuracy with {kind}", got, want, rtol=1e-12,
@@ -448,7 +449,7 @@ def test_tln_numerical_gradient(student, rng):
         if not numpy.any(got[key]):
             fail(f"TwoLayerNet.numerical_gradient(x, t)['{key}'] is all zeros", IN_PLACE)
         err = normalised_error(got[key], want[key])
-        if not err < NET_TOL:
+        if not err < GRAD_TOL:
             fail(f"TwoLayerNet.numerical_gradient(x, t)['{key}'] differs from dL/d{key}: normalised error {err:.3g}")
 
 
@@ -486,7 +487,7 @@ def test_tln_gradient(student, rng):
     for t, kind in [(numpy.eye(3, dtype=int)[labels], "one-hot targets"), (labels, "labels")]:
         try:
             got = gradient_dict(f"TwoLayerNet.gradient with {kind}", net.call("gradient", x, t))
-        except StudentError as exc:
+        except StudentRaised as exc:
             raised(exc, f"TwoLayerNet.gradient with {kind}",
                    "t may be labels (N,): turn them into one-hot rows first, np.eye(y.shape[1])[t]" if t.ndim == 1 else None)
         for key in ("W2", "b2", "W1", "b1"):
@@ -500,21 +501,18 @@ def test_tln_gradient_vs_loss(student, rng, evidence, check_id):
     x, labels = batch(rng)
     got = gradient_dict("TwoLayerNet.gradient(x, t)", net.call("gradient", x, labels))
     for key in KEYS:
-        base = numpy.asarray(net.get("params", key))
-        numeric = numerical_gradient(net, "loss", [x, labels], ["param", ["params", key]], base, 1.0)
-        err = normalised_error(got[key], numeric)
-        evidence.gradient(check_id, f"TwoLayerNet.{key}", float(numpy.max(numpy.abs(got[key] - numeric))), err, NET_TOL)
-        if not err < NET_TOL:
-            fail(f"TwoLayerNet.gradient's ['{key}'] disagrees with central differences of your own loss "
-                 f"(normalised error {err:.3g}): this is the gradient check of section 7", scale_hint(got[key], numeric, len(x)))
+        gradient_agrees(net, f"TwoLayerNet.gradient's ['{key}'] (the gradient check of section 7)", got[key],
+                        ["param", ["params", key]], net.get("params", key), [x, labels], method="loss",
+                        hint=lambda analytic, numeric: scale_hint(analytic, numeric, len(x)),
+                        record=evidence.gradient(check_id, f"TwoLayerNet.{key}", GRAD_TOL))
 
 
 def scale_hint(analytic, numeric, n):
     """A hint when the analytic gradient is the numerical one times or divided by the batch size."""
-    if normalised_error(analytic * n, numeric) < NET_TOL:
+    if normalised_error(analytic * n, numeric) < GRAD_TOL:
         return ("your loss is batch_size times larger than your gradient says: the loss (cross_entropy_error) "
                 "must be the MEAN over the batch, and the gradient divides by batch_num")
-    if normalised_error(analytic, numeric * n) < NET_TOL:
+    if normalised_error(analytic, numeric * n) < GRAD_TOL:
         return BATCH_DIVIDE
     return None
 
@@ -574,7 +572,7 @@ def test_train_numerical(student, rng):
         student.seed(20240)  # the same batches in both runs
         losses = student.call("train", net, x, labels, iters_num=3, batch_size=5, learning_rate=0.5, numerical=numerical)
         runs[numerical] = (losses, {key: numpy.asarray(v) for key, v in net.get("params").items()})
-    (loss_n, params_n), (loss_a, params_a) = runs[True], runs[False]
+    (_, params_n), (_, params_a) = runs[True], runs[False]
     if all(numpy.array_equal(params_n[key], values[key]) for key in KEYS):
         fail("train(..., numerical=True) did not change network.params")
     if all(numpy.array_equal(params_n[key], params_a[key]) for key in KEYS):

@@ -6,16 +6,16 @@ differentiate the submission's own forward against its own backward.
 """
 import numpy
 import pytest
+from backprop_lab_check.gradcheck import gradient_agrees
+from backprop_lab_check.outcomes import StudentRaised
+from backprop_lab_check.tolerances import FLOAT32, GRAD_TOL
+from backprop_lab_check.verdicts import as_array, compare, fail, grads_in_place, unchanged
 
-from backprop_lab_check.checks.layers import grads_in_place
-from grader.gradcheck import (FULL_LIMIT, directional_derivatives, normalised_error,
-                              numerical_gradient, unit_directions)
-from grader.sandbox import StudentError
-from grader.verdicts import as_array, compare, fail, recognise, unchanged
+from grader.judge.device import (device_array, device_list, device_scalar, f32, f64, host_device_errors,
+                                 on_devices, promotions_note, same_as_own)
+from grader.runtime.protocol import on_device as to_device
 
 check = pytest.mark.check
-GRAD_TOL = 1e-5
-F32 = dict(rtol=1e-4, atol=1e-5)
 
 
 def away_from_zero(rng, shape, margin=0.1):
@@ -46,33 +46,19 @@ def forward_backward(layer, x, dout):
 
 
 def check_numerical(layer, x, dout, check_id, evidence, rng, params=(), mistakes=None):
-    """The layer's own backward against central differences of its own forward; `mistakes`
-    ({"dx": [(wrong value, hint)], ...}) name a known mistake the analytic gradient equals."""
+    """The layer's own backward against central differences of its own forward, for dx and each
+    parameter; `mistakes` ({"dx": [(wrong value, hint)], ...}) name known wrong gradients."""
     name = layer.type_name
     layer.call("forward", x)
-    dx = as_array(f"{name}.backward's dx", layer.call("backward", dout))
-    grads = [as_array(f"{name}.grads[{i}]", g) for i, g in enumerate(layer.get("grads"))] if params else []
+    dx = layer.call("backward", dout)
+    grads = layer.get("grads") if params else []
     tensors = [("dx", ["arg", 0], x, dx)] + [
-        (f"d{label}", ["param", ["params", i]], value, grads[i]) for i, (label, value) in enumerate(params)]
+        (f"d{label}", ["param", ["params", i]], value, as_array(f"{name}.grads[{i}]", grads[i]))
+        for i, (label, value) in enumerate(params)]
     for label, wrt, base, analytic in tensors:
-        if analytic.shape != base.shape:
-            fail(f"{name}: {label} has shape {analytic.shape}, expected {base.shape}")
-        if base.size <= FULL_LIMIT:
-            numeric = numerical_gradient(layer, "forward", [x], wrt, base, dout)
-            err = normalised_error(analytic, numeric)
-            max_abs = float(numpy.max(numpy.abs(analytic - numeric)))
-        else:
-            directions = unit_directions(rng, base.shape)
-            numeric = directional_derivatives(layer, "forward", [x], wrt, base, dout, directions)
-            analytic_dirs = numpy.array([numpy.sum(analytic * u) for u in directions])
-            err = normalised_error(analytic_dirs, numeric)
-            max_abs = float(numpy.max(numpy.abs(analytic_dirs - numeric)))
-        evidence.gradient(check_id, f"{name}.{label}", max_abs, err, GRAD_TOL)
-        if not err < GRAD_TOL:
-            how = "central differences" if base.size <= FULL_LIMIT else "random projections v^T J u"
-            fail(f"{name}: backward's {label} disagrees with {how} of your own forward: "
-                 f"normalised error {err:.3g} (max abs {max_abs:.3g}), tolerance {GRAD_TOL:g}",
-                 recognise(analytic, (mistakes or {}).get(label, ())))
+        gradient_agrees(layer, f"{name}: backward's {label}", analytic, wrt, base, [x], dout, rng=rng,
+                        mistakes=(mistakes or {}).get(label, ()),
+                        record=evidence.gradient(check_id, f"{name}.{label}", GRAD_TOL))
 
 
 # -- MulLayer and AddLayer: the apple example and arrays ------------------------
@@ -274,11 +260,11 @@ def test_affine_float32(student, rng):
     layer = student.new("Affine", W, b)
     out, dx = forward_backward(layer, x, dout)
     own_out, own_dx, own_grads = own_float64(student, "Affine", [W, b], x, dout)
-    compare("Affine.forward (float32)", out, own_out, dtype=numpy.float32, against=OWN, **F32)
-    compare("Affine.backward's dx (float32)", dx, own_dx, dtype=numpy.float32, against=OWN, **F32)
+    compare("Affine.forward (float32)", out, own_out, dtype=numpy.float32, against=OWN, **FLOAT32)
+    compare("Affine.backward's dx (float32)", dx, own_dx, dtype=numpy.float32, against=OWN, **FLOAT32)
     for i, label in enumerate(["dW", "db"]):
         compare(f"Affine's {label} (float32)", layer.get("grads", i), own_grads[i], dtype=numpy.float32,
-                against=OWN, **F32)
+                against=OWN, **FLOAT32)
 
 
 # -- activations -----------------------------------------------------------------------
@@ -325,8 +311,8 @@ def test_sigmoid_float32(student, rng):
     x, dout = rng.standard_normal((2, 4, 6)).astype(numpy.float32)
     out, dx = forward_backward(student.new("Sigmoid"), x, dout)
     own_out, own_dx, _ = own_float64(student, "Sigmoid", [], x, dout)
-    compare("Sigmoid.forward (float32)", out, own_out, dtype=numpy.float32, against=OWN, **F32)
-    compare("Sigmoid.backward (float32)", dx, own_dx, dtype=numpy.float32, against=OWN, **F32)
+    compare("Sigmoid.forward (float32)", out, own_out, dtype=numpy.float32, against=OWN, **FLOAT32)
+    compare("Sigmoid.backward (float32)", dx, own_dx, dtype=numpy.float32, against=OWN, **FLOAT32)
 
 
 MASK_INVERTED = ("the mask is inverted: Relu keeps x (and passes dout) where x > 0 and zeroes where x <= 0, "
@@ -457,8 +443,8 @@ def test_softmax_float32(student, rng):
     x, dout = rng.standard_normal((2, 2, 3, 4)).astype(numpy.float32)
     out, dx = forward_backward(student.new("Softmax"), x, dout)
     own_out, own_dx, _ = own_float64(student, "Softmax", [], x, dout)
-    compare("Softmax.forward (float32)", out, own_out, dtype=numpy.float32, against=OWN, **F32)
-    compare("Softmax.backward (float32)", dx, own_dx, dtype=numpy.float32, against=OWN, **F32)
+    compare("Softmax.forward (float32)", out, own_out, dtype=numpy.float32, against=OWN, **FLOAT32)
+    compare("Softmax.backward (float32)", dx, own_dx, dtype=numpy.float32, against=OWN, **FLOAT32)
 
 
 def loss_case(rng, N=5, C=4, scale=2.0, dtype=numpy.float64):
@@ -493,7 +479,7 @@ def test_swl_forward_onehot(student, rng):
     student.new("SoftmaxWithLoss").call("forward", x, labels)  # a forward that fails on labels too is no one-hot matter
     try:
         loss = student.new("SoftmaxWithLoss").call("forward", x, onehot)
-    except StudentError as exc:
+    except StudentRaised as exc:
         fail(f"with one-hot targets (labels work), {exc.sentence()}", ONE_HOT)
     compare("SoftmaxWithLoss.forward with one-hot targets", loss, cross_entropy64(x, labels), rtol=1e-5,
             mistakes=[(cross_entropy64(x, labels) * len(labels), MEAN_LOSS)])
@@ -540,13 +526,57 @@ def test_swl_float32(student, rng):
     x, labels, onehot = loss_case(rng, dtype=numpy.float32)
     layer, own = student.new("SoftmaxWithLoss"), student.new("SoftmaxWithLoss")
     loss, own_loss = layer.call("forward", x, onehot), own.call("forward", x.astype(numpy.float64), onehot)
-    compare("SoftmaxWithLoss.forward (float32)", loss, as_array("the float64 loss", own_loss), against=OWN, **F32)
+    compare("SoftmaxWithLoss.forward (float32)", loss, as_array("the float64 loss", own_loss), against=OWN, **FLOAT32)
     compare("SoftmaxWithLoss.backward (float32 logits, int32 one-hot targets)", layer.call("backward"),
-            as_array("the float64 dx", own.call("backward")), dtype=numpy.float32, against=OWN, **F32)
+            as_array("the float64 dx", own.call("backward")), dtype=numpy.float32, against=OWN, **FLOAT32)
 
 
-# -- device checks (float32 with np bound to CuPy, and to its CPU emulation) ----------------
-# Defined in grader/device_checks.py; see docs/gpu.md. Keep this block at the end of the file.
-from grader.device_checks import device_checks  # noqa: E402
+# -- on a device: float32 with np bound to CuPy, and to its emulation (judge/device.py) --------------
 
-globals().update(device_checks("layers"))
+@pytest.mark.parametrize("on_device", on_devices("affine", "Affine"), indirect=True)
+def test_affine_on_device(on_device, student, rng):
+    device, cpu = on_device, student
+    W, b, x, dout = f32(rng.standard_normal((6, 5)), rng.standard_normal(5), rng.standard_normal((8, 6)),
+                        rng.standard_normal((8, 5)))
+    with host_device_errors():
+        layer = device.new("Affine", to_device(W), to_device(b))
+        out = device_array("Affine.forward's output", layer.call("forward", to_device(x)))
+        dx = device_array("Affine.backward's dx", layer.call("backward", to_device(dout)))
+        grads = device_list("Affine.grads", layer.get("grads"), 2)
+    own = cpu.new("Affine", *f64(W, b))
+    same_as_own("Affine.forward", out, own.call("forward", *f64(x)))
+    same_as_own("Affine.backward's dx", dx, own.call("backward", *f64(dout)))
+    for i, (label, got) in enumerate(zip(("dW (grads[0])", "db (grads[1])"), grads)):
+        same_as_own(f"Affine's {label}", got, own.get("grads", i))
+    promotions_note(device, "Affine")
+
+
+@pytest.mark.parametrize("on_device", on_devices("sigmoid", "Sigmoid"), indirect=True)
+def test_sigmoid_on_device(on_device, student, rng):
+    device, cpu = on_device, student
+    x, dout = f32(rng.standard_normal((8, 6)) * 3, rng.standard_normal((8, 6)))
+    with host_device_errors():
+        layer = device.new("Sigmoid")
+        out = device_array("Sigmoid.forward's output", layer.call("forward", to_device(x)))
+        dx = device_array("Sigmoid.backward's dx", layer.call("backward", to_device(dout)))
+    own = cpu.new("Sigmoid")
+    same_as_own("Sigmoid.forward", out, own.call("forward", *f64(x)))
+    same_as_own("Sigmoid.backward", dx, own.call("backward", *f64(dout)))
+    promotions_note(device, "Sigmoid")
+
+
+@pytest.mark.parametrize("on_device", on_devices("softmax_with_loss", "SoftmaxWithLoss"), indirect=True)
+def test_softmax_with_loss_on_device(on_device, student, rng):
+    device, cpu = on_device, student
+    N, C = 8, 4
+    x = f32(rng.standard_normal((N, C)) * 2)[0]
+    labels = rng.integers(0, C, size=N)
+    for kind, t in (("int32 one-hot targets", numpy.eye(C, dtype=numpy.int32)[labels]), ("labels", labels)):
+        with host_device_errors():
+            layer = device.new("SoftmaxWithLoss")
+            loss = device_scalar("SoftmaxWithLoss.forward's loss", layer.call("forward", to_device(x), to_device(t)))
+            dx = device_array(f"SoftmaxWithLoss.backward's dx (float32 logits, {kind})", layer.call("backward"))
+        own = cpu.new("SoftmaxWithLoss")
+        same_as_own(f"SoftmaxWithLoss.forward with {kind}", loss, own.call("forward", *f64(x), t))
+        same_as_own(f"SoftmaxWithLoss.backward with {kind}", dx, own.call("backward"))
+    promotions_note(device, "SoftmaxWithLoss")

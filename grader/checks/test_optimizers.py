@@ -9,8 +9,12 @@ import math
 import numpy
 import pytest
 
-from grader.device_checks import state_arrays
-from grader.verdicts import DTYPE_HINT, as_array, close, compare, fail, mismatch
+from backprop_lab_check.tolerances import FLOAT32
+from backprop_lab_check.verdicts import DTYPE_HINT, as_array, close, compare, fail, mismatch
+
+from grader.judge.device import (check_state, device_list, f32, f64, host_device_errors, on_devices,
+                                 promotions_note, same_as_own, state_arrays)
+from grader.runtime.protocol import on_device as to_device
 
 check = pytest.mark.check
 EPS = 1e-7
@@ -217,66 +221,90 @@ def judge_steps(name, got_steps, params, grad_steps, kwargs, rtol=1e-6, atol=1e-
                 fail(mismatch(f"{name}: params[{i}] after step {step + 1}", g, e), hint)
 
 
-def optimizer_checks(name):
-    target = name
-    slug = name.lower()
-
-    @pytest.mark.check(id=f"{slug}.one_step", target=target, points=1)
-    def one_step(student, rng):
-        params, grads = random_case(rng, 1)
-        judge_steps(name, run_student(student, name, OPTIMIZERS[name], params, grads), params, grads, OPTIMIZERS[name])
-
-    @pytest.mark.check(id=f"{slug}.several_steps", target=target, points=2)
-    def several_steps(student, rng):
-        params, grads = random_case(rng, 6)
-        judge_steps(name, run_student(student, name, OPTIMIZERS[name], params, grads), params, grads, OPTIMIZERS[name])
-
-    @pytest.mark.check(id=f"{slug}.defaults", target=target, points=1)
-    def defaults(student, rng):
-        params, grads = random_case(rng, 3)
-        judge_steps(name, run_student(student, name, {}, params, grads), params, grads, DEFAULTS[name])
-
-    @pytest.mark.check(id=f"{slug}.zero_grads", target=target, points=1)
-    def zero_grads(student, rng):
-        params, grads = random_case(rng, 2, zero=True)
-        got = run_student(student, name, OPTIMIZERS[name], params, grads)
-        for step in got:
-            for i, (g, p) in enumerate(zip(step, params)):
-                if not numpy.all(numpy.isfinite(g)):
-                    fail(f"{name}: zero gradients turned params[{i}] into nan/inf", NO_EPS)
-                compare(f"{name}: params[{i}] after a zero-gradient step", g, p, rtol=0, atol=1e-12)
-
-    @pytest.mark.check(id=f"{slug}.float32", target=target, points=1)
-    def float32(student, rng):
-        """float32 parameters stay float32, and so does the state kept between steps; the values
-        are those of the submission's own float64 steps (a formula mistake is charged elsewhere)."""
-        params, grads = random_case(rng, 3, dtype=numpy.float32)
-        kept = []
-        got = run_student(student, name, OPTIMIZERS[name], params, grads, keep=kept)
-        for step, values in enumerate(got, start=1):
-            for i, g in enumerate(values):
-                if g.dtype != numpy.float32:
-                    fail(f"{name}: params[{i}] became {g.dtype} after step {step}, expected float32", DTYPE_HINT)
-        for label, array in state_arrays(kept[0], name):
-            if array.dtype != numpy.float32:
-                fail(f"{label}, kept between updates, is {array.dtype} for float32 parameters", DTYPE_HINT)
-        own = run_student(student, name, OPTIMIZERS[name], [p.astype(numpy.float64) for p in params],
-                          [[g.astype(numpy.float64) for g in step] for step in grads])
-        for step, (values, own_values) in enumerate(zip(got, own), start=1):
-            for i, (g, w) in enumerate(zip(values, own_values)):
-                compare(f"{name}: params[{i}] after float32 step {step}", g, w, rtol=1e-4, atol=1e-5,
-                        against="your own float64 steps")
-
-    return one_step, several_steps, defaults, zero_grads, float32
+def each_optimizer(slug, points=1):
+    """One check per optimizer: the parameters `name` of a test, with the check `<name>.<slug>`."""
+    return pytest.mark.parametrize("name", [
+        pytest.param(name, id=name, marks=check(id=f"{name.lower()}.{slug}", target=name, points=points))
+        for name in OPTIMIZERS])
 
 
-for _name in OPTIMIZERS:
-    for _fn in optimizer_checks(_name):
-        globals()[f"test_{_name.lower()}_{_fn.__name__}"] = _fn
+@each_optimizer("one_step")
+def test_one_step(name, student, rng):
+    params, grads = random_case(rng, 1)
+    judge_steps(name, run_student(student, name, OPTIMIZERS[name], params, grads), params, grads, OPTIMIZERS[name])
 
 
-# -- device checks (float32 with np bound to CuPy, and to its CPU emulation) ----------------
-# Defined in grader/device_checks.py; see docs/gpu.md. Keep this block at the end of the file.
-from grader.device_checks import device_checks  # noqa: E402
+@each_optimizer("several_steps", points=2)
+def test_several_steps(name, student, rng):
+    params, grads = random_case(rng, 6)
+    judge_steps(name, run_student(student, name, OPTIMIZERS[name], params, grads), params, grads, OPTIMIZERS[name])
 
-globals().update(device_checks("optimizers"))
+
+@each_optimizer("defaults")
+def test_defaults(name, student, rng):
+    params, grads = random_case(rng, 3)
+    judge_steps(name, run_student(student, name, {}, params, grads), params, grads, DEFAULTS[name])
+
+
+@each_optimizer("zero_grads")
+def test_zero_grads(name, student, rng):
+    params, grads = random_case(rng, 2, zero=True)
+    got = run_student(student, name, OPTIMIZERS[name], params, grads)
+    for step in got:
+        for i, (g, p) in enumerate(zip(step, params)):
+            if not numpy.all(numpy.isfinite(g)):
+                fail(f"{name}: zero gradients turned params[{i}] into nan/inf", NO_EPS)
+            compare(f"{name}: params[{i}] after a zero-gradient step", g, p, rtol=0, atol=1e-12)
+
+
+@each_optimizer("float32")
+def test_float32(name, student, rng):
+    """float32 parameters stay float32, and so does the state kept between steps; the values are
+    those of the submission's own float64 steps (a formula mistake is charged elsewhere)."""
+    params, grads = random_case(rng, 3, dtype=numpy.float32)
+    kept = []
+    got = run_student(student, name, OPTIMIZERS[name], params, grads, keep=kept)
+    for step, values in enumerate(got, start=1):
+        for i, g in enumerate(values):
+            if g.dtype != numpy.float32:
+                fail(f"{name}: params[{i}] became {g.dtype} after step {step}, expected float32", DTYPE_HINT)
+    for label, array in state_arrays(kept[0], name):
+        if array.dtype != numpy.float32:
+            fail(f"{label}, kept between updates, is {array.dtype} for float32 parameters", DTYPE_HINT)
+    own = run_student(student, name, OPTIMIZERS[name], [p.astype(numpy.float64) for p in params],
+                      [[g.astype(numpy.float64) for g in step] for step in grads])
+    for step, (values, own_values) in enumerate(zip(got, own), start=1):
+        for i, (g, w) in enumerate(zip(values, own_values)):
+            compare(f"{name}: params[{i}] after float32 step {step}", g, w, against="your own float64 steps",
+                    **FLOAT32)
+
+
+# -- on a device: float32 with np bound to CuPy, and to its emulation (judge/device.py) --------------
+
+OPTIMIZER_SHAPES = [(4, 5), (5,), (1,)]
+ON_DEVICE = {"SGD": {"lr": 0.1}, "Adam": {"lr": 0.01, "beta1": 0.8, "beta2": 0.95}}
+
+
+@pytest.mark.parametrize("on_device", [param for name in ON_DEVICE for param in on_devices(name.lower(), name)],
+                         indirect=True)
+def test_on_device(on_device, student, target, rng):
+    """Three steps on float32 device arrays, against the optimizer's own float64 steps on the CPU."""
+    device, cpu, name, kwargs = on_device, student, target, ON_DEVICE[target]
+    params = f32(*[rng.standard_normal(s) for s in OPTIMIZER_SHAPES])
+    steps = [f32(*[rng.standard_normal(s) for s in OPTIMIZER_SHAPES]) for _ in range(3)]
+    with host_device_errors():
+        optimizer = device.new(name, **kwargs)
+        model, on_device_params = device.trusted("Parameters", [to_device(p) for p in params]), []
+        for step, grads in enumerate(steps, start=1):
+            model.call("set_grads", [to_device(g) for g in grads])
+            optimizer.call("update", model.ref("params"), model.ref("grads"))
+            on_device_params.append(device_list(f"{name}: params after step {step}", model.get("arrays"),
+                                                len(params)))
+    check_state(optimizer, name)
+    own, own_model = cpu.new(name, **kwargs), cpu.trusted("Parameters", f64(*params))
+    for step, (grads, got) in enumerate(zip(steps, on_device_params), start=1):
+        own_model.call("set_grads", f64(*grads))
+        own.call("update", own_model.ref("params"), own_model.ref("grads"))
+        for i, (g, w) in enumerate(zip(got, own_model.get("arrays"))):
+            same_as_own(f"{name}: params[{i}] after step {step}", g, w)
+    promotions_note(device, f"{name}.update")

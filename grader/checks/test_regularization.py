@@ -13,13 +13,15 @@ import math
 import numpy
 import pytest
 
+from backprop_lab_check.gradcheck import model_gradients_agree
+from backprop_lab_check.outcomes import StudentRaised
+from backprop_lab_check.tolerances import GRAD_TOL
+from backprop_lab_check.verdicts import as_array, call_pure, compare, fail, recognise
+
 import reference.regularization as rr
-from grader.gradcheck import parameter_gradients_agree
-from grader.sandbox import RemoteObject, StudentError
-from grader.verdicts import as_array, compare, fail, recognise
+from grader.sandbox import RemoteObject
 
 check = pytest.mark.check
-GRAD_TOL = 1e-5
 
 
 def pair(name, value):
@@ -34,7 +36,7 @@ def pair(name, value):
 @check(id="synthetic_data.shapes_and_noise", target="synthetic_data", points=2)
 def test_synthetic_data(student):
     w, b = numpy.array([2, -3.4]), 4.2
-    X, y = pair("synthetic_data(w, b, n)", student.call_pure("synthetic_data", w, b, 2000))
+    X, y = pair("synthetic_data(w, b, n)", call_pure(student, "synthetic_data", w, b, 2000))
     X, y = as_array("synthetic_data's X", X), as_array("synthetic_data's y", y)
     if X.shape != (2000, 2):
         fail(f"synthetic_data(w, b, 2000) with len(w) = 2: X has shape {X.shape}, expected (2000, 2)")
@@ -52,7 +54,7 @@ def test_synthetic_data(student):
         hint = ("add Gaussian noise to y: np.random.normal(0, 0.01, y.shape)" if std < 1e-6 else
                 "the noise has standard deviation 0.01: np.random.normal(0, 0.01, ...), not 0.1 or 1")
         fail(f"y - (X w + b) should be noise with standard deviation 0.01; it has {std:.3g}", hint)
-    X3, y3 = pair("synthetic_data", student.call_pure("synthetic_data", numpy.array([1.0, 0.5, -2.0]), -1.0, 7))
+    X3, y3 = pair("synthetic_data", call_pure(student, "synthetic_data", numpy.array([1.0, 0.5, -2.0]), -1.0, 7))
     if numpy.shape(X3) != (7, 3) or numpy.shape(y3) != (7, 1):
         fail(f"synthetic_data with len(w) = 3 and 7 examples gave shapes {numpy.shape(X3)} and "
              f"{numpy.shape(y3)}, expected (7, 3) and (7, 1)")
@@ -71,7 +73,7 @@ def batches_of(student, batch_size, features, labels):
     while len(batches) < 100:
         try:
             batches.append(iterator.call("__next__"))
-        except StudentError as exc:
+        except StudentRaised as exc:
             if exc.type_name == "StopIteration":
                 return batches
             raise
@@ -112,7 +114,7 @@ def test_data_iter(student):
 @check(id="linreg.values", target="linreg", points=1)
 def test_linreg(student, rng):
     X, w, b = rng.standard_normal((5, 3)), rng.standard_normal((3, 1)), rng.standard_normal(1)
-    compare("linreg(X, w, b)", student.call_pure("linreg", X, w, b), X @ w + b,
+    compare("linreg(X, w, b)", call_pure(student, "linreg", X, w, b), X @ w + b,
             mistakes=[(X @ w, "the bias b is missing: X @ w + b")])
 
 
@@ -120,21 +122,21 @@ def test_linreg(student, rng):
 def test_squared_loss(student, rng):
     y_hat, y = rng.standard_normal((6, 1)), rng.standard_normal(6)
     expected = rr.squared_loss(y_hat, y)
-    compare("squared_loss(y_hat of shape (6, 1), y of shape (6,))", student.call_pure("squared_loss", y_hat, y), expected,
+    compare("squared_loss(y_hat of shape (6, 1), y of shape (6,))", call_pure(student, "squared_loss", y_hat, y), expected,
             mistakes=[(expected * 2, "the loss is (y_hat - y)**2 / 2: the 1/2 is missing"),
                       ((y_hat - y) ** 2 / 2, "y of shape (6,) broadcasts against y_hat (6, 1) to (6, 6): "
                                              "reshape it first, y.reshape(y_hat.shape)"),
                       ((y_hat - y) ** 2, "reshape y to y_hat's shape, and divide by 2"),
                       (expected.mean(), "return one loss per example (shaped like y_hat), not their mean")])
     compare("squared_loss(y_hat, y) with both of shape (6, 1)",
-            student.call_pure("squared_loss", y_hat, y.reshape(6, 1)), expected)
+            call_pure(student, "squared_loss", y_hat, y.reshape(6, 1)), expected)
 
 
 @check(id="linreg_grads.values", target="linreg_grads", points=2)
 def test_linreg_grads(student, rng):
     X, y = rng.standard_normal((8, 3)), rng.standard_normal((8, 1))
     w, b = rng.standard_normal((3, 1)), rng.standard_normal(1)
-    dw, db = pair("linreg_grads(X, y, w, b)", student.call_pure("linreg_grads", X, y, w, b))
+    dw, db = pair("linreg_grads(X, y, w, b)", call_pure(student, "linreg_grads", X, y, w, b))
     want_dw, want_db = rr.linreg_grads(X, y, w, b)
     compare("linreg_grads's dw", dw, want_dw,
             mistakes=[(want_dw / 8, "return the gradient of the SUM of the losses (X.T @ err); sgd divides "
@@ -169,7 +171,7 @@ def test_sgd(student, rng):
 @check(id="softmax.values", target="softmax", points=1)
 def test_softmax(student, rng):
     X = rng.standard_normal((6, 4)) * 3
-    got = as_array("softmax(X) of shape (6, 4)", student.call_pure("softmax", X))
+    got = as_array("softmax(X) of shape (6, 4)", call_pure(student, "softmax", X))
     if got.shape == X.shape and not numpy.allclose(got.sum(axis=1), 1):
         sums = got.sum(axis=1)
         hint = ("normalise every row: sum over axis=1 with keepdims=True, not over the columns (axis=0)"
@@ -183,7 +185,7 @@ def test_softmax(student, rng):
 @check(id="softmax.large_scores", target="softmax", points=1)
 def test_softmax_stable(student):
     X = numpy.array([[1000.0, 999.0, 0.0], [-1000.0, -999.0, -998.0]])
-    got = as_array("softmax of scores around +-1000", student.call_pure("softmax", X))
+    got = as_array("softmax of scores around +-1000", call_pure(student, "softmax", X))
     if got.shape == X.shape and not numpy.all(numpy.isfinite(got.astype(numpy.float64))):
         fail("softmax of scores around +-1000 returned nan or inf",
              "exp overflows above ~709: subtract each row's maximum first, X - X.max(axis=1, keepdims=True)")
@@ -195,7 +197,7 @@ def test_cross_entropy(student, rng):
     y_hat = rr.softmax(rng.standard_normal((5, 4)))
     y = numpy.array([0, 3, 1, 1, 2])
     expected = rr.cross_entropy(y_hat, y)
-    compare("cross_entropy(y_hat, y)", student.call_pure("cross_entropy", y_hat, y), expected,
+    compare("cross_entropy(y_hat, y)", call_pure(student, "cross_entropy", y_hat, y), expected,
             mistakes=[(expected.mean(), "return one loss per example (shape (n,)); the model takes the mean"),
                       (-expected, "the loss is -log(probability of the true class): the minus sign is missing"),
                       (-numpy.log(y_hat[:, y]), "pick one entry per row: y_hat[np.arange(n), y], not y_hat[:, y]")])
@@ -209,11 +211,11 @@ def test_accuracy(student, rng):
     scores[right, y[right]] = 10.0
     wrong = numpy.setdiff1d(numpy.arange(20), right)
     scores[wrong, y[wrong]] = -10.0
-    got = student.call_pure("accuracy", scores, y)
+    got = call_pure(student, "accuracy", scores, y)
     compare("accuracy(y_hat, y) with 13 of 20 rows right", got, 0.65,
             mistakes=[(13, "return the fraction of correct rows (a mean), not their count")])
     probs = rr.softmax(scores)
-    compare("accuracy on probabilities instead of scores", student.call_pure("accuracy", probs, y), 0.65)
+    compare("accuracy on probabilities instead of scores", call_pure(student, "accuracy", probs, y), 0.65)
 
 
 # -- 2-3. SoftmaxRegression and MLP -----------------------------------------------------------
@@ -252,7 +254,19 @@ def digits_batch(rng, n=12):
     return rng.uniform(0, 1, (n, 64)), rng.integers(0, 10, size=n)
 
 
-def init_check(student, name, big):
+CHECK_PREFIX = {"SoftmaxRegression": "softmax_regression", "MLP": "mlp"}
+
+
+def each_model(slug, points=1):
+    """One check per model: the parameter `name` of a test, with the check `<prefix>.<slug>`."""
+    return pytest.mark.parametrize("name", [
+        pytest.param(name, id=name, marks=check(id=f"{prefix}.{slug}", target=name, points=points))
+        for name, prefix in CHECK_PREFIX.items()])
+
+
+@each_model("init")
+def test_init(student, name):
+    big = (300, 100) if name == "SoftmaxRegression" else (300, 200, 100)
     model = student.new(name, *big)
     params = [as_array(f"{name}.params[{i}]", p) for i, p in enumerate(model.get("params"))]
     grads = [as_array(f"{name}.grads[{i}]", g) for i, g in enumerate(model.get("grads"))]
@@ -279,17 +293,8 @@ def init_check(student, name, big):
              "use the sigma argument")
 
 
-@check(id="softmax_regression.init", target="SoftmaxRegression", points=1)
-def test_softmax_regression_init(student):
-    init_check(student, "SoftmaxRegression", (300, 100))
-
-
-@check(id="mlp.init", target="MLP", points=1)
-def test_mlp_init(student):
-    init_check(student, "MLP", (300, 200, 100))
-
-
-def check_predict(student, rng, name):
+@each_model("predict")
+def test_predict(student, rng, name):
     model, expected = model_with(student, rng, name)
     X, _ = digits_batch(rng)
     scores = expected.predict(X)
@@ -300,32 +305,13 @@ def check_predict(student, rng, name):
     compare(f"{name}.predict(X) (scores)", model.call("predict", X), scores, mistakes=mistakes)
 
 
-@check(id="softmax_regression.predict", target="SoftmaxRegression", points=1)
-def test_softmax_regression_predict(student, rng):
-    check_predict(student, rng, "SoftmaxRegression")
-
-
-@check(id="mlp.predict", target="MLP", points=1)
-def test_mlp_predict(student, rng):
-    check_predict(student, rng, "MLP")
-
-
-def check_forward(student, rng, name):
+@each_model("forward")
+def test_forward(student, rng, name):
     model, expected = model_with(student, rng, name)
     X, y = digits_batch(rng)
     want = expected.forward(X, y)
     compare(f"{name}.forward(X, y) (the mean cross-entropy)", model.call("forward", X, y), want,
             mistakes=[(want * len(X), "the loss is the MEAN cross-entropy over the batch, not the sum")])
-
-
-@check(id="softmax_regression.forward", target="SoftmaxRegression", points=1)
-def test_softmax_regression_forward(student, rng):
-    check_forward(student, rng, "SoftmaxRegression")
-
-
-@check(id="mlp.forward", target="MLP", points=1)
-def test_mlp_forward(student, rng):
-    check_forward(student, rng, "MLP")
 
 
 def relu_mask_missing(expected, X, y):
@@ -338,7 +324,8 @@ def relu_mask_missing(expected, X, y):
     return [X.T @ dZ, dZ.sum(axis=0)]
 
 
-def check_backward(student, rng, name):
+@each_model("backward", points=2)
+def test_backward(student, rng, name):
     model, expected = model_with(student, rng, name)
     X, y = digits_batch(rng)
     before = model.ids("grads")
@@ -360,22 +347,12 @@ def check_backward(student, rng, name):
                 mistakes=mistakes)
 
 
-@check(id="softmax_regression.backward", target="SoftmaxRegression", points=2)
-def test_softmax_regression_backward(student, rng):
-    check_backward(student, rng, "SoftmaxRegression")
-
-
-@check(id="mlp.backward", target="MLP", points=2)
-def test_mlp_backward(student, rng):
-    check_backward(student, rng, "MLP")
-
-
 @check(id="mlp.numerical", target="MLP", points=1)
 def test_mlp_numerical(student, rng, evidence, check_id):
     """backward against central differences of the submission's own forward."""
     model, _ = model_with(student, rng, "MLP")
-    parameter_gradients_agree(model, "MLP", digits_batch(rng, n=5), [(1, "db1"), (3, "db2"), (2, "dW2")], GRAD_TOL,
-                              evidence, check_id, STALE)
+    model_gradients_agree(model, "MLP", digits_batch(rng, n=5), [(1, "db1"), (3, "db2"), (2, "dW2")], tol=GRAD_TOL,
+                          stale_hint=STALE, record=lambda label: evidence.gradient(check_id, f"MLP.{label}", GRAD_TOL))
 
 
 # -- 4. polynomial features --------------------------------------------------------------------
@@ -385,13 +362,13 @@ def test_poly_features(student, rng):
     x = rng.uniform(-2, 2, 7)
     expected = rr.poly_features(x, 6)
     powers = x.reshape(-1, 1) ** numpy.arange(6)
-    compare("poly_features(x of shape (7,), 6)", student.call_pure("poly_features", x, 6), expected,
+    compare("poly_features(x of shape (7,), 6)", call_pure(student, "poly_features", x, 6), expected,
             mistakes=[(powers, "divide column i by i! (math.gamma(i + 1)): the features are x**i / i!"),
                       (x.reshape(-1, 1) ** numpy.arange(1, 7) / [math.gamma(i + 1) for i in range(1, 7)],
                        "column 0 is x**0 / 0! = 1 (the bias): use the powers 0 .. max_degree - 1"),
                       (powers / [math.gamma(i + 2) for i in range(6)],
                        "divide by i! = gamma(i + 1), not by (i + 1)!")])
-    compare("poly_features(x, 20)[:, :4]", numpy.asarray(student.call_pure("poly_features", x, 20))[:, :4],
+    compare("poly_features(x, 20)[:, :4]", numpy.asarray(call_pure(student, "poly_features", x, 20))[:, :4],
             expected[:, :4])
 
 
@@ -401,7 +378,7 @@ def test_poly_features(student, rng):
 def test_l2_penalty(student, rng):
     w = rng.standard_normal((4, 3))
     want = float((w ** 2).sum() / 2)
-    compare("l2_penalty(w)", student.call_pure("l2_penalty", w), want,
+    compare("l2_penalty(w)", call_pure(student, "l2_penalty", w), want,
             mistakes=[(2 * want, "the penalty is half the sum of squares: (w ** 2).sum() / 2"),
                       (math.sqrt(2 * want), "the penalty is the SQUARED norm (over 2), not the norm"),
                       (want / 6, "sum the squares, do not average them")])
@@ -479,15 +456,15 @@ def judge_dropout(name, X, out, p):
 @check(id="dropout_layer.keep_rate", target="dropout_layer", points=2)
 def test_dropout_layer_keep_rate(student, rng):
     X = 1 + numpy.abs(rng.standard_normal((200, 500)))
-    judge_dropout("dropout_layer(X, 0.3)", X, student.call_pure("dropout_layer", X, 0.3), 0.3)
-    judge_dropout("dropout_layer(X, 0.75)", X, student.call_pure("dropout_layer", X, 0.75), 0.75)
+    judge_dropout("dropout_layer(X, 0.3)", X, call_pure(student, "dropout_layer", X, 0.3), 0.3)
+    judge_dropout("dropout_layer(X, 0.75)", X, call_pure(student, "dropout_layer", X, 0.75), 0.75)
 
 
 @check(id="dropout_layer.expectation", target="dropout_layer", points=1)
 def test_dropout_layer_expectation(student, rng):
     X = rng.uniform(0.5, 1.5, (200, 500))
     for p in (0.5, 0.8):
-        out = as_array(f"dropout_layer(X, {p})", student.call_pure("dropout_layer", X, p))
+        out = as_array(f"dropout_layer(X, {p})", call_pure(student, "dropout_layer", X, p))
         if out.shape != X.shape:
             fail(f"dropout_layer(X, {p}) has shape {out.shape}, expected {X.shape}")
         ratio = float(out.mean() / X.mean())
@@ -502,8 +479,8 @@ def test_dropout_layer_expectation(student, rng):
 @check(id="dropout_layer.extremes", target="dropout_layer", points=1)
 def test_dropout_layer_extremes(student, rng):
     X = rng.standard_normal((4, 6))
-    compare("dropout_layer(X, 0) (keeps everything)", student.call_pure("dropout_layer", X, 0.0), X)
-    zeros = as_array("dropout_layer(X, 1)", student.call_pure("dropout_layer", X, 1.0))
+    compare("dropout_layer(X, 0) (keeps everything)", call_pure(student, "dropout_layer", X, 0.0), X)
+    zeros = as_array("dropout_layer(X, 1)", call_pure(student, "dropout_layer", X, 1.0))
     if zeros.shape == X.shape and not numpy.all(numpy.isfinite(zeros)):
         fail("dropout_layer(X, 1) returned nan or inf",
              "with p = 1 everything is dropped: return np.zeros_like(X) before dividing by 1 - p = 0")
@@ -562,7 +539,7 @@ def test_dropout_backward(student, rng):
 def test_sigmoid_grad(student, rng):
     x = numpy.concatenate([rng.uniform(-8, 8, 20), [0.0, 40.0, -40.0]])
     s = 1 / (1 + numpy.exp(-x))
-    compare("sigmoid_grad(x)", student.call_pure("sigmoid_grad", x), s * (1 - s), rtol=1e-7, atol=1e-12,
+    compare("sigmoid_grad(x)", call_pure(student, "sigmoid_grad", x), s * (1 - s), rtol=1e-7, atol=1e-12,
             mistakes=[(x * (1 - x), "apply the sigmoid first: s = 1 / (1 + np.exp(-x)); the gradient is s * (1 - s)"),
                       (s, "that is the sigmoid itself; its derivative is s * (1 - s)")])
 
@@ -600,7 +577,7 @@ def judge_xavier(name, W, fan_in, fan_out):
 @check(id="xavier_uniform.distribution", target="xavier_uniform", points=2)
 def test_xavier_uniform(student):
     fan_in, fan_out = 200, 600
-    W, target = judge_xavier("xavier_uniform(200, 600)", student.call_pure("xavier_uniform", fan_in, fan_out),
+    W, target = judge_xavier("xavier_uniform(200, 600)", call_pure(student, "xavier_uniform", fan_in, fan_out),
                              fan_in, fan_out)
     a = math.sqrt(6 / (fan_in + fan_out))
     if numpy.abs(W).max() > a:
@@ -610,13 +587,13 @@ def test_xavier_uniform(student):
     if abs(inner - 0.5) > 0.02:
         fail(f"xavier_uniform: {inner:.1%} of the weights lie within a/2 of zero; a uniform distribution "
              "puts half of them there", "draw from np.random.uniform(-a, a, shape)")
-    judge_xavier("xavier_uniform(500, 100)", student.call_pure("xavier_uniform", 500, 100), 500, 100)
+    judge_xavier("xavier_uniform(500, 100)", call_pure(student, "xavier_uniform", 500, 100), 500, 100)
 
 
 @check(id="xavier_normal.distribution", target="xavier_normal", points=1)
 def test_xavier_normal(student):
     fan_in, fan_out = 200, 600
-    W, target = judge_xavier("xavier_normal(200, 600)", student.call_pure("xavier_normal", fan_in, fan_out),
+    W, target = judge_xavier("xavier_normal(200, 600)", call_pure(student, "xavier_normal", fan_in, fan_out),
                              fan_in, fan_out)
     tails = float((numpy.abs(W) > 2 * math.sqrt(target)).mean())
     if not 0.035 < tails < 0.056:

@@ -7,14 +7,17 @@ and training is judged by accuracy on a held-out spiral the model never saw.
 import numpy
 import pytest
 
-from grader.gradcheck import parameter_gradients_agree
-from grader.verdicts import PartialCredit, as_array, compare, fail
+from backprop_lab_check.gradcheck import model_gradients_agree
+from backprop_lab_check.tolerances import NETWORK_GRAD_TOL
+from backprop_lab_check.verdicts import PartialCredit, as_array, compare, fail
 
 import reference
+from grader.judge.device import (device_array, device_list, device_scalar, f32, f64, host_device_errors,
+                                 on_devices, promotions_note, same_as_own)
+from grader.runtime.protocol import on_device as to_device
 
 check = pytest.mark.check
 SIZES = (2, 10, 3)
-NET_GRAD_TOL = 1e-4  # a whole network with N(0, 1) weights: looser than one layer, still far below a bug
 SHAPES = [(2, 10), (10,), (10, 3), (3,)]
 COPIED = ("model.params must hold the layers' own arrays (params += layer.params), not copies: the "
           "optimizer updates model.params in place and the layers must see it")
@@ -146,8 +149,9 @@ def test_net_backward(student, rng):
 @check(id="two_layer_net.numerical", target="TwoLayerNet", points=1)
 def test_net_numerical(student, rng, evidence, check_id):
     model, _ = model_with(student, rng)
-    parameter_gradients_agree(model, "TwoLayerNet", spiral_batch(rng, n=6), [(1, "db1"), (3, "db2"), (2, "dW2")],
-                              NET_GRAD_TOL, evidence, check_id, STALE_GRADS)
+    model_gradients_agree(model, "TwoLayerNet", spiral_batch(rng, n=6), [(1, "db1"), (3, "db2"), (2, "dW2")],
+                          tol=NETWORK_GRAD_TOL, stale_hint=STALE_GRADS,
+                          record=lambda label: evidence.gradient(check_id, f"TwoLayerNet.{label}", NETWORK_GRAD_TOL))
 
 
 # -- clip_grads ------------------------------------------------------------------------------
@@ -347,8 +351,76 @@ def test_trainer_plot(student, trusted, limits):
     trainer.call("plot", ylim=(0, 2))
 
 
-# -- device checks (float32 with np bound to CuPy, and to its CPU emulation) ----------------
-# Defined in grader/device_checks.py; see docs/gpu.md. Keep this block at the end of the file.
-from grader.device_checks import device_checks  # noqa: E402
+# -- on a device: float32 with np bound to CuPy, and to its emulation (judge/device.py) --------------
 
-globals().update(device_checks("spiral"))
+NET_SIZES = (2, 10, 3)
+NET_SHAPES = [(2, 10), (10,), (10, 3), (3,)]
+
+
+def with_weights(model, values, device):
+    """Write `values` into the model's params in place (on the device, or as float64 on the CPU)."""
+    for i, value in enumerate(values):
+        model.set_item("params", i, value=to_device(value) if device else f64(value)[0])
+    return model
+
+
+def spiral_sample(rng, n=30):
+    x, t = reference.spiral.load_data()
+    pick = rng.choice(len(x), size=n, replace=False)
+    return x[pick], t[pick]
+
+
+@pytest.mark.parametrize("on_device", on_devices("two_layer_net", "TwoLayerNet"), indirect=True)
+def test_two_layer_net_on_device(on_device, student, rng):
+    """TwoLayerNet(2, 10, 3, dtype=float32): the check of the dtype argument itself."""
+    device, cpu = on_device, student
+    values = f32(*[rng.standard_normal(s) for s in NET_SHAPES])
+    x, t = spiral_sample(rng)
+    with host_device_errors():
+        model = device.new("TwoLayerNet", *NET_SIZES, dtype="float32")
+        device_list("TwoLayerNet(2, 10, 3, dtype=float32).params", model.get("params"), 4)
+        with_weights(model, values, device=True)
+        X, T = to_device(x.astype(numpy.float32)), to_device(t)
+        scores = device_array("TwoLayerNet.predict's scores", model.call("predict", X))
+        loss = device_scalar("TwoLayerNet.forward's loss", model.call("forward", X, T))
+        model.call("backward")
+        grads = device_list("TwoLayerNet.grads", model.get("grads"), 4)
+    own = with_weights(cpu.new("TwoLayerNet", *NET_SIZES), values, device=False)
+    same_as_own("TwoLayerNet.predict", scores, own.call("predict", x))
+    same_as_own("TwoLayerNet.forward (the loss)", loss, own.call("forward", x, t))
+    own.call("backward")
+    for i, got in enumerate(grads):
+        same_as_own(f"TwoLayerNet.grads[{i}]", got, own.get("grads", i))
+    promotions_note(device, "TwoLayerNet")
+
+
+@pytest.mark.parametrize("on_device", on_devices("trainer", "Trainer"), indirect=True)
+def test_trainer_on_device(on_device, student, rng, limits):
+    """20 epochs of full-batch SGD(lr=1.0) on the float32 spiral with a trusted TwoLayerNet: the
+    gradient of a full batch does not depend on the shuffle, so the run is the same on any device,
+    and is compared with the submission's Trainer run in float64 on the CPU."""
+    device, cpu = on_device, student
+    values = f32(*[rng.standard_normal(s) * 0.1 for s in NET_SHAPES])
+    x, t = reference.spiral.load_data()
+    epochs, batch = 20, len(x)
+    with host_device_errors():
+        model = with_weights(device.trusted("TwoLayerNet", *NET_SIZES, dtype="float32"), values, device=True)
+        trainer = device.new("Trainer", model, device.trusted("SGD", lr=1.0))
+        trainer.call("fit", to_device(x.astype(numpy.float32)), to_device(t), epochs, batch, eval_interval=1,
+                     timeout=limits.train_timeout_s)
+        losses, params = trainer.get("loss_list"), device_list("the model's params after training",
+                                                               model.get("params"), 4)
+    own_model = with_weights(cpu.trusted("TwoLayerNet", *NET_SIZES), values, device=False)
+    own = cpu.new("Trainer", own_model, cpu.trusted("SGD", lr=1.0))
+    own.call("fit", x, t, epochs, batch, eval_interval=1, timeout=limits.train_timeout_s)
+    own_losses = own.get("loss_list")
+    if not isinstance(losses, list) or not isinstance(own_losses, list) or len(losses) != len(own_losses):
+        fail(f"after Trainer.fit(x, t, {epochs}, {batch}, eval_interval=1), loss_list has "
+             f"{len(losses) if isinstance(losses, list) else type(losses).__name__} entries on the device and "
+             f"{len(own_losses) if isinstance(own_losses, list) else type(own_losses).__name__} on the CPU")
+    got_losses = numpy.array([device_scalar(f"Trainer.loss_list[{i}]", v) for i, v in enumerate(losses)])
+    same_as_own(f"Trainer.loss_list after {epochs} epochs", got_losses,
+                numpy.array([float(v) for v in own_losses]))
+    for i, got in enumerate(params):
+        same_as_own(f"the model's params[{i}] after {epochs} epochs of Trainer.fit", got, own_model.get("params", i))
+    promotions_note(device, "Trainer.fit")

@@ -12,7 +12,7 @@ notebook provides are never swapped: a student may rewrite them in a style of th
 Each helper file lists the assignment's graded names in `ORDER`, the order they build on each
 other. A check of T gets the helpers the file defines for the names before T (and those for
 names the notebook provides, which `ORDER` does not list), never T's own or a later one; and
-the checks run in that order (runner.py). So a helper reaches the worker only after every check
+the checks run in that order (judge/plugin.py). So a helper reaches the worker only after every check
 of the name it stands in for has run, and no submission can pass one off as its own work.
 The files are sent as source; they are not the reference, which never leaves the judge.
 """

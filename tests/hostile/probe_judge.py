@@ -41,7 +41,7 @@ def probe_judge():
             pass
     for path in ("/proc/sys/kernel/core_pattern", "/proc/sys/kernel/modprobe", "/proc/sysrq-trigger",
                  "/sys/fs/cgroup/pids/cgroup.procs", os.path.dirname(os.__file__) + "/os.py",
-                 ROOT + "/grader/runner.py", ROOT + "/reference/layers.py"):
+                 ROOT + "/grader/judge/plugin.py", ROOT + "/reference/layers.py"):
         try:
             fd = os.open(path, os.O_WRONLY)  # opened for writing, never written
             os.close(fd)

@@ -1,16 +1,14 @@
-"""What a check sees of a submission: names it defines, objects it constructs."""
-import numpy
+"""What a check sees of a submission: the names it defines and the objects it constructs, all
+in the worker; and `NoSubmission`, what the checks meet when there is no submission to grade."""
+from backprop_lab_check.outcomes import MissingName, seed_for
 
-from .sandbox import StudentError
-from .trusted import helpers_for, order
-from .verdicts import fail
-
-
-class MissingName(Exception):
-    """The submission does not define a graded name."""
+from ..sandbox import StudentRaised
+from ..trusted import helpers_for, order
 
 
 class Student:
+    """The submission running in `sandbox`, as the hidden checks reach it (the `student` fixture)."""
+
     def __init__(self, sandbox, assignment):
         self.sandbox = sandbox
         self.assignment = assignment
@@ -34,7 +32,7 @@ class Student:
         self._require(name)
         try:
             return self.sandbox.request("new", name=name, args=list(args), kwargs=kwargs)
-        except StudentError as exc:
+        except StudentRaised as exc:
             exc.context = f"{name}(...)"
             raise
 
@@ -49,6 +47,11 @@ class Student:
             return self.new(name, *args, **kwargs)
         return self.sandbox.request("new", name=name, args=list(args), kwargs=kwargs, trusted=True)
 
+    def prepare_for(self, check_id, target, own=False):
+        """Ready for one run of the check `check_id` of `target`: its helpers, its seed."""
+        self.use_helpers_for(target, own)
+        self.seed(seed_for(check_id))
+
     def use_helpers_for(self, target, own=False):
         """From now on, every request runs with the trusted helpers of the names `target` may be
         built on standing in for the submission's (none for assignments without helpers); with
@@ -62,22 +65,10 @@ class Student:
         try:
             reply = self.sandbox.request("call", timeout=timeout, target=name, method=None,
                                          args=list(args), kwargs=kwargs, return_args=keep_args)
-        except StudentError as exc:
+        except StudentRaised as exc:
             exc.context = name
             raise
         return (reply["result"], reply["args"]) if keep_args else reply["result"]
-
-    def call_pure(self, name, *args, **kwargs):
-        """Call the function `name`, failing the check if it modified one of its array arguments."""
-        result, after = self.call(name, *args, keep_args=True, **kwargs)
-        for i, (before, now) in enumerate(zip(args, after)):
-            if isinstance(before, numpy.ndarray):
-                now = numpy.asarray(now)
-                if now.shape != before.shape or not numpy.array_equal(now, before, equal_nan=True):
-                    fail(f"{name} modified its argument {i + 1}; it must only read it",
-                         "compute into a new array (np.maximum(0, x), a - c) instead of writing into the "
-                         "argument (x[x < 0] = 0, a -= c)")
-        return result
 
     def ref(self, name):
         """A handle to the function or object `name` in the worker, to pass as an argument:
@@ -85,10 +76,30 @@ class Student:
         self._require(name)
         try:
             return self.sandbox.request("get", target=name, path=[])
-        except StudentError as exc:
+        except StudentRaised as exc:
             exc.context = name
             raise
 
     def seed(self, seed):
         """Seed the worker's `random` and `numpy.random` (a restarted worker forgets names' state)."""
         self.sandbox.request("seed", seed=int(seed))
+
+
+class NoSubmission:
+    """What the checks meet when there is no submission to grade (it could not be read, or the
+    fork server runs the checks once to load them): every way into a submission raises
+    MissingName with `reason`, so every check ends as an error that says why."""
+
+    assignment = None
+
+    def __init__(self, reason):
+        self.reason = reason
+
+    def _missing(self, *args, **kwargs):
+        raise MissingName(self.reason)
+
+    names = has = new = trusted = call = ref = seed = use_helpers_for = prepare_for = _missing
+
+    @property
+    def sandbox(self):
+        raise MissingName(self.reason)

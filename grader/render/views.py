@@ -1,107 +1,34 @@
-"""The three reports of one graded submission: report.md (a GitHub Actions job summary),
-report.html (one self-contained page with plots) and report.json (the contract).
+"""report.md (fits a GitHub Actions job summary) and report.html (one self-contained page
+with plots), rendered from the report.json object.
 
-Everything a submission can influence (exception messages, hints quoting its values,
-cell errors) is escaped for the format it lands in: HTML through Jinja2's autoescaping,
-Markdown through a finalize hook that escapes every value a template prints, so a
-template cannot forget to. Files are written atomically, report.json last: its
-presence means the other two are complete.
+Everything a submission can influence (exception messages, hints quoting its values, cell
+errors) is escaped for the format it lands in: HTML through Jinja2's autoescaping, Markdown
+through a finalize hook that escapes every value a template prints, so a template cannot
+forget to. The views tolerate any shape of report, since a rendering problem must never stop
+report.json from being written.
 """
 import base64
-import datetime
-import json
 import math
-import os
 import re
-import shutil
 from pathlib import Path
 
 import jinja2
 
-from . import files
-from .text import strip_controls, valid_utf8
+from ..report import STATUSES
+from ..text import strip_controls
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-STATUSES = ("pass", "fail", "error", "skip")
 MD_ICONS = {"pass": "✅", "fail": "❌", "error": "💥", "skip": "⏭️"}
 MD_MESSAGE_CHARS = 300
 HTML_MESSAGE_CHARS = 4000
 
 
-# ---------------------------------------------------------------- writing
-
-def write_reports(report, out_dir):
-    """Write report.md, report.html and report.json into out_dir, each atomically,
-    report.json last. Rendering problems never stop report.json from being written, and an
-    earlier report stays whole until the new one is on disk."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    data = jsonable(report)
-    payload = json.dumps(data, sort_keys=False, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
-    texts = {"report.md": _render_or_fallback(render_markdown, data, _fallback_markdown),
-             "report.html": _render_or_fallback(render_html, data, _fallback_html),
-             "report.json": payload}
-    written = {}
-    try:
-        for name, text in texts.items():
-            written[name] = files.write_temporary(out_dir / name, text)
-        for name in texts:
-            # A directory in a report's place (one a submission planted there, say) would make
-            # the rename fail: the report replaces it, as it replaces an old file.
-            if (out_dir / name).is_dir() and not (out_dir / name).is_symlink():
-                shutil.rmtree(out_dir / name)
-        # A report.json left from an earlier run would claim the new md/html are finished.
-        (out_dir / "report.json").unlink(missing_ok=True)
-        for name in texts:
-            os.replace(written[name], out_dir / name)
-            del written[name]
-    finally:
-        for tmp in written.values():
-            Path(tmp).unlink(missing_ok=True)
-    _fsync_dir(out_dir)
-
-
-def _fsync_dir(path):
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def jsonable(value):
-    """A copy made of JSON types only: strings valid UTF-8, non-finite floats None, numpy
-    values Python numbers and lists, anything else unknown its str()."""
-    if value is None or isinstance(value, bool):
-        return value
-    if isinstance(value, str):
-        return valid_utf8(value)
-    if isinstance(value, int):
-        return int(value)
-    if isinstance(value, float):
-        return float(value) if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {valid_utf8(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
-    if isinstance(value, os.PathLike):
-        return valid_utf8(os.fspath(value))
-    if hasattr(value, "tolist"):        # numpy arrays and scalars
-        return jsonable(value.tolist())
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return value.isoformat()
-    return valid_utf8(value)
-
-
-def _render_or_fallback(render, report, fallback):
+def render_or_fallback(render, report):
+    """render(report), or a short page that says the full report could not be rendered."""
     try:
         return render(report)
     except Exception as exc:  # a report with a bug in it beats no report
+        fallback = _fallback_markdown if render is render_markdown else _fallback_html
         return fallback(report, f"{type(exc).__name__}: {exc}")
 
 

@@ -11,8 +11,8 @@ import json
 import os
 from pathlib import Path
 
-from . import files
-from .text import shown_name
+from .. import files
+from ..text import shown_name
 
 MANIFEST_VERSION = 1
 PROTECTED = (".github", "backprop_lab_check", "requirements.txt")

@@ -1,22 +1,21 @@
-"""Warm judges for a batch: one process imports the judge once, then forks a judge per submission.
+"""Warm judges for a batch: one process imports the judge once, then forks a judge per job.
 
-Half of a judge's CPU time goes to starting Python and importing pytest, matplotlib,
-Jinja2, NumPy, the reference and the checks. A batch grades many submissions with the
-same judge, so `run_batch` starts one fork server that does all of that once (and runs
-every assignment's checks once against no submission, which loads the check modules the
-way pytest does and warms its caches), then forks a fresh judge for each submission.
+Half of a judge's CPU time goes to starting Python and importing pytest, matplotlib, Jinja2,
+NumPy, the reference and the checks. A batch grades many submissions with the same judge, so
+the batch starts one fork server that does all of that once (and runs every assignment's checks
+once against no submission, which loads the check modules the way pytest does and warms its
+caches), then forks a fresh judge for each job.
 
-Each judge is still its own process, as `python -m grader grade` would be: its own
-session (the batch kills its process group on a timeout), its output in the submission's
-log, its exit status reported back. The server never grades anything and never runs a
-submission's code; it only forks, and reaps what it forked. It dies with the batch
-(parent-death signal), and its judges die with it.
+Each judge is still its own process: its own session (the batch kills its process group on a
+timeout), its output in the job's log, its exit status reported back. The server never grades
+anything and never runs a submission's code; it only forks, and reaps what it forked. It dies
+with the batch (parent-death signal), and its judges die with it.
 
-The channel is JSON lines. To the server (its stdin): `{"id": N, "argv": [...], "log": PATH}`,
-the arguments of `python -m grader` and the file that gets the judge's stdout and stderr.
-From the server (its stdout): `{"id": N, "pid": PID}` once the judge is forked (or
-`{"id": N, "error": "..."}`), then `{"pid": PID, "status": CODE}` when it exits, CODE as
-subprocess gives it (negative: killed by that signal).
+The channel is JSON lines. To the server (its stdin): `{"id": N, "job": {...}, "log": PATH}`.
+From the server (its stdout): `{"ready": true}` once warm, `{"id": N, "pid": PID}` once the judge
+is forked (or `{"id": N, "error": "..."}`), `{"pid": PID, "status": CODE}` when it exits (CODE as
+subprocess gives it: negative, killed by that signal); and from the judge itself, on the same
+channel, `{"id": N, "result": {...}}` (a JobResult, one line, atomic on a pipe) before it exits.
 """
 import json
 import os
@@ -28,26 +27,28 @@ import threading
 import traceback
 from contextlib import suppress
 
-from . import containment
+from ..sandbox import containment
+from .jobs import Job, JobResult, run_job
 
 
 # ------------------------------------------------------------------ the server process
 
 def _warm_up(assignments):
-    """Everything a judge imports, and one run of the assignments' checks against a
-    submission that is not there (they all error at once, without a worker)."""
-    from . import cli, device_checks, reports  # noqa: F401
-    from .assignments import known_assignments
-    from .grading import UnreadableStudent, run_checks
-    from .limits import Limits
+    """Everything a judge imports, and one run of the assignments' checks against no submission
+    (they all error at once, without a worker)."""
+    from .. import pipeline  # noqa: F401  (imported once, for every judge)
+    from ..assignments import known_assignments
+    from ..judge import NoSubmission, run_checks
+    from ..limits import Limits
+    from ..render import warm_up
 
     for assignment in set(assignments) & set(known_assignments()):
-        run_checks(assignment, UnreadableStudent("warming up"), Limits())
-    reports.warm_up()
+        run_checks(assignment, NoSubmission("warming up"), Limits())
+    warm_up()
 
 
-def _run_judge(argv, log_path, server_pid):
-    """In the forked child: become the judge for one submission; never returns."""
+def _run_judge(request_id, job, log_path, server_pid, channel):
+    """In the forked child: grade one job, tell the batch how it went; never returns."""
     code = 1
     try:
         os.setsid()
@@ -64,18 +65,16 @@ def _run_judge(argv, log_path, server_pid):
         os.dup2(log, 2)
         os.close(log)
         os.close(null)
-        from .cli import main
-
-        code = main(argv)
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        result = run_job(Job(**job))
+        os.write(channel, (json.dumps({"id": request_id, "result": json.loads(result.dumps())}) + "\n").encode())
+        code = 0
     except BaseException:
         traceback.print_exc()
     finally:
         with suppress(Exception):
             sys.stdout.flush()
             sys.stderr.flush()
-        os._exit(code if isinstance(code, int) else 1)
+        os._exit(code)
 
 
 def _send(message):
@@ -107,13 +106,16 @@ def serve(batch_pid, assignments):
                 *lines, pending = (pending + data).split(b"\n")
                 for line in lines:
                     request = json.loads(line)
+                    channel = os.dup(1)  # the judge's way back, before its stdout becomes the log
                     try:
                         pid = os.fork()
                     except OSError as exc:
+                        os.close(channel)
                         _send({"id": request["id"], "error": str(exc)})
                         continue
                     if pid == 0:
-                        _run_judge(request["argv"], request["log"], server_pid)
+                        _run_judge(request["id"], request["job"], request["log"], server_pid, channel)
+                    os.close(channel)
                     _send({"id": request["id"], "pid": pid})
             else:
                 with suppress(BlockingIOError):
@@ -131,15 +133,16 @@ def serve(batch_pid, assignments):
 # ------------------------------------------------------------------ the batch's side
 
 class ForkServerLost(OSError):
-    """The fork server is gone (or never started): start judges the ordinary way."""
+    """The fork server is gone (or never started): start judges cold."""
 
 
-class Judge:
-    """A judge forked by the server, with the part of subprocess.Popen's interface the batch uses."""
+class ForkedJudge:
+    """A judge the server forked: its pid, its exit status and its JobResult once it has them."""
 
     def __init__(self, pid):
         self.pid = pid
         self.returncode = None
+        self.result = None
         self._exited = threading.Event()
 
     def _exit(self, status):
@@ -162,13 +165,15 @@ class ForkServer:
     the batch (the server's parent-death signal follows that thread)."""
 
     def __init__(self, assignments, env=None, start_timeout=120.0):
-        self._proc = subprocess.Popen([sys.executable, "-m", "grader.forkserver", str(os.getpid()), *assignments],
-                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        self._proc = subprocess.Popen([sys.executable, "-m", "grader.batch.forkserver", str(os.getpid()),
+                                       *assignments], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                       stderr=subprocess.DEVNULL, env=env)
         self._lock = threading.Lock()
         self._next_id = 0
-        self._forked = {}   # request id -> [threading.Event, pid or error]
-        self._judges = {}   # pid -> Judge
+        self._forked = {}   # request id -> [threading.Event, ForkedJudge or error]
+        self._judges = {}   # pid -> ForkedJudge
+        self._results = {}  # request id -> JobResult, until its judge is known
+        self._by_id = {}    # request id -> ForkedJudge
         self._lost = False
         self._ready = threading.Event()
         self._start_timeout = start_timeout
@@ -183,11 +188,20 @@ class ForkServer:
             with self._lock:
                 if "ready" in message:
                     self._ready.set()
+                elif "result" in message:
+                    result = JobResult.loads(json.dumps(message["result"]))
+                    judge = self._by_id.get(message.get("id"))
+                    if judge is not None:
+                        judge.result = result
+                    else:
+                        self._results[message.get("id")] = result
                 elif "id" in message:
                     slot = self._forked.pop(message["id"], None)
                     if slot is not None:
                         if "pid" in message:
-                            judge = self._judges[message["pid"]] = Judge(message["pid"])
+                            judge = self._judges[message["pid"]] = self._by_id[message["id"]] = \
+                                ForkedJudge(message["pid"])
+                            judge.result = self._results.pop(message["id"], None)
                             slot[1] = judge
                         else:
                             slot[1] = ForkServerLost(f"the fork server could not fork: {message.get('error')}")
@@ -210,8 +224,8 @@ class ForkServer:
                 judge._exit(-signal.SIGKILL)
             self._judges.clear()
 
-    def start(self, argv, log_path):
-        """Fork a judge running `python -m grader ARGV` with its output in log_path."""
+    def start(self, job, log_path):
+        """Fork a judge for `job` (a Job) with its output in log_path."""
         if not self._ready.wait(self._start_timeout) or self._lost:
             raise ForkServerLost("the fork server did not start")
         event = threading.Event()
@@ -222,15 +236,14 @@ class ForkServer:
             request_id = self._next_id
             slot = self._forked[request_id] = [event, None]
             try:
-                self._proc.stdin.write(
-                    (json.dumps({"id": request_id, "argv": [str(a) for a in argv], "log": str(log_path)}) + "\n")
-                    .encode())
+                self._proc.stdin.write((json.dumps({"id": request_id, "job": json.loads(job.dumps()),
+                                                    "log": str(log_path)}) + "\n").encode())
                 self._proc.stdin.flush()
             except (OSError, ValueError):
                 self._forked.pop(request_id, None)
                 raise ForkServerLost("the fork server is gone") from None
         event.wait()
-        if isinstance(slot[1], Judge):
+        if isinstance(slot[1], ForkedJudge):
             return slot[1]
         raise slot[1] or ForkServerLost("the fork server is gone")
 

@@ -21,15 +21,14 @@ import pkgutil
 import random
 import time
 import warnings
-import zlib
 from dataclasses import dataclass, field
 
 import numpy
 
 from . import checks as checks_package
-from .local import Kernel, MissingName, StudentRaised
+from .local import Kernel
+from .outcomes import StudentRaised, seed_for, verdict
 from .result import Result
-from .verdicts import CheckFailed, exception_hint
 
 
 @dataclass
@@ -88,11 +87,6 @@ def checks_for(target, assignment=None):
     return found
 
 
-def seed_for(check_id):
-    """A fixed seed per check, so a verdict never depends on which checks ran before."""
-    return zlib.crc32(check_id.encode()) & 0x7FFFFFFF
-
-
 @contextlib.contextmanager
 def _quiet_and_restored():
     """Student prints and numpy warnings are muted, the global random states restored,
@@ -110,23 +104,16 @@ def _quiet_and_restored():
 
 def run_one(check, kernel):
     started = time.perf_counter()
-    outcome = Outcome(check.id, check.target, "pass", "ok")
     kernel.seed(seed_for(check.id))
+    raised = None
     try:
         check.fn(kernel, numpy.random.default_rng(seed_for(check.id)))
-    except CheckFailed as exc:
-        outcome.status, outcome.message, outcome.hint = "fail", exc.message, exc.hint
-    except AssertionError as exc:
-        outcome.status, outcome.message = "fail", str(exc) or "assertion failed"
-    except StudentRaised as exc:
-        outcome.status, outcome.message, outcome.raised = "error", exc.sentence(), exc.original
-        outcome.hint = exception_hint(type(exc.original).__name__, str(exc.original))
-    except MissingName as exc:
-        outcome.status, outcome.message = "error", str(exc)
-    except Exception as exc:  # a student's value the check did not expect (e.g. None for a list)
-        outcome.status, outcome.message = "error", f"the check stopped at {type(exc).__name__}: {exc}"
-    outcome.seconds = time.perf_counter() - started
-    return outcome
+    except Exception as exc:
+        raised = exc
+    judged = verdict(raised)
+    return Outcome(check.id, check.target, judged.status, judged.message, judged.hint,
+                   time.perf_counter() - started,
+                   raised.original if isinstance(raised, StudentRaised) else None)
 
 
 def run(target_names, namespace, assignment=None):

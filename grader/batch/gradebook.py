@@ -1,0 +1,156 @@
+"""The gradebook of a batch: `gradebook.csv` (a row per student, a column per assignment, the
+total, and `tamper` when Classroom clones were compared with the template), `gradebook.json`
+(per student and assignment: score, max_score, error, status, report; what was refused and
+ignored), and the table printed at the end. A student's name never starts a spreadsheet
+formula in the CSV, nor drives a console."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from contextlib import suppress
+from pathlib import Path
+
+from .. import files
+from ..text import csv_cell, shown_name, terminal
+from .results import CACHED, FAILED, GRADED, REFUSED
+from .store import GRADEBOOK_CSV, GRADEBOOK_JSON
+
+
+def points(score: float) -> str:
+    """37 -> '37.0', 36.75 -> '36.75'."""
+    return str(round(float(score), 4))
+
+
+def summary_line(graded: int, cached: int, failed: int, refused: int, elapsed: float) -> str:
+    refusals = f", {refused} refused (see gradebook.json)" if refused else ""
+    return f"{graded} graded, {cached} cached, {failed} failed{refusals} in {elapsed:.1f} s"
+
+
+def write_gradebook(out: Path, batch) -> tuple[Path, Path]:
+    """Write `out/gradebook.csv` (student, one column per assignment, total, and `tamper` when
+    Classroom clones were compared with the template) and `out/gradebook.json` (per student
+    reports folder and assignment: score, max_score, error, status, report; `names`: each
+    folder's student as shown; `tamper`: folder -> differences; `refused`: what was not read).
+    A student's name never starts a spreadsheet formula in the CSV."""
+    out = Path(out)
+    grid = _Grid(batch.results)
+    csv_path, json_path = out / GRADEBOOK_CSV, out / GRADEBOOK_JSON
+    out.mkdir(parents=True, exist_ok=True)
+    files.atomic_write(csv_path, _csv_text(grid, batch.tamper))
+    files.atomic_write(json_path, json.dumps(_book(grid, batch, out), indent=2) + "\n")
+    return csv_path, json_path
+
+
+class _Grid:
+    """A batch's results by student reports folder and assignment."""
+
+    def __init__(self, results):
+        self.results = results
+        self.assignments = sorted({r.assignment for r in results})
+        self.folders = sorted({r.entry.folder for r in results})
+        self.names = {r.entry.folder: r.student for r in results}
+        self.cells: dict = {folder: {} for folder in self.folders}
+        for r in results:
+            self.cells[r.entry.folder][r.assignment] = r
+        self.max_scores = {a: max((r.max_score for r in results if r.assignment == a), default=0.0)
+                           for a in self.assignments}
+
+
+def _csv_text(grid, tampered) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["student", *grid.assignments, "total", *(["tamper"] if tampered else [])])
+    for folder in grid.folders:
+        row = grid.cells[folder]
+        total = sum(r.score for r in row.values())
+        flags = [csv_cell("; ".join(tampered.get(folder, [])))] if tampered else []
+        writer.writerow([csv_cell(grid.names[folder]),
+                         *(points(row[a].score) if a in row else "" for a in grid.assignments),
+                         points(total), *flags])
+    return buffer.getvalue()
+
+
+def _book(grid, batch, out) -> dict:
+    def rel(path: Path) -> str:
+        with suppress(ValueError):
+            return shown_name(path.relative_to(out).as_posix())
+        return shown_name(str(path))
+
+    failed = batch.with_status(FAILED)
+    refused = batch.refused
+    book = {
+        "grader_version": batch.grader_version,
+        "assignments": grid.assignments,
+        "max_scores": grid.max_scores,
+        "students": {
+            folder: {
+                a: {"score": r.score, "max_score": r.max_score, "error": r.error,
+                    "status": r.status, "report": rel(r.report_path)}
+                for a, r in sorted(grid.cells[folder].items())}
+            for folder in grid.folders},
+        "names": grid.names,
+        "summary": {"graded": len(batch.with_status(GRADED)),
+                    "cached": len(batch.with_status(CACHED)),
+                    "failed": len(failed),
+                    "refused": len(refused),
+                    "elapsed_s": round(batch.elapsed, 3)},
+        "failed": [{"student": r.student, "assignment": r.assignment, "error": r.error,
+                    "log": rel(r.log_path) if r.log_path else None} for r in failed],
+        "refused": [{"path": shown_name(str(p)), "reason": why} for p, why in refused],
+        "ignored": [{"path": shown_name(str(p)), "reason": why} for p, why in batch.ignored],
+    }
+    if batch.tamper:
+        book["tamper"] = batch.tamper
+    return book
+
+
+def print_gradebook(console, out: Path) -> None:
+    """Print `out/gradebook.json` as a table, then the failures, refusals and the one-line
+    summary; every name and message from a submission printed inert (text.terminal)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    out = Path(out)
+    book = json.loads((out / GRADEBOOK_JSON).read_text(encoding="utf-8"))
+    assignments = book["assignments"]
+    names = book.get("names", {})
+    table = Table(title="gradebook", caption=terminal(out / GRADEBOOK_CSV))
+    table.add_column("student")
+    for a in assignments:
+        table.add_column(f"{a}\n/ {points(book['max_scores'].get(a, 0.0))}", justify="right")
+    table.add_column(f"total\n/ {points(sum(book['max_scores'].values()))}", justify="right")
+    for folder, row in book["students"].items():
+        cells = []
+        for a in assignments:
+            cell = row.get(a)
+            if cell is None:
+                cells.append(Text(""))
+            elif cell["status"] in (FAILED, REFUSED):
+                cells.append(Text(f"{points(cell['score'])} !", style="red"))
+            elif cell["error"]:
+                cells.append(Text(f"{points(cell['score'])} ?", style="yellow"))
+            else:
+                cells.append(Text(points(cell["score"])))
+        total = sum(cell["score"] for cell in row.values())
+        table.add_row(Text(terminal(names.get(folder, folder))), *cells, Text(points(total), style="bold"))
+    console.print(table)
+    for failure in book.get("failed", []):
+        log = f" (log: {out / failure['log']})" if failure.get("log") else ""
+        console.print(Text(terminal(f"! {failure['student']}/{failure['assignment']}: {failure['error']}{log}"),
+                           style="red"))
+    for refusal in book.get("refused", []):
+        console.print(Text(terminal(f"! refused {refusal['path']}: {refusal['reason']}"), style="red"))
+    for folder, differences in book.get("tamper", {}).items():
+        if differences:
+            console.print(Text(terminal(f"! {names.get(folder, folder)}: differs from the Classroom template "
+                                        f"({'; '.join(differences)})"), style="red"))
+    ignored = book.get("ignored", [])
+    if ignored:
+        shown = "; ".join(f"{i['path']} ({i['reason']})" for i in ignored[:3])
+        more = f"; and {len(ignored) - 3} more (see {GRADEBOOK_JSON})" if len(ignored) > 3 else ""
+        console.print(Text(terminal(f"ignored {len(ignored)} file(s): {shown}{more}"), style="dim"))
+    summary = book["summary"]
+    elapsed = summary.get("elapsed_s") or 0.0
+    console.print(Text(summary_line(summary["graded"], summary["cached"], summary["failed"],
+                                     summary.get("refused", 0), elapsed)), highlight=False)

@@ -1,0 +1,121 @@
+"""Grading one submission, as the steps it takes: read it (loading), run its cells in the
+sandbox, run the hidden checks against it (judge), score (scoring), and build the Report
+(report). Nothing here runs submission code: the sandbox does, and the checks see the
+submission only through its worker.
+
+    report = grade("alice/layers.ipynb", "layers")
+    render.write_reports(report, out_dir)
+
+The judge (pytest and the checks) and the reports' libraries (matplotlib, Jinja2) are imported
+while the worker runs the notebook's cells, so that the two overlap.
+"""
+import contextlib
+import time
+
+from . import loading
+from .assignments import known_assignments
+from .limits import Limits
+from .report import CellProblem, Report
+from .sandbox import Sandbox, prepare_judge
+from .scoring import charge_once, summarise
+from .version import grader_version
+
+MAX_CELL_ENTRIES = 50  # cells that did not run cleanly, listed in the report
+NOTHING_RUN = "none (nothing was run)"
+
+
+def grade(path, assignment=None, limits=None, isolation="auto", count_gpu=False):
+    """The Report of the submission at `path` for `assignment` (default: the one its notebook
+    names); an unreadable submission gets a Report too, with every check an error and `error`."""
+    started = time.monotonic()
+    limits = limits or Limits()
+    report = Report(assignment or "unknown", limits=limits.to_dict(), grader_version=grader_version(),
+                    isolation=NOTHING_RUN, submission={"name": str(path).rsplit("/", 1)[-1], "path": str(path),
+                                                       "sha256": None})
+    submission, assignment = read(path, assignment, report)
+    if submission is not None:
+        run(submission, assignment, limits, isolation, count_gpu, report)
+    elif assignment is not None:
+        from .judge import NoSubmission, run_checks
+        report.checks, _, warnings = run_checks(assignment, NoSubmission(report.error), limits, count_gpu)
+        report.warnings += warnings
+    report.score, report.max_score, report.targets = summarise(charge_once(report.checks))
+    report.duration_s = round(time.monotonic() - started, 3)
+    return report
+
+
+def read(path, assignment, report):
+    """(the loaded submission or None, the assignment id or None); why it cannot be graded goes
+    to report.error."""
+    submission = None
+    try:
+        submission = loading.load(path)
+        report.warnings += submission.warnings
+        report.submission["sha256"] = submission.sha256
+        assignment = assignment or submission.assignment
+        if assignment is None:
+            report.error = ("The notebook does not say which assignment it is (no backprop_lab metadata); "
+                            "pass --assignment.")
+    except loading.SubmissionError as exc:
+        report.error = str(exc)
+    except Exception as exc:  # a reading bug must still leave a report behind
+        report.error = f"The submission could not be read ({type(exc).__name__}); please tell your instructor."
+        report.warnings.append(f"internal grader error while reading: {type(exc).__name__}: {str(exc)[:500]}")
+    if assignment is not None and assignment not in known_assignments():
+        shown = repr(assignment if len(assignment) <= 60 else assignment[:60] + "...")
+        report.error = f"Unknown assignment {shown}; known: {', '.join(known_assignments())}."
+        assignment = None
+    report.assignment = assignment or "unknown"
+    return (submission if report.error is None else None), assignment
+
+
+def run(submission, assignment, limits, isolation, count_gpu, report):
+    """Run the cells and the checks; what they found goes into `report`."""
+    prepare_judge()
+    try:
+        with Sandbox(submission.cells, limits, isolation) as sandbox, contextlib.ExitStack() as device_runs:
+            sandbox.start_cells()
+            from .judge.device import start_device_runs  # beside the CPU run, at the lowest priority
+            runs = start_device_runs(sandbox, assignment)
+            for device_run in runs.values():
+                device_runs.callback(device_run.close)
+            from .judge import Student, run_checks  # imports pytest while the cells run
+            from .render import warm_up
+            warm_up()
+            report.cells = problems(sandbox.finish_cells(), report.warnings)
+            report.checks, report.artifacts, warnings = run_checks(assignment, Student(sandbox, assignment), limits,
+                                                                   count_gpu, runs)
+            report.warnings += warnings + sandbox_warnings(sandbox, limits)
+            report.isolation, report.protections = sandbox.isolation, sandbox.protections
+            report.limits = {**limits.to_dict(), "process_limit": sandbox.confinement.process_limit,
+                             "memory_limit": sandbox.confinement.memory_limit}
+        if report.isolation == "fallback":
+            report.warnings.append("The worker ran with the fallback isolation, not bubblewrap (rlimits, scrubbed "
+                                   f"environment, private directory; {'; '.join(report.protections)}); see "
+                                   "docs/security.md.")
+    except Exception as exc:  # a grader bug must still leave a report behind
+        from .judge import NoSubmission, run_checks
+        report.error = f"The grader failed on this submission ({type(exc).__name__}); please tell your instructor."
+        report.warnings.append(f"internal grader error: {type(exc).__name__}: {str(exc)[:500]}")
+        report.cells, report.artifacts, report.isolation = [], {}, NOTHING_RUN
+        report.checks, _, _ = run_checks(assignment, NoSubmission("the grader failed on this submission"), limits,
+                                         count_gpu)
+
+
+def problems(cell_results, warnings):
+    """The cells that did not run cleanly, as the report lists them (at most MAX_CELL_ENTRIES)."""
+    found = [CellProblem(index, result["status"], result["message"])
+             for index, result in enumerate(cell_results, start=1) if result["status"] != "ok"]
+    if len(found) > MAX_CELL_ENTRIES:
+        warnings.append(f"{len(found)} cells did not run cleanly; the report lists the first {MAX_CELL_ENTRIES}.")
+    return found[:MAX_CELL_ENTRIES]
+
+
+def sandbox_warnings(sandbox, limits):
+    warnings = []
+    if sandbox.output_dropped:
+        warnings.append(f"The submission printed {sandbox.output_bytes + sandbox.output_dropped} "
+                        f"bytes; only the first {limits.output_bytes} were kept.")
+    if sandbox.restarts:
+        warnings.append(f"The worker was restarted {sandbox.restarts} time(s) after a timeout or crash.")
+    return warnings

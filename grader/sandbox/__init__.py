@@ -1,0 +1,13 @@
+"""The sandbox: the worker process that runs a submission's code, and what the judge holds of it.
+
+- `process.Sandbox`: starts, talks to, times out, restarts and kills one worker at a time;
+- `isolation.Confinement`: bubblewrap or the fallback's Landlock, seccomp, rlimits, cgroups;
+- `remote`: handles on the worker's objects and the ways a request can end;
+- `containment`, `seccomp`: the kernel mechanisms the confinement uses.
+"""
+from .isolation import bubblewrap_available
+from .process import Sandbox, prepare_judge
+from .remote import RemoteObject, StaleHandle, StudentRaised, WorkerLost
+
+__all__ = ["Sandbox", "prepare_judge", "bubblewrap_available", "RemoteObject", "StaleHandle", "StudentRaised",
+           "WorkerLost"]

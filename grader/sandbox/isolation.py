@@ -1,0 +1,322 @@
+"""How a worker is confined, in one place: the bubblewrap command line or the fallback's
+Landlock rules, the seccomp filter, the rlimits and cgroup applied between fork and exec, the
+scrubbed environment, and the sentences that say in the report what confined it.
+
+`Confinement` holds what one sandbox's workers share (its cgroup, its filter, its runtime
+directory) and what each new worker gets (`prepare`, `command`, `environment`, `before_exec`).
+"""
+import functools
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+from . import containment, seccomp
+
+PACKAGE_DIR = Path(__file__).resolve().parents[1]  # grader/
+
+
+def _library_paths():
+    """Directories the worker needs: the standard library and the environment's
+    site-packages (for NumPy and matplotlib), but not the project checkout."""
+    paths = [p for p in sys.path
+             if p and os.path.realpath(p).startswith(os.path.realpath(sys.base_prefix))
+             and "site-packages" not in p and os.path.exists(p)]
+    for key in ("purelib", "platlib"):
+        path = sysconfig.get_paths()[key]
+        if path not in paths:
+            paths.append(path)
+    return paths
+
+
+def bubblewrap_available():
+    """bwrap is installed and can create the namespaces we need on this kernel."""
+    bwrap = shutil.which("bwrap")
+    if not bwrap:
+        return False
+    try:
+        probe = subprocess.run([bwrap, "--ro-bind", "/", "/", "--unshare-all", "--die-with-parent",
+                                "true"], capture_output=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return probe.returncode == 0
+
+
+@functools.lru_cache(maxsize=None)
+def _bwrap_hardening():
+    """The strongest of bwrap's hardening options this bwrap and kernel accept:
+    no capabilities even as root (a root worker with capabilities in its user
+    namespace could remount the read-only binds writable), and no nested user
+    namespaces (bwrap >= 0.8)."""
+    base = ["--unshare-user", "--disable-userns"]
+    drop = ["--cap-drop", "ALL"] if os.geteuid() == 0 else []
+    for options in (base + drop, drop):
+        try:
+            probe = subprocess.run(["bwrap", "--ro-bind", "/", "/", "--unshare-all", *options, "true"],
+                                   capture_output=True, timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        if probe.returncode == 0:
+            return tuple(options)
+    return ()
+
+
+@functools.lru_cache(maxsize=None)
+def _bwrap_sizes_tmpfs():
+    """bwrap >= 0.5 can cap the size of a tmpfs."""
+    try:
+        return subprocess.run(["bwrap", "--ro-bind", "/", "/", "--size", "1048576", "--tmpfs", "/tmp", "true"],
+                              capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def _hidden_paths():
+    """The project's own files, which no worker may see even where they lie inside a
+    directory it needs (a venv inside the checkout, a non-editable install of the
+    grader into site-packages): the checkout, and the `grader` and `reference` packages."""
+    import importlib.util
+
+    hidden = {PACKAGE_DIR}
+    project = PACKAGE_DIR.parent
+    if (project / "reference").is_dir():
+        hidden.add(project)
+    try:
+        spec = importlib.util.find_spec("reference")
+    except (ImportError, ValueError):
+        spec = None
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        hidden.add(Path(location).resolve())
+    return sorted(hidden)
+
+
+class Confinement:
+    """The confinement of one sandbox's workers: `kind` is "bubblewrap" or "fallback"."""
+
+    def __init__(self, kind, limits, runtime, device=None, background=False):
+        self.kind, self.limits, self.runtime, self.device = kind, limits, runtime, device
+        self.background = background  # the lowest CPU priority: runs on time nothing else wants
+        self._landlock = None
+        # bubblewrap's namespaces already keep the host's sockets and SysV IPC out of reach
+        fallback = kind != "bubblewrap"
+        self._seccomp, self._seccomp_fd = seccomp.Filter(unix_sockets=fallback, sysv_ipc=fallback), None
+        self._font_cache, self._font_fd = _matplotlib_font_cache(), None
+        self._user_processes = 0
+        self.cgroup = containment.Cgroup(limits.max_processes, limits.memory_mb << 20)
+
+    def close(self):
+        self.cgroup.remove()
+        if self._landlock is not None:
+            self._landlock.close()
+
+    # -- one worker ---------------------------------------------------------------------------------
+    def prepare(self, scratch):
+        """Before a worker starts in `scratch`: its Landlock rules (fallback), its font list,
+        the file descriptors it inherits."""
+        self._user_processes = _count_own_processes() if os.geteuid() != 0 else 0
+        if self.kind != "bubblewrap":
+            self._confine(scratch)
+        self._font_fd = self._open_font_cache(scratch)
+        if self.kind == "bubblewrap" and self._seccomp.active:  # bwrap reads the filter from a pipe
+            self._seccomp_fd, seccomp_w = os.pipe()
+            os.write(seccomp_w, self._seccomp.program)
+            os.close(seccomp_w)
+        return tuple(fd for fd in (self._font_fd, self._seccomp_fd) if fd is not None)
+
+    def started(self):
+        """After the worker started: the descriptors it inherited are closed here."""
+        for fd in (self._font_fd, self._seccomp_fd):
+            if fd is not None:
+                os.close(fd)
+        self._font_fd = self._seccomp_fd = None
+
+    def command(self, to_worker_r, from_worker_w, scratch):
+        python = os.path.realpath(sys.executable)
+        inside_scratch = "/scratch" if self.kind == "bubblewrap" else str(scratch)
+        inside_runtime = "/runtime" if self.kind == "bubblewrap" else str(self.runtime)
+        config = {"in_fd": to_worker_r, "out_fd": from_worker_w, "scratch": inside_scratch,
+                  "sys_path": _library_paths(), "device": self.device, "background": self.background}
+        worker = [sys.executable, "-I", "-S", f"{inside_runtime}/worker.py", json.dumps(config)]
+        if self.kind != "bubblewrap":
+            return worker
+        size = ["--size", str(self.limits.scratch_mb << 20)] if _bwrap_sizes_tmpfs() else []
+        # /proc/sys is covered: files there are global and writable by uid 0 even
+        # without capabilities (core_pattern would run a program as the host's root).
+        cmd = ["bwrap", "--unshare-all", *_bwrap_hardening(), "--die-with-parent", "--new-session",
+               *(["--seccomp", str(self._seccomp_fd)] if self._seccomp_fd is not None else []),
+               "--proc", "/proc", "--tmpfs", "/proc/sys", "--remount-ro", "/proc/sys", "--dev", "/dev",
+               *size, "--tmpfs", "/tmp", "--ro-bind", "/usr", "/usr"]
+        for link in ("bin", "lib", "lib64", "sbin"):
+            target = Path("/") / link
+            if target.is_symlink():
+                cmd += ["--symlink", os.readlink(target), f"/{link}"]
+            elif target.is_dir():
+                cmd += ["--ro-bind", str(target), f"/{link}"]
+        if Path("/etc/ld.so.cache").exists():
+            cmd += ["--ro-bind", "/etc/ld.so.cache", "/etc/ld.so.cache"]
+        # The Python installation and the environment's libraries, read-only; the
+        # project checkout (reference/, grader/, submissions, reports) stays unseen.
+        for path in {sys.base_prefix, sys.prefix, os.path.dirname(python), *_library_paths()}:
+            if Path(path).exists() and not path.startswith("/usr/"):
+                cmd += ["--ro-bind", path, path]
+        bound = [Path(p) for p in ("/usr", sys.base_prefix, sys.prefix, os.path.dirname(python), *_library_paths())]
+        for hidden in _hidden_paths():  # e.g. a venv inside the checkout: its project files stay unseen
+            if any(hidden == b or b in hidden.parents for b in bound) and hidden.exists():
+                cmd += ["--tmpfs", str(hidden)] if hidden.is_dir() else ["--ro-bind", "/dev/null", str(hidden)]
+        # Scratch is a size-capped tmpfs: nothing the worker writes reaches the host's disk.
+        cmd += ["--ro-bind", str(self.runtime), "/runtime", *size, "--tmpfs", "/scratch",
+                "--chdir", "/scratch"]
+        if self._font_fd is not None:  # a copy of the judge's matplotlib font list, in the tmpfs
+            cmd += ["--dir", "/scratch/.matplotlib", "--file", str(self._font_fd),
+                    f"/scratch/.matplotlib/{self._font_cache.name}"]
+        if self.device == "cupy":  # the GPU's device files (nothing else of /dev) and a CUDA outside /usr
+            cmd += [arg for node in sorted(Path("/dev").glob("nvidia*")) for arg in ("--dev-bind", str(node), str(node))]
+            cuda = {os.environ.get(key, "") for key in ("CUDA_PATH", "CUDA_HOME")} - {""}
+            cmd += [arg for path in sorted(cuda) if Path(path).is_dir() and not path.startswith("/usr/")
+                    for arg in ("--ro-bind", path, path)]
+        return cmd + worker
+
+    def environment(self, scratch):
+        home = "/scratch" if self.kind == "bubblewrap" else str(scratch)
+        return {"PATH": "/usr/bin:/bin", "HOME": home, "MPLBACKEND": "Agg",
+                "MPLCONFIGDIR": f"{home}/.matplotlib", "OMP_NUM_THREADS": "1",
+                "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONHASHSEED": "0",
+                "PYTHONDONTWRITEBYTECODE": "1", "LANG": "C.UTF-8",
+                "TMPDIR": "/tmp" if self.kind == "bubblewrap" else home,
+                **(_cuda_environment(home) if self.device == "cupy" else {})}
+
+    def before_exec(self):
+        """Runs in the child between fork and exec."""
+        mb = 1 << 20
+        if self.background:
+            containment.lower_priority()
+        if self.device != "cupy":  # CUDA reserves far more address space than it uses
+            resource.setrlimit(resource.RLIMIT_AS, (self.limits.memory_mb * mb,) * 2)
+        resource.setrlimit(resource.RLIMIT_CPU, (self.limits.cpu_time_s, self.limits.cpu_time_s + 5))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (self.limits.file_size_mb * mb,) * 2)
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        if os.geteuid() != 0:  # root ignores RLIMIT_NPROC; the cgroup covers that case
+            resource.setrlimit(resource.RLIMIT_NPROC, (self._user_processes + self.limits.max_processes,) * 2)
+        self.cgroup.join()
+        containment.fresh_session_keyring()  # bubblewrap inherits it
+        if self.kind != "bubblewrap":
+            containment.drop_capabilities()
+            if self._landlock is not None:
+                self._landlock.restrict_self()
+            self._seccomp.install()
+        containment.die_with_parent()
+
+    def _confine(self, scratch):
+        """The fallback's Landlock ruleset for this generation's worker: read the Python
+        environment and the runtime, write only the scratch directory."""
+        if self._landlock is not None:
+            self._landlock.close()
+        python = os.path.realpath(sys.executable)
+        reads = ["/usr", "/bin", "/lib", "/lib64", "/sbin", "/etc/ld.so.cache", "/etc/localtime",
+                 "/dev/urandom", "/dev/random", "/dev/zero", sys.base_prefix, sys.prefix,
+                 os.path.dirname(python), os.path.dirname(sys.executable), *_library_paths(), str(self.runtime)]
+        writes = [str(scratch), "/dev/null"]
+        if self.device == "cupy":  # the driver also reads /proc/driver/nvidia and /sys
+            writes += [str(node) for node in sorted(Path("/dev").glob("nvidia*"))]
+            reads += [os.environ[key] for key in ("CUDA_PATH", "CUDA_HOME") if os.environ.get(key)]
+            reads += ["/proc", "/sys"]
+        self._landlock = containment.Landlock(reads, writes, hidden=_hidden_paths())
+
+    def _open_font_cache(self, scratch):
+        """Give each worker the judge's matplotlib font list, so that `import
+        matplotlib.pyplot` in a fresh worker (every restart) does not rebuild it (about
+        half a second). Bubblewrap copies it from a file descriptor into the tmpfs."""
+        if self._font_cache is None:
+            return None
+        try:
+            if self.kind != "bubblewrap":
+                (scratch / ".matplotlib").mkdir(exist_ok=True)
+                shutil.copyfile(self._font_cache, scratch / ".matplotlib" / self._font_cache.name)
+                return None
+            return os.open(self._font_cache, os.O_RDONLY | os.O_CLOEXEC)
+        except OSError:
+            return None
+
+    # -- the report's words ---------------------------------------------------------------------
+    @property
+    def process_limit(self):
+        """How the number of processes is capped on this machine, for the report."""
+        if self.cgroup.limits_processes():
+            return "pids cgroup"
+        if os.geteuid() != 0:
+            return "RLIMIT_NPROC"
+        return "none (root without a writable pids cgroup)"
+
+    @property
+    def memory_limit(self):
+        """How memory is capped on this machine, for the report."""
+        per_process = "RLIMIT_AS per process" if self.device != "cupy" else "none per process (CUDA)"
+        if self.cgroup.limits_memory():
+            return f"memory cgroup for all the worker's processes, {per_process}"
+        return per_process
+
+    @property
+    def protections(self):
+        """What confined the worker, in words, for the report."""
+        found = []
+        if self.kind == "bubblewrap":
+            found.append("bubblewrap: own PID, network, IPC, UTS and user namespaces, read-only Python "
+                         "environment, private /tmp and scratch, no project files")
+            if "--cap-drop" in _bwrap_hardening():
+                found.append("no capabilities")
+        else:
+            if self._landlock is not None and self._landlock.active:
+                found.append(f"Landlock ABI {self._landlock.abi}: " + ", ".join(self._landlock.features))
+            elif self._landlock is not None:
+                found.append("no Landlock (kernel without it): the worker can read and write "
+                             "whatever this user can")
+            if os.geteuid() == 0:
+                found.append("no capabilities")
+        found.append(self._seccomp_protection())
+        found.append(f"processes: {self.process_limit}")
+        found.append(f"memory: {self.memory_limit}")
+        return found
+
+    def _seccomp_protection(self):
+        if self._seccomp.active:
+            return f"seccomp: no {', no '.join(self._seccomp.denies)}; a fresh, empty session keyring"
+        if self.kind == "bubblewrap":
+            return (f"no seccomp filter ({self._seccomp.missing}): keyrings are within reach "
+                    "(the worker gets a fresh, empty session keyring and its user namespace's own user keyring)")
+        return (f"no seccomp filter ({self._seccomp.missing}): the worker can add keys to this "
+                "user's keyrings, connect to unix sockets on the host and leave SysV IPC objects behind "
+                "(it gets a fresh, empty session keyring)")
+
+
+def _matplotlib_font_cache():
+    """The judge's own matplotlib font list (fontlist-v*.json), if it has one."""
+    folder = os.environ.get("MPLCONFIGDIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "matplotlib")
+    try:
+        found = sorted(Path(folder).glob("fontlist-v*.json"), key=lambda p: p.stat().st_mtime)
+    except OSError:
+        return None
+    return found[-1] if found and found[-1].stat().st_size < (16 << 20) else None
+
+
+def _cuda_environment(home):
+    """What CuPy needs to find the CUDA libraries and cache its kernels."""
+    env = {key: os.environ[key] for key in ("CUDA_PATH", "CUDA_HOME", "CUDA_VISIBLE_DEVICES", "LD_LIBRARY_PATH")
+           if key in os.environ}
+    return {**env, "CUPY_CACHE_DIR": f"{home}/.cupy"}
+
+
+def _count_own_processes():
+    uid = os.getuid()
+    count = 0
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            if entry.stat().st_uid == uid:
+                count += 1
+        except OSError:
+            pass
+    return count
