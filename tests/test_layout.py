@@ -92,12 +92,14 @@ def test_imports_point_down_the_layers(module):
 
 
 def test_every_package_is_installed():
-    """pyproject.toml lists every package folder (a non-editable install copies only those)."""
+    """pyproject.toml lists every package folder (a non-editable install copies only those),
+    and the report templates' folder with its package data."""
     tomllib = pytest.importorskip("tomllib")
-    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
     folders = {module_name(init) for top in (*PACKAGES, "reference") for init in (ROOT / top).rglob("__init__.py")
                if "__pycache__" not in init.parts}
-    assert folders == set(config["tool"]["setuptools"]["packages"])
+    assert set(setuptools["packages"]) == folders | {"grader.render.templates"}
+    assert setuptools["package-data"] == {"grader.render.templates": ["*.j2"]}
 
 
 def test_the_judge_does_not_load_the_visible_checks():

@@ -6,7 +6,6 @@ of the submission (the trusted helpers of grader/trusted/ stand in for them).
 """
 import ast
 
-import nbformat
 import pytest
 
 from gradelib import grade, solution, write

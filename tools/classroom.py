@@ -109,7 +109,7 @@ def load_key(key_file):
     except ValueError:
         key = b""
     if len(key) != 64:
-        raise SystemExit(f"the key must be 64 bytes in URL-safe base64 (as `make classroom` creates it)")
+        raise SystemExit("the key must be 64 bytes in URL-safe base64 (as `make classroom` creates it)")
     return key
 
 

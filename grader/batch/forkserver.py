@@ -66,7 +66,7 @@ def _run_judge(request_id, job, log_path, server_pid, channel):
         os.close(log)
         os.close(null)
         result = run_job(Job(**job))
-        os.write(channel, (json.dumps({"id": request_id, "result": json.loads(result.dumps())}) + "\n").encode())
+        os.write(channel, (json.dumps({"id": request_id, "result": result.to_dict()}) + "\n").encode())
         code = 0
     except BaseException:
         traceback.print_exc()
@@ -189,7 +189,7 @@ class ForkServer:
                 if "ready" in message:
                     self._ready.set()
                 elif "result" in message:
-                    result = JobResult.loads(json.dumps(message["result"]))
+                    result = JobResult.from_dict(message["result"])
                     judge = self._by_id.get(message.get("id"))
                     if judge is not None:
                         judge.result = result
@@ -236,7 +236,7 @@ class ForkServer:
             request_id = self._next_id
             slot = self._forked[request_id] = [event, None]
             try:
-                self._proc.stdin.write((json.dumps({"id": request_id, "job": json.loads(job.dumps()),
+                self._proc.stdin.write((json.dumps({"id": request_id, "job": job.to_dict(),
                                                     "log": str(log_path)}) + "\n").encode())
                 self._proc.stdin.flush()
             except (OSError, ValueError):

@@ -21,8 +21,11 @@ class Job:
     limits: dict        # Limits.to_dict()
     isolation: str = "auto"
 
+    def to_dict(self):
+        return asdict(self)
+
     def dumps(self):
-        return json.dumps(asdict(self))
+        return json.dumps(self.to_dict())
 
     @classmethod
     def loads(cls, text):
@@ -35,16 +38,25 @@ class JobResult:
     max_score: float
     error: str | None = None
 
+    def to_dict(self):
+        return asdict(self)
+
     def dumps(self):
-        return json.dumps(asdict(self))
+        return json.dumps(self.to_dict())
+
+    @classmethod
+    def from_dict(cls, data):
+        """The result in `data` (decoded JSON), or None when it is not one."""
+        try:
+            return cls(float(data["score"]), float(data["max_score"]), data.get("error"))
+        except (ValueError, TypeError, KeyError):
+            return None
 
     @classmethod
     def loads(cls, text):
-        """The result in `text`, or None when it is not one."""
         try:
-            data = json.loads(text)
-            return cls(float(data["score"]), float(data["max_score"]), data.get("error"))
-        except (ValueError, TypeError, KeyError):
+            return cls.from_dict(json.loads(text))
+        except ValueError:
             return None
 
 
