@@ -40,7 +40,7 @@ def grade(submission, assignment=None, out=None, extra_args=(), timeout=300):
     cmd = [sys.executable, "-m", "grader", "grade", str(submission), "--out", str(out), *extra_args]
     if assignment:
         cmd += ["--assignment", assignment]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
     report_path = out / "report.json"
     report = json.loads(report_path.read_text()) if report_path.exists() else None

@@ -30,7 +30,34 @@ def _library_paths():
         path = sysconfig.get_paths()[key]
         if path not in paths:
             paths.append(path)
+    # Where the judge finds the libraries a worker loads, when that is elsewhere (a user or
+    # system site of a venv, a folder on PYTHONPATH): the worker must load the same ones.
+    for location in _module_folders(WORKER_LIBRARIES):
+        if location not in paths and Path(location).resolve() not in _hidden_paths():
+            paths.append(location)
     return paths
+
+
+WORKER_LIBRARIES = ("numpy", "matplotlib", "cupy")
+
+
+@functools.lru_cache(maxsize=None)
+def _module_folders(names):
+    """The folders holding the top-level packages `names` as the judge would import them."""
+    import importlib.util
+
+    folders = []
+    for name in names:
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            continue
+        origin = spec.origin if spec and spec.origin not in (None, "built-in", "frozen") else None
+        if origin:
+            folder = str(Path(origin).parent.parent if spec.submodule_search_locations else Path(origin).parent)
+            if folder not in folders:
+                folders.append(folder)
+    return folders
 
 
 def bubblewrap_available():
