@@ -7,7 +7,10 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 SUBMISSIONS ?= submissions
 CLASSROOM_KEY ?= classroom.key
 
-.PHONY: install grade test exercises check-exercises bench classroom clean
+GPU_PYTHON ?= 3.12
+GPU_ARCH ?= x86_64
+
+.PHONY: install grade test exercises check-exercises bench classroom gpu-check gpu-wheels clean
 
 install: $(STAMP)
 
@@ -39,5 +42,13 @@ classroom: $(STAMP)
 bench: $(STAMP)
 	$(PY) tools/bench.py --out docs/benchmarks.md
 
+# Real CuPy on a GPU machine, no network needed there (docs/gpu.md); one line and exit 0 without a GPU.
+gpu-check:
+	bash tools/gpu_check.sh
+
+# Where there is a network: the judge's packages as wheels for the GPU machine's Python, into .gpu-wheels/.
+gpu-wheels: $(STAMP)
+	$(PY) tools/gpu_env.py download --python-version $(GPU_PYTHON) --arch $(GPU_ARCH) --dest .gpu-wheels
+
 clean:
-	rm -rf $(VENV) reports build dist *.egg-info
+	rm -rf $(VENV) reports build dist *.egg-info .gpu-check

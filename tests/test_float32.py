@@ -97,6 +97,16 @@ NOTED = [
 ]
 
 
+ON_GPU = gpu_status() is None
+
+
+def must_fail(mutant):
+    """The checks the mutant must fail: with a GPU, each device check the emulation fails
+    fails on the GPU too."""
+    twins = tuple("device." + i.removeprefix("emulated_device.") for i in mutant.fails if i.startswith("emulated_device."))
+    return mutant.fails + (twins if ON_GPU else ())
+
+
 def lost_checks(report):
     return {c["id"]: c for c in report["checks"] if c["status"] != "skip" and c["points"] < c["max_points"]}
 
@@ -108,7 +118,7 @@ def test_float32_mutant_loses_points_on_the_float32_and_device_checks(mutant, tm
     assert proc.returncode == 0, proc.stderr
     lost = lost_checks(report)
     failed = {c["id"]: c for c in report["checks"] if c["status"] == "fail"}
-    for check_id in mutant.fails:
+    for check_id in must_fail(mutant):
         assert check_id in failed, f"{mutant.name}: {check_id} did not fail; failed {sorted(failed)}"
         feedback = f"{failed[check_id]['message']} {failed[check_id]['hint'] or ''}"
         assert mutant.says in feedback, (check_id, feedback)
@@ -116,7 +126,7 @@ def test_float32_mutant_loses_points_on_the_float32_and_device_checks(mutant, tm
     targets = {c["target"] for c in lost.values()}
     assert targets <= set(mutant.only), f"{mutant.name}: lost points elsewhere too: {sorted(lost)}"
     if mutant.cpu_clean:
-        assert all(i.startswith("emulated_device.") for i in lost), sorted(lost)
+        assert all(i.startswith(("emulated_device.", "device.")) for i in lost), sorted(lost)
     assert len(lost) == len({(c["target"], c["hint"]) for c in lost.values()}), \
         f"{mutant.name}: one mistake charged in several checks: {sorted(lost)}"
 
@@ -171,14 +181,14 @@ def test_solutions_get_full_marks_on_the_emulated_device(assignment, tmp_path):
     assert len(emulated) == len(gpu) >= 2
     assert all(c["status"] == "pass" for c in emulated), [c for c in emulated if c["status"] != "pass"]
     assert report["score"] == report["max_score"], [c for c in report["checks"] if c["status"] not in ("pass", "skip")]
-    if gpu_status() is None:
+    if ON_GPU:
         assert all(c["status"] == "pass" for c in gpu), gpu
     else:  # no GPU: skipped with the reason, outside max_score
         assert all(c["status"] == "skip" and c["message"].startswith("no GPU:") for c in gpu), gpu
         assert report["max_score"] == sum(c["max_points"] for c in report["checks"] if c["status"] != "skip")
 
 
-@pytest.mark.skipif(gpu_status() is None, reason="a GPU is here: the GPU checks run for real")
+@pytest.mark.skipif(ON_GPU, reason="a GPU is here: the GPU checks run for real")
 def test_count_gpu_counts_the_gpu_checks_as_failed_without_a_gpu(tmp_path):
     path = write(solution("optimizers"), tmp_path / "optimizers.ipynb")
     plain, _ = grade(path, "optimizers", out=tmp_path / "plain")

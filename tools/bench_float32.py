@@ -4,21 +4,18 @@ The second book's first chapter ends with two speed-ups, 32-bit floats and the G
 This measures both on the trusted reference implementation: the book's spiral run
 (TwoLayerNet(2, 10, 3), 300 epochs, batch 30, SGD lr 1.0) and a wider network where
 the matrix products dominate (hidden 1000, batch 1000, 1000 input features). Each
-number is the median of several runs. With a GPU it also grades the solutions and a
-float32 mutant with the GPU checks running for real.
+number is the median of several runs. The GPU's part runs where CuPy finds a device
+(`make gpu-check` runs this on a GPU machine, beside the device checks themselves).
 
     python tools/bench_float32.py [--repeat 5] [--out FILE]
 
 `run(markdown=True) -> str` is what the benchmark runner (tools/bench.py) includes.
 """
 import argparse
-import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -29,6 +26,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import reference  # noqa: E402
+from tools import gpu_env  # noqa: E402
 
 SPIRAL = {"label": "spiral: TwoLayerNet(2, 10, 3), 300 epochs of 10 batches of 30, SGD(lr=1.0)",
           "sizes": (2, 10, 3), "epochs": 300, "batch": 30, "lr": 1.0, "eval_interval": 10}
@@ -88,19 +86,6 @@ def measure(config, x, t, repeat, xp=None):
     return {dtype: (statistics.median(values), losses[dtype]) for dtype, values in times.items()}
 
 
-def gpu():
-    """(cupy, device name) when CuPy and a CUDA device are there, else (None, reason)."""
-    try:
-        import cupy
-        count = cupy.cuda.runtime.getDeviceCount()
-    except Exception as exc:  # ImportError, or CUDA errors of all kinds
-        return None, f"{type(exc).__name__}: {exc}"
-    if not count:
-        return None, "no CUDA device"
-    name = cupy.cuda.runtime.getDeviceProperties(0)["name"]
-    return cupy, name.decode() if isinstance(name, bytes) else str(name)
-
-
 def cpu_name():
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -119,41 +104,6 @@ def blas_name():
         return "unknown BLAS"
 
 
-# -- the GPU checks for real -------------------------------------------------------------------
-
-MUTANT = ("layers", "affine_grads_zeros_float64",
-          "self.grads = [np.zeros_like(W), np.zeros_like(b)]", "self.grads = [np.zeros(W.shape), np.zeros(b.shape)]")
-
-
-def grade_device_checks(prefix="device"):
-    """Grade the solutions and one float32 mutant with the CLI; the checks whose id starts
-    with `prefix` as rows (submission, check, status, points, message)."""
-    import nbformat
-
-    rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        jobs = [(a, f"solutions/{a}.ipynb", ROOT / "solutions" / f"{a}.ipynb") for a in ("layers", "optimizers", "spiral")]
-        assignment, name, old, new = MUTANT
-        nb = nbformat.read(ROOT / "solutions" / f"{assignment}.ipynb", as_version=4)
-        for cell in nb.cells:
-            if cell.cell_type == "code" and old in cell.source:
-                cell.source = cell.source.replace(old, new)
-        mutant = Path(tmp) / f"{name}.ipynb"
-        nbformat.write(nb, mutant)
-        jobs.append((assignment, f"mutant {name}", mutant))
-        for assignment, label, path in jobs:
-            out = Path(tmp) / label.replace("/", "_").replace(" ", "_")
-            subprocess.run([sys.executable, "-m", "grader", "grade", str(path), "--assignment", assignment,
-                            "--out", str(out)], cwd=ROOT, capture_output=True, timeout=900,
-                           env={**os.environ, "PYTHONPATH": str(ROOT)})
-            report = json.loads((out / "report.json").read_text())
-            for check in report["checks"]:
-                if check["id"].startswith(prefix + "."):
-                    rows.append((label, check["id"], check["status"], f"{check['points']:g} / {check['max_points']:g}",
-                                 check["message"] if check["status"] != "pass" else ""))
-    return rows
-
-
 # -- report -------------------------------------------------------------------------------------
 
 def run(markdown=True, repeat=5):
@@ -163,8 +113,10 @@ def run(markdown=True, repeat=5):
     results.append(("CPU", SPIRAL["label"], measure(SPIRAL, x, t, repeat)))
     wx, wt = wide_data(WIDE["samples"], WIDE["sizes"][0], WIDE["sizes"][2])
     results.append(("CPU", WIDE["label"], measure(WIDE, wx, wt, repeat)))
-    cupy, device = gpu()
-    if cupy is not None:
+    device, reason = gpu_env.probe()
+    cupy = None
+    if device is not None:
+        import cupy
         results.append((f"GPU ({device})", SPIRAL["label"], measure(SPIRAL, x, t, repeat, xp=cupy)))
         results.append((f"GPU ({device})", WIDE["label"], measure(WIDE, wx, wt, repeat, xp=cupy)))
 
@@ -174,7 +126,7 @@ def run(markdown=True, repeat=5):
     if markdown:
         lines += ["## float32 versus float64: training the reference", "",
                   f"Medians of {repeat} runs of `Trainer.fit` (after one warm-up run) on {machine}; "
-                  f"GPU: {device if cupy is not None else 'none here (' + device + ')'}.", "",
+                  f"GPU: {device if cupy is not None else 'none here (' + reason + ')'}.", "",
                   "| where | run | float64 | float32 | speed-up | last loss in loss_list (f64 / f32) |",
                   "| --- | --- | ---: | ---: | ---: | --- |"]
     for where, label, by_dtype in results:
@@ -187,27 +139,18 @@ def run(markdown=True, repeat=5):
                   "The wide network spends its time in matrix products, where float32 halves the memory "
                   "traffic and doubles the numbers per SIMD instruction. Both dtypes end at the same loss "
                   "(the wide run is a timing run: 20 steps of SGD barely start learning)."]
-    if cupy is not None:
-        rows = grade_device_checks("device")
-        if markdown:
-            lines += ["", f"### The GPU checks on {device}", "",
-                      "| submission | check | status | points | message |", "| --- | --- | --- | --- | --- |"]
-            lines += ["| " + " | ".join(str(c).replace("|", "\\|") for c in row) + " |" for row in rows]
-        else:
-            lines += ["  ".join(map(str, row)) for row in rows]
     return "\n".join(lines) + "\n"
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="runs per measurement (the median is reported)")
-    parser.add_argument("--out", type=Path, help="write the markdown section here (default: print it)")
+    parser.add_argument("--out", type=Path, help="also write the markdown section here")
     args = parser.parse_args(argv)
     text = run(markdown=True, repeat=args.repeat)
+    print(text, end="")
     if args.out:
         args.out.write_text(text)
-    else:
-        print(text, end="")
     return 0
 
 
