@@ -68,9 +68,11 @@ if [ -n "$needed" ]; then
 fi
 
 say "gpu-check: $DEVICE"
+# pytest loads only the plugins named here: what else the machine has installed stays out.
+export PYTEST_DISABLE_PLUGIN_AUTOLOAD=1
 PARALLEL=()
 if "$PY" -c 'import xdist' 2> /dev/null; then
-    PARALLEL=(-n "$(( $(nproc) < 8 ? $(nproc) : 8 ))")
+    PARALLEL=(-p xdist.plugin -n "$(( $(nproc) < 8 ? $(nproc) : 8 ))")
 fi
 
 failed=0
