@@ -1,7 +1,8 @@
 """Resource limits for a submission's worker; every value is recorded in report.json.
 
-Each is a CLI option of `python -m grader grade` (`--memory-mb 1024`, ...); see
-docs/security.md for what enforces which.
+Each is a command-line flag (`--memory-mb 1024`, ...) of `python -m grader grade` and `batch`
+and of the platforms' entry points, which choose their own defaults for their platform's
+limits; see docs/security.md for what enforces which.
 """
 import math
 from dataclasses import asdict, dataclass, fields
@@ -33,3 +34,28 @@ class Limits:
     @classmethod
     def names(cls):
         return [f.name for f in fields(cls)]
+
+    @staticmethod
+    def add_arguments(parser, **defaults):
+        """A `--<limit>` flag per limit on the argparse `parser`, defaulting to `defaults` where
+        it names the limit (a platform's), else to the Limits default."""
+        group = parser.add_argument_group("limits (recorded in report.json)")
+        for name in Limits.names():
+            default = defaults.get(name, getattr(Limits, name))
+            group.add_argument("--" + name.replace("_", "-"), type=type(getattr(Limits, name)), default=default,
+                               metavar=type(default).__name__.upper(), help=f"default {default}")
+
+    @classmethod
+    def parse(cls, parser, argv=None):
+        """(the options `parser` reads from `argv`, their Limits): a limit that is not valid is a
+        usage error, as a bad flag is."""
+        args = parser.parse_args(argv)
+        try:
+            return args, cls.from_arguments(args)
+        except ValueError as exc:
+            parser.error(f"bad limit: {exc}")
+
+    @classmethod
+    def from_arguments(cls, args):
+        """The Limits the flags of `add_arguments` were given; ValueError when one is not valid."""
+        return cls(**{name: getattr(args, name) for name in cls.names()})

@@ -56,7 +56,7 @@ def _entries(folder: Path) -> list[os.DirEntry]:
         return []
 
 
-def _walk(top: Path) -> Iterator[tuple[int, os.DirEntry]]:
+def walk(top: Path) -> Iterator[tuple[int, os.DirEntry]]:
     """(depth, entry) below `top`, not following links, at most MAX_DEPTH folders deep and
     MAX_ENTRIES entries in all: a cloned repository is the student's, of any shape."""
     todo, seen = [(1, top)], 0
@@ -81,7 +81,7 @@ def _student(entry: os.DirEntry, known: frozenset[str], ignored: list) -> list[E
     home, student = Path(entry.path), shown_name(entry.name)
     folder = folder_name(entry.name, RESERVED_NAMES)
     candidates: dict[str, list[tuple[tuple, Path, str | None]]] = {}
-    for depth, item in _walk(home):
+    for depth, item in walk(home):
         path = Path(item.path)
         if path.suffix not in SUBMISSION_SUFFIXES or _hidden(item.name):
             continue

@@ -169,7 +169,7 @@ def _view(report):
 
 # ---------------------------------------------------------------- plots
 
-def _plots(report):
+def figures(report):
     """[(title, caption, data URI)] for the artifacts present, and warnings for plots that failed."""
     from . import plots
 
@@ -234,8 +234,7 @@ def render_markdown(report):
 
 def render_html(report):
     view = _view(report)
-    figures, problems = _plots(report)
-    view["figures"] = figures
+    view["figures"], problems = figures(report)
     view["warnings"] = view["warnings"] + problems
     view["message_chars"] = HTML_MESSAGE_CHARS
     return _html_env.get_template("report.html.j2").render(**view)
