@@ -1,5 +1,6 @@
-"""Command line: `python -m grader grade SUBMISSION --assignment ID --out DIR` and
-`python -m grader batch SUBMISSIONS --out REPORTS --jobs N`."""
+"""Command line: `python -m grader grade SUBMISSION --assignment ID --out DIR`,
+`python -m grader batch SUBMISSIONS --out REPORTS --jobs N` and
+`python -m grader export REPORTS --lms canvas|moodle --out FILE`."""
 import argparse
 import os
 import sys
@@ -7,19 +8,6 @@ from pathlib import Path
 
 from .limits import Limits
 from .text import terminal
-
-
-def _limit_options(parser):
-    defaults = Limits()
-    group = parser.add_argument_group("limits (recorded in report.json)")
-    for name in Limits.names():
-        default = getattr(defaults, name)
-        group.add_argument("--" + name.replace("_", "-"), type=type(default), default=default,
-                           metavar=type(default).__name__.upper(), help=f"default {default}")
-
-
-def _limits_from(args):
-    return Limits(**{name: getattr(args, name) for name in Limits.names()})
 
 
 def _isolation_option(parser):
@@ -30,7 +18,7 @@ def _isolation_option(parser):
 def _usage_problem(args):
     """A sentence when the limits or the isolation asked for cannot be used, else None."""
     try:
-        _limits_from(args)
+        Limits.from_arguments(args)
     except (TypeError, ValueError) as exc:
         return f"bad limit: {exc}"
     if args.isolation == "bubblewrap":
@@ -54,7 +42,7 @@ def build_parser():
     grade.add_argument("--count-gpu", action="store_true",
                        help="count the GPU checks (device.*) when there is no GPU, as failed, instead of "
                             "skipping them outside max_score (see docs/gpu.md)")
-    _limit_options(grade)
+    Limits.add_arguments(grade)
 
     batch = commands.add_parser("batch", help="grade submissions/<student>/<assignment>.ipynb in parallel")
     batch.add_argument("submissions", type=Path)
@@ -65,7 +53,14 @@ def build_parser():
                        help="flag GitHub Classroom clones whose workflow or check runtime differ from this "
                             "template manifest or folder (default: dist/classroom.manifest.json if it exists)")
     _isolation_option(batch)
-    _limit_options(batch)
+    Limits.add_arguments(batch)
+
+    export = commands.add_parser("export", help="a batch's gradebook as the CSV Canvas or Moodle imports")
+    export.add_argument("reports", type=Path, help="the --out folder of a batch")
+    export.add_argument("--lms", choices=["canvas", "moodle"], required=True)
+    export.add_argument("--out", type=Path, required=True, help="the CSV file to write")
+    export.add_argument("--roster", type=Path,
+                        help="a CSV with a `student` column (the folder names) and the LMS's identifier columns")
 
     commands.add_parser("list", help="list the assignments the grader knows")
     return parser
@@ -79,6 +74,8 @@ def main(argv=None):
         return 0
     if args.command == "grade":
         return _grade(args)
+    if args.command == "export":
+        return _export(args)
     return _batch(args)
 
 
@@ -94,7 +91,7 @@ def _grade(args):
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         return 2
-    report = grade(args.submission, args.assignment, _limits_from(args), args.isolation, count_gpu=args.count_gpu)
+    report = grade(args.submission, args.assignment, Limits.from_arguments(args), args.isolation, count_gpu=args.count_gpu)
     from .render import write_reports
 
     try:
@@ -121,7 +118,7 @@ def _batch(args):
         return 2
     try:
         result = run_batch(args.submissions, args.out, jobs=args.jobs, force=args.force, known_ids=known_assignments(),
-                           template=args.template, limits=_limits_from(args), isolation=args.isolation)
+                           template=args.template, limits=Limits.from_arguments(args), isolation=args.isolation)
     except BatchUsageError as exc:
         print(terminal(f"error: {exc}"), file=sys.stderr)
         return 2
@@ -130,3 +127,21 @@ def _batch(args):
         return 130
     print_gradebook(Console(), args.out)
     return result.exit_code
+
+
+def _export(args):
+    from .platforms.lms import ExportError, export
+
+    try:
+        unlisted = export(args.reports, args.lms, args.out, args.roster)
+    except ExportError as exc:
+        print(terminal(f"error: {exc}"), file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(terminal(f"error: cannot write {args.out}: {exc.strerror or exc}"), file=sys.stderr)
+        return 2
+    if unlisted:
+        print(terminal(f"warning: the roster does not list {len(unlisted)} student(s), exported under their "
+                       f"folder names: {', '.join(unlisted[:10])}"), file=sys.stderr)
+    print(terminal(f"{args.lms}: {args.out}"))
+    return 0

@@ -21,6 +21,7 @@ LAYERS = [
     ("render", ["grader.render"]),
     ("pipeline", ["grader.pipeline"]),
     ("batch", ["grader.batch"]),
+    ("platforms", ["grader.platforms"]),
     ("command line", ["grader.cli", "grader.__main__", "grader"]),
 ]
 
