@@ -1,0 +1,272 @@
+"""Gradescope's autograder: its `results.json` from a Report, and the entry point its
+`run_autograder` runs for every submission.
+
+Gradescope builds an image from the autograder zip (`tools/gradescope_zip.py`; its `setup.sh`
+installs the grader), puts the student's upload in `/autograder/submission/` and runs
+`/autograder/run_autograder`, which runs
+
+    python3 -m grader.platforms.gradescope [--root /autograder] [--assignment ID] [--visibility V]
+
+That finds the notebook in the upload, grades it with `pipeline.grade`, writes report.md,
+report.html and report.json to `results/report/` and Gradescope's `results/results.json`, and
+exits 0 whatever the upload holds: an empty, unreadable or missing upload, or a grader bug,
+still gets a results.json with score 0 and a sentence that says why.
+
+The fields follow Gradescope's specification (https://gradescope-autograders.readthedocs.io/en/latest/specs/):
+top-level `score` (it overrides the tests' total), `execution_time` (seconds), `output` with
+`output_format` "md", `visibility` (the tests' default), `stdout_visibility`, `extra_data`;
+per test `name`, `number`, `score`, `max_score`, `status` ("passed" or "failed", the only values
+the specification allows), `output` (plain text, Gradescope's default format) and `visibility`.
+The checks are hidden checks, shown `after_published` unless the instructor chooses otherwise.
+The specification gives the top-level `output` no visibility of its own, so the full report
+(which names every check and the score) is the output only when the checks are `visible`;
+otherwise the output says what was graded, and the full report is an informational test entry
+(no score, no status) with the checks' visibility.
+"""
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import NamedTuple
+
+from .. import files, loading
+from ..assignments import known_assignments
+from ..batch.discovery import SUBMISSION_SUFFIXES, walk
+from ..limits import Limits
+from ..pipeline import NOTHING_RUN, grade
+from ..render import write_reports
+from ..render.views import md_escape, render_markdown, render_or_fallback
+from ..report import Report
+from ..text import shown_name, terminal
+from ..version import grader_version
+from . import platform_tests
+
+VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
+SHOWN = {"hidden": "only to your instructor", "after_due_date": "after the due date",
+         "after_published": "when your instructor publishes the grades"}
+# Gradescope stops an autograder after 10 minutes unless the assignment's settings say more
+# (up to 40), and gives its container 768 MB unless they say more (docs: troubleshooting).
+GRADESCOPE_TIMEOUT_S = 600
+GRADESCOPE_MEMORY_MB = 768
+TIMEOUT_MARGIN_S = 60   # starting Python, the judge's own work and the reports, on half a CPU
+JUDGE_MEMORY_MB = 256   # the judge beside the worker (about 100 MB measured, with plots)
+MAX_NOTEBOOKS_READ = 20  # notebooks of one upload whose metadata is read to choose one
+MAX_NAMES_SHOWN = 5
+
+
+# ---------------------------------------------------------------- results.json
+
+def results(report, execution_time, visibility_of_hidden="after_published"):
+    """Gradescope's results.json object for the Report `report`, graded in `execution_time`
+    seconds, its checks shown to students as `visibility_of_hidden` says."""
+    if visibility_of_hidden not in VISIBILITIES:
+        raise ValueError(f"visibility must be one of {', '.join(VISIBILITIES)}, got {visibility_of_hidden!r}")
+    data = report.to_json()
+    report = Report.from_json(data)  # as report.json has it: every string valid UTF-8
+    markdown = render_or_fallback(render_markdown, data)
+    tests = [_test(test, visibility_of_hidden) for test in platform_tests(report)]
+    if visibility_of_hidden == "visible":
+        output = markdown
+    else:
+        output = _receipt(report, visibility_of_hidden)
+        tests.insert(0, {"name": "Full report", "number": "0", "output": markdown, "output_format": "md",
+                         "visibility": visibility_of_hidden})
+    return {"score": report.score, "execution_time": round(execution_time), "output": output, "output_format": "md",
+            "visibility": visibility_of_hidden, "stdout_visibility": "hidden",
+            "extra_data": {"assignment": report.assignment, "max_score": report.max_score,
+                           "submission": report.submission.get("name"), "sha256": report.submission.get("sha256"),
+                           "grader_version": report.grader_version, "isolation": report.isolation},
+            "tests": tests}
+
+
+def _test(test, visibility):
+    entry = {"name": test.name, "number": test.number, "output": test.output, "visibility": visibility}
+    if test.passed is None:  # skipped: outside max_score, so it neither passes nor fails
+        entry["name"] += " (skipped, not counted)"
+    else:
+        entry.update(score=test.score, max_score=test.max_score, status="passed" if test.passed else "failed")
+    return entry
+
+
+def _receipt(report, visibility):
+    """What students see at once when the checks are not visible yet: what was graded, or why
+    nothing could be, and the report's warnings (which notebook was chosen, ...)."""
+    assignment = md_escape(report.assignment)
+    if report.error:
+        lines = [f"## {assignment}: not graded", "", f"> {md_escape(report.error)}"]
+    else:
+        name = md_escape(report.submission.get("name") or "your submission")
+        lines = [f"## {assignment}: graded", "",
+                 f"{name} was graded ({len(report.checks)} checks). Your score and the result of each "
+                 f"check are shown {SHOWN[visibility]}."]
+    if report.warnings:
+        lines += ["", *(f"- {md_escape(warning)}" for warning in report.warnings)]
+    return "\n".join(lines) + "\n"
+
+
+def _failure(message, execution_time):
+    """results.json when grading itself failed: built without the Report, which may be what failed."""
+    return {"score": 0.0, "execution_time": round(execution_time), "output": message, "output_format": "md",
+            "visibility": "visible", "stdout_visibility": "hidden", "tests": []}
+
+
+# ---------------------------------------------------------------- the upload
+
+class Choice(NamedTuple):
+    """The file of an upload to grade (None when there is none) and as which assignment (None:
+    unknown), notes on the choice for the report, and why nothing can be graded."""
+    path: Path | None
+    assignment: str | None
+    notes: list
+    problem: str | None = None
+
+
+def choose_submission(folder, assignment=None):
+    """The Choice for the upload in `folder`. Preferred: a notebook whose metadata, then whose
+    name, names `assignment` (or, without one, any known assignment); then a readable one, a
+    notebook before a .py file, the shallowest, by name. Graded as `assignment`, else as the one
+    its metadata names, else its name. The upload is read as data: no link is followed."""
+    folder = Path(folder)
+    if files.kind(folder) != "dir":
+        return Choice(None, assignment, [], "Gradescope passed the autograder no submission; please tell your "
+                                            "instructor.")
+    found, refused, others = [], [], []
+    for depth, entry in walk(folder):
+        path = Path(entry.path)
+        what = files.kind(path)
+        if what == "dir":
+            continue
+        shown = shown_name(path.relative_to(folder).as_posix())
+        if path.suffix not in SUBMISSION_SUFFIXES:
+            others.append(shown)
+        elif what != "file":
+            refused.append(files.refusal(shown, what))
+        else:
+            found.append((depth, shown, path))
+    if not found:
+        return Choice(None, assignment, [], _nothing_to_grade(others, refused))
+
+    known = set(known_assignments())
+    found.sort(key=lambda item: (item[0], item[1]))
+    notebooks = [item for item in found if item[2].suffix == ".ipynb"][:MAX_NOTEBOOKS_READ]
+    named = {path: _named_assignment(path) for _, _, path in notebooks}
+
+    def rank(item):
+        depth, shown, path = item
+        says, readable = named.get(path, (None, True))
+        by_metadata = says if says in known else None
+        by_name = path.stem if path.stem in known else None
+        hits = (by_metadata == assignment, by_name == assignment) if assignment else (by_metadata, by_name)
+        return (not hits[0], not hits[1], not readable, path.suffix != ".ipynb", depth, shown)
+
+    found.sort(key=rank)
+    _, shown, chosen = found[0]
+    notes = []
+    if len(found) > 1:
+        rest = [other for _, other, _ in found[1:]]
+        more = f" and {len(rest) - MAX_NAMES_SHOWN} more" if len(rest) > MAX_NAMES_SHOWN else ""
+        notes.append(f"{shown} was graded; not graded: {', '.join(rest[:MAX_NAMES_SHOWN])}{more}.")
+    says, readable = named.get(chosen, (None, True))
+    if assignment and says in known and says != assignment:
+        notes.append(f"{shown} says it is the {says} notebook, but this assignment is {assignment}: "
+                     f"it was graded as {assignment}.")
+    graded_as = assignment or (says if says in known else chosen.stem if chosen.stem in known else None)
+    if graded_as is None and readable:  # an unreadable file gets the sentence that says why instead
+        return Choice(None, None, notes + refused,
+                      f"{shown} does not say which assignment it is (neither its notebook metadata nor its name "
+                      f"does): upload the notebook you were given, or name it after the assignment "
+                      f"({', '.join(sorted(known))}).")
+    return Choice(chosen, graded_as, notes + refused)
+
+
+def _named_assignment(path):
+    """(the assignment the notebook's metadata names or None, whether it could be read)."""
+    try:
+        return loading.load(path).assignment, True
+    except loading.SubmissionError:
+        return None, False
+
+
+def _nothing_to_grade(others, refused):
+    if refused:
+        return "No notebook could be read: " + " ".join(refused)
+    if not others:
+        return "Your submission is empty: upload your notebook (.ipynb)."
+    more = f" and {len(others) - MAX_NAMES_SHOWN} more" if len(others) > MAX_NAMES_SHOWN else ""
+    return (f"Your submission has no notebook (.ipynb) and no Python file (.py), only "
+            f"{', '.join(others[:MAX_NAMES_SHOWN])}{more}: upload your notebook.")
+
+
+def grade_upload(folder, assignment, limits):
+    """The Report of the upload in `folder`: its chosen file graded, or why none could be."""
+    choice = choose_submission(folder, assignment)
+    if choice.path is None:
+        return Report(choice.assignment or "unknown", error=choice.problem, grader_version=grader_version(),
+                      isolation=NOTHING_RUN, warnings=choice.notes)
+    report = grade(choice.path, choice.assignment, limits)
+    report.warnings[:0] = choice.notes  # first: they say what was graded
+    return report
+
+
+# ---------------------------------------------------------------- entry point
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="python -m grader.platforms.gradescope",
+                                     description="Grade the upload in ROOT/submission for Gradescope: "
+                                                 "ROOT/results/results.json and ROOT/results/report/.")
+    parser.add_argument("--root", type=Path, default=Path("/autograder"),
+                        help="Gradescope's autograder folder (default /autograder)")
+    parser.add_argument("--assignment", choices=known_assignments(),
+                        help="grade every upload as this assignment (default: the one the notebook names)")
+    parser.add_argument("--visibility", choices=VISIBILITIES, default="after_published",
+                        help="when students see the checks and their score (default after_published)")
+    # Gradescope's timeout and memory less what is not the submission's (TIMEOUT_MARGIN_S, JUDGE_MEMORY_MB)
+    Limits.add_arguments(parser, submission_timeout_s=float(GRADESCOPE_TIMEOUT_S - TIMEOUT_MARGIN_S),
+                         memory_mb=GRADESCOPE_MEMORY_MB - JUDGE_MEMORY_MB)
+    return parser
+
+
+def parse_options(argv=None):
+    """The entry point's options, with `limits` (a Limits); exits with a usage message when they
+    are not valid (tools/gradescope_zip.py checks them this way before they reach Gradescope)."""
+    args, args.limits = Limits.parse(build_parser(), argv)
+    return args
+
+
+def main(argv=None):
+    args = parse_options(argv)
+    started = time.monotonic()
+    results_dir = args.root / "results"
+    try:
+        report = grade_upload(args.root / "submission", args.assignment, args.limits)
+        try:
+            write_reports(report, results_dir / "report")
+        except OSError as exc:
+            print(terminal(f"the reports could not be written to {results_dir / 'report'}: {exc}"))
+        data = results(report, time.monotonic() - started, args.visibility)
+        _print_summary(report)
+    except Exception as exc:  # a grader bug must still leave Gradescope a result
+        print(terminal(f"internal grader error: {type(exc).__name__}: {str(exc)[:500]}"))
+        data = _failure(f"The autograder failed on this submission ({type(exc).__name__}); please tell your "
+                        "instructor.", time.monotonic() - started)
+    try:
+        files.atomic_write(results_dir / "results.json",
+                           json.dumps(data, indent=2, allow_nan=False, ensure_ascii=False) + "\n")
+    except (OSError, ValueError) as exc:
+        print(terminal(f"results.json could not be written: {type(exc).__name__}: {exc}"))
+    return 0
+
+
+def _print_summary(report):
+    """For the instructor (Gradescope shows stdout to instructors only): the verdict and how the
+    worker was confined, since the container decides what isolation is possible."""
+    status = f"not graded: {report.error}" if report.error else f"{report.score:g} / {report.max_score:g}"
+    print(terminal(f"{report.assignment}: {status} ({report.submission.get('name') or 'no file'}); "
+                   f"isolation {report.isolation}; {'; '.join(report.protections) or 'no protections recorded'}"))
+    for warning in report.warnings:
+        print(terminal(f"warning: {warning}"))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
