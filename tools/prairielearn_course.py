@@ -1,0 +1,160 @@
+"""Build the PrairieLearn questions of the course, one per assignment.
+
+    python tools/prairielearn_course.py [--out dist/prairielearn] [--image USER/REPO:TAG] [--timeout 60]
+
+writes OUT/ (copy its folders into the PrairieLearn course repository, then sync):
+
+    questions/backprop-lab/<id>/info.json        externally graded by IMAGE, entrypoint
+                                                 `python3 -m grader.platforms.prairielearn --assignment <id> ...`
+    questions/backprop-lab/<id>/question.html    download the exercise, upload <id>.ipynb, see the results
+    questions/backprop-lab/<id>/clientFilesQuestion/<id>.ipynb   the exercise notebook
+    clientFilesCourse/backprop_lab_check.zip     the visible checks the notebooks' check() cells import
+
+A question's uuid is derived from its assignment id, so rebuilding keeps every question's
+identity (and its students' submissions) in PrairieLearn. The timeout is PrairieLearn's
+externalGradingOptions.timeout; the grader's own --submission-timeout-s and --memory-mb follow
+from it (grader/platforms/prairielearn.py).
+"""
+import argparse
+import html
+import io
+import json
+import shutil
+import sys
+import uuid
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from grader.platforms import prairielearn  # noqa: E402
+from tools.classroom import RUNTIME, assignments, write  # noqa: E402
+
+QUESTION_FOLDER = "backprop-lab"     # the questions' ids are backprop-lab/<assignment>
+# Fixed for good: a new namespace would give every question a new identity in PrairieLearn.
+UUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://backprop-lab/prairielearn/questions")
+DEFAULT_IMAGE = "backproplab/grader:latest"
+DEFAULT_TIMEOUT_S = 60
+TOPIC = "Deep learning from scratch"
+TAGS = ["backprop-lab", "notebook"]
+RUNTIME_ZIP = f"{RUNTIME}.zip"
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)     # fixed, so that the same sources give the same bytes
+
+
+def question_uuid(assignment):
+    return str(uuid.uuid5(UUID_NAMESPACE, assignment))
+
+
+def notebook_of(assignment):
+    return json.loads((ROOT / "exercises" / f"{assignment}.ipynb").read_text(encoding="utf-8"))
+
+
+def title_of(notebook, assignment):
+    """The notebook's first Markdown heading, or the assignment id."""
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "markdown":
+            for line in "".join(cell["source"]).splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return assignment
+
+
+def uses_runtime(notebook):
+    return any(cell["cell_type"] == "code" and RUNTIME in "".join(cell["source"]) for cell in notebook["cells"])
+
+
+def info(assignment, title, image, timeout_s):
+    """The question's info.json object (PrairieLearn's QuestionJsonSchema)."""
+    return {
+        "uuid": question_uuid(assignment),
+        "title": title,
+        "topic": TOPIC,
+        "tags": TAGS,
+        "type": "v3",
+        "singleVariant": True,
+        "showCorrectAnswer": False,
+        "gradingMethod": "External",
+        "externalGradingOptions": {
+            "image": image,
+            "entrypoint": prairielearn.entrypoint(assignment, timeout_s),
+            "timeout": timeout_s,
+        },
+    }
+
+
+def question_html(assignment, runtime):
+    notebook = html.escape(f"{assignment}.ipynb", quote=True)
+    checks = (f'\n  <p>Its <code>check(...)</code> cells need the visible checks: unzip\n'
+              f'  <pl-file-download file-name="{RUNTIME_ZIP}" directory="clientFilesCourse"></pl-file-download>\n'
+              f'  next to the notebook.</p>' if runtime else "")
+    return f"""<pl-question-panel>
+  <p>Download the notebook
+  <pl-file-download file-name="{notebook}" directory="clientFilesQuestion"></pl-file-download>,
+  fill in every <code># YOUR CODE HERE</code> and upload it as <code>{notebook}</code>.</p>{checks}
+  <p>The grader runs your notebook in a sandbox and checks every class and function the assignment
+  names; each lost point comes with what was wrong and, for the classic mistakes, a hint.</p>
+  <pl-file-upload file-names="{notebook}"></pl-file-upload>
+</pl-question-panel>
+
+<pl-submission-panel>
+  <pl-external-grader-results></pl-external-grader-results>
+  <pl-file-preview></pl-file-preview>
+</pl-submission-panel>
+"""
+
+
+def runtime_zip():
+    """The visible checks as a zip with fixed dates and order."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted((ROOT / RUNTIME).rglob("*.py")):
+            if "__pycache__" not in path.parts:
+                entry = zipfile.ZipInfo(path.relative_to(ROOT).as_posix(), ZIP_DATE)
+                entry.compress_type, entry.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
+                archive.writestr(entry, path.read_bytes())
+    return buffer.getvalue()
+
+
+def build(out, image=DEFAULT_IMAGE, timeout_s=DEFAULT_TIMEOUT_S):
+    """Write the question of every assignment with an exercise into `out`; returns their folder."""
+    out = Path(out)
+    prairielearn.limits_for(timeout_s)  # refuses a timeout PrairieLearn or the grader cannot use
+    questions = out / "questions" / QUESTION_FOLDER
+    shutil.rmtree(questions, ignore_errors=True)
+    any_runtime = False
+    for assignment in assignments():
+        notebook = notebook_of(assignment)
+        runtime = uses_runtime(notebook)
+        any_runtime |= runtime
+        folder = questions / assignment
+        write(folder / "info.json", json.dumps(info(assignment, title_of(notebook, assignment), image, timeout_s),
+                                               indent=2) + "\n")
+        write(folder / "question.html", question_html(assignment, runtime))
+        write(folder / "clientFilesQuestion" / f"{assignment}.ipynb",
+              (ROOT / "exercises" / f"{assignment}.ipynb").read_bytes())
+    if any_runtime:
+        write(out / "clientFilesCourse" / RUNTIME_ZIP, runtime_zip())
+    return questions
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "dist" / "prairielearn")
+    parser.add_argument("--image", default=DEFAULT_IMAGE,
+                        help=f"the grading image on Docker Hub (default {DEFAULT_IMAGE})")
+    parser.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT_S,
+                        help=f"PrairieLearn's grading timeout in seconds (default {DEFAULT_TIMEOUT_S}, at most "
+                             f"{prairielearn.MAX_TIMEOUT_S})")
+    args = parser.parse_args(argv)
+    try:
+        questions = build(args.out, args.image, args.timeout)
+    except ValueError as exc:
+        parser.error(str(exc))
+    print(f"wrote {len(list(questions.iterdir()))} questions to {questions}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
