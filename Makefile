@@ -10,7 +10,7 @@ CLASSROOM_KEY ?= classroom.key
 GPU_PYTHON ?= 3.12
 GPU_ARCH ?= x86_64
 
-.PHONY: install grade test exercises check-exercises bench classroom gpu-check gpu-wheels clean
+.PHONY: install grade test exercises check-exercises bench classroom gradescope prairielearn gpu-check gpu-wheels clean
 
 install: $(STAMP)
 
@@ -38,6 +38,13 @@ check-exercises: $(STAMP)
 # The GitHub Classroom template (dist/classroom/) and its manifest; see docs/classroom.md.
 classroom: $(STAMP)
 	$(PY) tools/classroom.py --out dist/classroom --key-file $(CLASSROOM_KEY)
+
+# Course platforms (docs/platforms.md): Gradescope's autograder zip, PrairieLearn's questions.
+gradescope: $(STAMP)
+	$(PY) tools/gradescope_zip.py --out dist/gradescope/autograder.zip $(GRADESCOPE_OPTIONS)
+
+prairielearn: $(STAMP)
+	$(PY) tools/prairielearn_course.py --out dist/prairielearn $(PRAIRIELEARN_OPTIONS)
 
 bench: $(STAMP)
 	$(PY) tools/bench.py --out docs/benchmarks.md
