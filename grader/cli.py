@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from .limits import Limits
+from .platforms import NBGRADER_CONFIG
 from .text import terminal
 
 
@@ -44,9 +45,10 @@ def build_parser():
                             "skipping them outside max_score (see docs/gpu.md)")
     Limits.add_arguments(grade)
 
-    batch = commands.add_parser("batch", help="grade submissions/<student>/<assignment>.ipynb in parallel")
-    batch.add_argument("submissions", type=Path)
-    batch.add_argument("--out", type=Path, required=True)
+    batch = commands.add_parser("batch", help="grade submissions/<student>/<assignment>.ipynb in parallel, "
+                                              "or an nbgrader course's submitted/ into its gradebook")
+    batch.add_argument("submissions", type=Path, help="a folder of student folders, or an nbgrader course")
+    batch.add_argument("--out", type=Path, help="the reports folder (an nbgrader course keeps its own)")
     batch.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     batch.add_argument("--force", action="store_true", help="regrade even when nothing changed")
     batch.add_argument("--template", type=Path, metavar="MANIFEST",
@@ -116,6 +118,11 @@ def _batch(args):
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         return 2
+    if (args.submissions / NBGRADER_CONFIG).is_file():
+        return _nbgrader_course(args)
+    if args.out is None:
+        print("error: the batch needs --out REPORTS (the folder for the reports and the gradebook)", file=sys.stderr)
+        return 2
     try:
         result = run_batch(args.submissions, args.out, jobs=args.jobs, force=args.force, known_ids=known_assignments(),
                            template=args.template, limits=Limits.from_arguments(args), isolation=args.isolation)
@@ -127,6 +134,18 @@ def _batch(args):
         return 130
     print_gradebook(Console(), args.out)
     return result.exit_code
+
+
+def _nbgrader_course(args):
+    """`batch COURSE` on an nbgrader course: its submitted/ graded into its gradebook and
+    feedback (platforms/nbgrader.py), the reports in the course's own folder."""
+    from .platforms.nbgrader import REPORTS_FOLDER, command
+
+    if args.out is not None:
+        print(terminal(f"note: {args.submissions} is an nbgrader course: its reports go to "
+                       f"{args.submissions / REPORTS_FOLDER}, not {args.out}"), file=sys.stderr)
+    return command(args.submissions, (), args.jobs, force=args.force, limits=Limits.from_arguments(args),
+                   isolation=args.isolation)
 
 
 def _export(args):

@@ -1,6 +1,6 @@
 """An nbgrader course graded into nbgrader's own places: a course built with nbgrader's
 `generate_assignment`, two collected submissions (the solution, and the exercise nbgrader
-released), `python -m grader.platforms.nbgrader`, then the gradebook read back with nbgrader's
+released), `python -m grader batch COURSE` (and `python -m grader.platforms.nbgrader`), then the gradebook read back with nbgrader's
 API, formgrader's API and its CSV export, and the feedback delivered by `nbgrader release_feedback`."""
 import datetime
 import logging
@@ -74,7 +74,8 @@ def course(tmp_path_factory):
     collect(course, "bob", course / "release" / "layers" / "layers.ipynb")
     with gradebook(course) as gb:
         gb.add_student("carol")
-    graded = grade_course(course, "--jobs", "2")
+    # `python -m grader batch` knows an nbgrader course when it is given one
+    graded = run(sys.executable, "-m", "grader", "batch", str(course), "--jobs", "2", cwd=ROOT)
     assert graded.returncode == 0, graded.stdout + graded.stderr
     assert "Traceback" not in graded.stderr
     return course, graded

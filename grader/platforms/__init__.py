@@ -7,6 +7,8 @@ share is here: the report's checks as a platform's list of tests.
 """
 from dataclasses import dataclass
 
+NBGRADER_CONFIG = "nbgrader_config.py"  # what makes a folder an nbgrader course
+
 
 @dataclass(frozen=True)
 class PlatformTest:

@@ -64,6 +64,7 @@ from ..batch.gradebook import points
 from ..limits import Limits
 from ..loading import MAX_SUBMISSION_BYTES
 from ..report import Report
+from . import NBGRADER_CONFIG
 from ..text import terminal, valid_utf8
 
 REPORTS_FOLDER = "autograded-backprop-lab"
@@ -98,7 +99,7 @@ class Course:
 
     def __init__(self, root):
         root = Path(root).resolve()
-        if not (root / "nbgrader_config.py").is_file():
+        if not (root / NBGRADER_CONFIG).is_file():
             raise CourseError(f"{root} is not an nbgrader course: it has no nbgrader_config.py "
                               "(`nbgrader quickstart COURSE` makes one)")
         # quiet: nbgrader's own log lines about a student's notebook are said here in one line
@@ -106,7 +107,7 @@ class Course:
         try:
             app.initialize([], root=str(root))
         except (Exception, SystemExit) as exc:
-            raise CourseError(f"cannot read {root / 'nbgrader_config.py'}: {type(exc).__name__}: {exc}") from None
+            raise CourseError(f"cannot read {root / NBGRADER_CONFIG}: {type(exc).__name__}: {exc}") from None
         self.app, self.dir = app, app.coursedir
         self.root = Path(self.dir.root)
         if self.dir.directory_structure != DEFAULT_LAYOUT:
