@@ -5,6 +5,9 @@ bubblewrap and the fallback, against the honest code underneath.
 import nbformat
 import pytest
 
+from grader.judge.student import Student
+from grader.sandbox import Sandbox
+
 from gradelib import grade, lost, mutate
 from test_hostile import FAST, ISOLATIONS
 
@@ -72,3 +75,17 @@ def test_a_worker_killed_between_checks_costs_no_other_target(isolation, tmp_pat
     report = graded([(TANH_BACKWARD, DEFERRED_KILL)], tmp_path, isolation, "deferred")
     assert set(lost(report)) <= {"Tanh"}, [(c["id"], c["message"]) for c in report["checks"]
                                            if c["status"] not in ("pass", "skip")]
+
+
+
+def test_a_worker_that_dies_while_the_next_check_is_readied_is_replaced():
+    # What a check left running (the timer above) may end the worker during the grader's own
+    # request that seeds the next check: that check gets a fresh worker, not the blame.
+    cells = ["import os, numpy\n\ndef arm():\n    numpy.random.seed = lambda *args: os._exit(0)\n\n"
+             "def double(x):\n    return 2 * x\n"]
+    with Sandbox(cells) as sandbox:
+        sandbox.run_cells()
+        student = Student(sandbox, "layers")
+        student.call("arm")
+        student.prepare_for("affine.forward", "Affine")
+        assert student.call("double", 21) == 42 and sandbox.restarts == 1

@@ -100,8 +100,8 @@ class DeviceStudent(Student):
             self._hello = self.sandbox.request("hello")
         return self._hello.get("device_error") if isinstance(self._hello, dict) else "no reply"
 
-    def prepare_for(self, check_id, target, own=False):
-        super().prepare_for(check_id, target, own)
+    def reset(self, check_id):
+        super().reset(check_id)
         self.promotions()  # forget what the cells and earlier checks did
 
     def promotions(self):

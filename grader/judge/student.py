@@ -2,7 +2,7 @@
 in the worker; and `NoSubmission`, what the checks meet when there is no submission to grade."""
 from backprop_lab_check.outcomes import MissingName, seed_for
 
-from ..sandbox import StudentRaised
+from ..sandbox import StudentRaised, WorkerLost
 from ..trusted import helpers_for, order
 
 
@@ -50,6 +50,17 @@ class Student:
     def prepare_for(self, check_id, target, own=False):
         """Ready for one run of the check `check_id` of `target`: its helpers, its seed."""
         self.use_helpers_for(target, own)
+        try:
+            self.reset(check_id)
+        except WorkerLost as exc:
+            if not exc.died:
+                raise
+            # Code an earlier check left running (a timer, a thread) ended the worker during the
+            # grader's own request: a fresh worker takes it, and this check pays nothing.
+            self.reset(check_id)
+
+    def reset(self, check_id):
+        """The worker's state at the start of a check: its random generators seeded for it."""
         self.seed(seed_for(check_id))
 
     def use_helpers_for(self, target, own=False):
