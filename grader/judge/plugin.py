@@ -157,7 +157,9 @@ class GradingPlugin:
             result.status, result.message = "skip", _skip_reason(report)
             return
         if isinstance(exc, (WorkerLost, StaleHandle)):
-            result.status, result.message = "error", f"the submission's code {exc}"
+            what = str(exc)  # "timed out after 5 s", "the worker was killed by SIGKILL", ...
+            result.status, result.message = "error", (f"while the submission's code ran, {what}"
+                                                      if what.startswith("the worker") else f"the submission's code {what}")
             return
         judged = verdict(exc)
         result.status, result.message, result.hint, result.note = judged.status, judged.message, judged.hint, judged.note

@@ -299,7 +299,7 @@ class Sandbox:
     def _outgoing(self, value):
         if isinstance(value, RemoteObject):
             if value._generation != self.generation or value._sandbox is not self:
-                raise StaleHandle("this object belonged to a worker that was restarted")
+                raise StaleHandle("the worker that held this object was restarted")
             return value._handle
         if isinstance(value, dict):
             return {k: self._outgoing(v) for k, v in value.items()}
