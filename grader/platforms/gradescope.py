@@ -64,7 +64,7 @@ def results(report, execution_time, visibility_of_hidden="after_published"):
         raise ValueError(f"visibility must be one of {', '.join(VISIBILITIES)}, got {visibility_of_hidden!r}")
     data = report.to_json()
     report = Report.from_json(data)  # as report.json has it: every string valid UTF-8
-    markdown = render_or_fallback(render_markdown, data)
+    markdown = render_or_fallback(render_markdown, data, html_beside=False)
     tests = [_test(test, visibility_of_hidden) for test in platform_tests(report)]
     if visibility_of_hidden == "visible":
         output = markdown

@@ -72,7 +72,7 @@ def results(report):
     """PrairieLearn's results.json object for the Report `report`, at most RESULTS_LIMIT_BYTES."""
     data = report.to_json()
     figures, plot_problems = report_figures(data)
-    output = render_or_fallback(render_markdown, data)
+    output = render_or_fallback(render_markdown, data, html_beside=False)
     if plot_problems:
         output += "\n" + "\n".join(f"- {problem}" for problem in plot_problems) + "\n"
     gradable = report.error is None

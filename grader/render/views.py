@@ -23,10 +23,10 @@ MD_MESSAGE_CHARS = 300
 HTML_MESSAGE_CHARS = 4000
 
 
-def render_or_fallback(render, report):
-    """render(report), or a short page that says the full report could not be rendered."""
+def render_or_fallback(render, report, **options):
+    """render(report, **options), or a short page that says the full report could not be rendered."""
     try:
-        return render(report)
+        return render(report, **options)
     except Exception as exc:  # a report with a bug in it beats no report
         fallback = _fallback_markdown if render is render_markdown else _fallback_html
         return fallback(report, f"{type(exc).__name__}: {exc}")
@@ -224,8 +224,11 @@ def warm_up():
     plots.warm_up()
 
 
-def render_markdown(report):
+def render_markdown(report, html_beside=True):
+    """report.md; `html_beside`: its footer points to report.html (not where a platform shows the
+    Markdown alone)."""
     view = _view(report)
+    view["html_beside"] = html_beside
     view["icons"] = {s: MdRaw(MD_ICONS[s]) for s in STATUSES}
     view["br"] = MdRaw("<br>")
     text = _md_env.get_template("report.md.j2").render(**view)
