@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 
 import numpy
 
-from . import checks as checks_package
 from .local import Kernel
 from .outcomes import StudentRaised, seed_for, verdict
 from .result import Result
@@ -64,8 +63,9 @@ def visible(id, target):
 
 def load_all():
     """Import every module of `checks/` (each registers its checks once)."""
-    for module in pkgutil.iter_modules(checks_package.__path__):
-        importlib.import_module(f"{checks_package.__name__}.{module.name}")
+    checks = importlib.import_module(f"{__package__}.checks")
+    for module in pkgutil.iter_modules(checks.__path__):
+        importlib.import_module(f"{checks.__name__}.{module.name}")
     return REGISTRY
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..report import Report
 from ..version import grader_version
-from . import store
+from .store import LOG_NAME, REPORT_NAME, prepare_report_dir, remember
 from .forkserver import ForkServer, ForkServerLost
 from .jobs import Job, JobResult
 from .results import FAILED, GRADED, REFUSED, EntryResult
@@ -121,8 +121,8 @@ class Judges:
             return self._fail(entry, report_dir, error, 0.0, None)
 
     def _grade(self, entry, report_dir: Path, key: str | None) -> EntryResult | None:
-        store.prepare_report_dir(report_dir)
-        log_path = report_dir / store.LOG_NAME
+        prepare_report_dir(report_dir)
+        log_path = report_dir / LOG_NAME
         # the folders on the way are real ones (the scan followed no link); the file itself is
         # given as it is, so that the judge sees a link as a link
         job = Job(str(Path(entry.path).parent.resolve() / Path(entry.path).name), entry.assignment,
@@ -160,7 +160,7 @@ class Judges:
             reason = f"exit status {returncode}"
         elif result is None:
             reason = "it gave no result"
-        elif not (report_dir / store.REPORT_NAME).exists():
+        elif not (report_dir / REPORT_NAME).exists():
             reason = "it exited without writing report.json"
         else:
             with suppress(FileNotFoundError):
@@ -168,7 +168,7 @@ class Judges:
             self.learn(entry.assignment, result.max_score)
             if entry.refused:
                 return EntryResult(entry, REFUSED, report_dir, 0.0, result.max_score, entry.refused, seconds)
-            store.remember(report_dir, key)
+            remember(report_dir, key)
             return EntryResult(entry, GRADED, report_dir, result.score, result.max_score, result.error, seconds)
         return self._fail(entry, report_dir, failure_sentence(reason), seconds, log_path)
 

@@ -170,11 +170,11 @@ def _view(report):
 # ---------------------------------------------------------------- plots
 
 def figures(report):
-    """[(title, caption, data URI)] for the artifacts present, and warnings for plots that failed."""
-    from . import plots
+    """([{title, caption, src (a data URI)}] for the artifacts present, [warnings for plots that failed])."""
+    from .plots import DEFAULT_TOLERANCE, decision_boundary, gradient_errors, loss_curve
 
     artifacts = report.get("artifacts") if isinstance(report.get("artifacts"), dict) else {}
-    figures, problems = [], []
+    drawn, problems = [], []
 
     def attempt(title, caption, draw):
         try:
@@ -182,23 +182,23 @@ def figures(report):
         except Exception as exc:
             problems.append(f"The {title.lower()} plot could not be drawn: {type(exc).__name__}: {exc}")
             return
-        figures.append({"title": title, "caption": caption,
-                        "src": "data:image/png;base64," + base64.b64encode(png).decode("ascii")})
+        drawn.append({"title": title, "caption": caption,
+                      "src": "data:image/png;base64," + base64.b64encode(png).decode("ascii")})
 
     loss = artifacts.get("loss_curve")
     if isinstance(loss, dict) and loss.get("losses"):
         attempt("Training loss", "Trainer.loss_list of the submission's own training run.",
-                lambda: plots.loss_curve(loss["losses"], loss.get("eval_interval")))
+                lambda: loss_curve(loss["losses"], loss.get("eval_interval")))
     boundary = artifacts.get("decision_boundary")
     if isinstance(boundary, dict) and boundary.get("grid"):
         attempt("Decision boundary", "Classes the trained model predicts over the plane, with the data set.",
-                lambda: plots.decision_boundary(boundary))
+                lambda: decision_boundary(boundary))
     gradients = artifacts.get("gradient_errors")
     if isinstance(gradients, dict) and gradients.get("rows"):
         attempt("Gradient errors", "Largest relative error of each backward gradient against "
                 "central differences; bars right of the dashed line fail.",
-                lambda: plots.gradient_errors(gradients["rows"], gradients.get("tolerance", plots.DEFAULT_TOLERANCE)))
-    return figures, problems
+                lambda: gradient_errors(gradients["rows"], gradients.get("tolerance", DEFAULT_TOLERANCE)))
+    return drawn, problems
 
 
 # ---------------------------------------------------------------- rendering
@@ -219,9 +219,9 @@ def warm_up():
     """Compile the templates and draw a plot ahead of the first report."""
     _md_env.get_template("report.md.j2")
     _html_env.get_template("report.html.j2")
-    from . import plots
+    from .plots import warm_up as warm_up_plots
 
-    plots.warm_up()
+    warm_up_plots()
 
 
 def render_markdown(report, html_beside=True):

@@ -30,7 +30,7 @@ import time
 import uuid
 from pathlib import Path
 
-from . import seccomp
+from .seccomp import number as syscall_number
 
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
@@ -101,7 +101,7 @@ def fresh_session_keyring():
     """In the child between fork and exec: a new, empty, anonymous session keyring in place
     of the judge's, which exec and bubblewrap would pass on; it goes when the worker does.
     Where keyctl is refused (a container's seccomp profile), so it is to the worker."""
-    nr = seccomp.number("keyctl")
+    nr = syscall_number("keyctl")
     try:
         return nr is not None and _lib().syscall(ctypes.c_long(nr), ctypes.c_long(KEYCTL_JOIN_SESSION_KEYRING),
                                                  None) >= 0

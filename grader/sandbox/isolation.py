@@ -15,7 +15,9 @@ import sys
 import sysconfig
 from pathlib import Path
 
-from . import containment, seccomp
+from .containment import (Cgroup, Landlock, die_with_parent, drop_capabilities, fresh_session_keyring,
+                          lower_priority)
+from .seccomp import Filter
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # grader/
 
@@ -32,9 +34,9 @@ def _library_paths():
             paths.append(path)
     # Where the judge finds the libraries a worker loads, when that is elsewhere (a user or
     # system site of a venv, a folder on PYTHONPATH): the worker must load the same ones.
-    for location in _module_folders(WORKER_LIBRARIES):
-        if location not in paths and Path(location).resolve() not in _hidden_paths():
-            paths.append(location)
+    hidden = _hidden_paths()
+    paths += [location for location in _module_folders(WORKER_LIBRARIES)
+              if location not in paths and Path(location).resolve() not in hidden]
     return paths
 
 
@@ -130,10 +132,10 @@ class Confinement:
         self._landlock = None
         # bubblewrap's namespaces already keep the host's sockets and SysV IPC out of reach
         fallback = kind != "bubblewrap"
-        self._seccomp, self._seccomp_fd = seccomp.Filter(unix_sockets=fallback, sysv_ipc=fallback), None
+        self._seccomp, self._seccomp_fd = Filter(unix_sockets=fallback, sysv_ipc=fallback), None
         self._font_cache, self._font_fd = _matplotlib_font_cache(), None
         self._user_processes = 0
-        self.cgroup = containment.Cgroup(limits.max_processes, limits.memory_mb << 20)
+        self.cgroup = Cgroup(limits.max_processes, limits.memory_mb << 20)
 
     def close(self):
         self.cgroup.remove()
@@ -220,7 +222,7 @@ class Confinement:
         """Runs in the child between fork and exec."""
         mb = 1 << 20
         if self.background:
-            containment.lower_priority()
+            lower_priority()
         if self.device != "cupy":  # CUDA reserves far more address space than it uses
             resource.setrlimit(resource.RLIMIT_AS, (self.limits.memory_mb * mb,) * 2)
         resource.setrlimit(resource.RLIMIT_CPU, (self.limits.cpu_time_s, self.limits.cpu_time_s + 5))
@@ -229,13 +231,13 @@ class Confinement:
         if os.geteuid() != 0:  # root ignores RLIMIT_NPROC; the cgroup covers that case
             resource.setrlimit(resource.RLIMIT_NPROC, (self._user_processes + self.limits.max_processes,) * 2)
         self.cgroup.join()
-        containment.fresh_session_keyring()  # bubblewrap inherits it
+        fresh_session_keyring()  # bubblewrap inherits it
         if self.kind != "bubblewrap":
-            containment.drop_capabilities()
+            drop_capabilities()
             if self._landlock is not None:
                 self._landlock.restrict_self()
             self._seccomp.install()
-        containment.die_with_parent()
+        die_with_parent()
 
     def _confine(self, scratch):
         """The fallback's Landlock ruleset for this generation's worker: read the Python
@@ -251,7 +253,7 @@ class Confinement:
             writes += [str(node) for node in sorted(Path("/dev").glob("nvidia*"))]
             reads += [os.environ[key] for key in ("CUDA_PATH", "CUDA_HOME") if os.environ.get(key)]
             reads += ["/proc", "/sys"]
-        self._landlock = containment.Landlock(reads, writes, hidden=_hidden_paths())
+        self._landlock = Landlock(reads, writes, hidden=_hidden_paths())
 
     def _open_font_cache(self, scratch):
         """Give each worker the judge's matplotlib font list, so that `import

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..limits import Limits
 from ..runtime import protocol
-from . import containment
+from .containment import become_subreaper, kill_orphans, protect_judge, register_worker, unregister_worker
 from .isolation import Confinement, bubblewrap_available
 from .remote import RemoteObject, StaleHandle, StudentRaised, WorkerLost
 
@@ -31,8 +31,8 @@ def prepare_judge():
     """Once per judge process, before its first worker: the judge becomes the subreaper of
     what its workers leave orphaned, and not dumpable (no worker can ptrace it or read its
     memory)."""
-    containment.become_subreaper()
-    containment.protect_judge()
+    become_subreaper()
+    protect_judge()
 
 
 class Sandbox:
@@ -121,7 +121,7 @@ class Sandbox:
                 os.close(fd)
             confinement.started()
         self._to_worker, self._from_worker = to_worker_w, from_worker_r
-        containment.register_worker(self._proc.pid)
+        register_worker(self._proc.pid)
         threading.Thread(target=self._drain, args=(self._proc.stdout,), daemon=True).start()
 
     def _drain(self, stream):
@@ -139,7 +139,7 @@ class Sandbox:
         proc, self._proc = self._proc, None
         if proc is None:
             return
-        containment.unregister_worker(proc.pid)
+        unregister_worker(proc.pid)
         try:
             os.killpg(proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
@@ -151,7 +151,7 @@ class Sandbox:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             pass
-        containment.kill_orphans()
+        kill_orphans()
         for fd in (self._to_worker, self._from_worker):
             try:
                 os.close(fd)
