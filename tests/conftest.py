@@ -16,3 +16,11 @@ def kernel_dir(tmp_path_factory):
         "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
         "display_name": "Python 3 (backprop-lab tests)", "language": "python"}))
     return kernels
+
+
+@pytest.fixture
+def fake(tmp_path, monkeypatch):
+    """A fake judge for batch tests (fakejudge.py)."""
+    from fakejudge import install_fake
+
+    return install_fake(tmp_path, monkeypatch)
