@@ -1,5 +1,6 @@
 """Command line: `python -m grader grade SUBMISSION --assignment ID --out DIR`,
-`python -m grader batch SUBMISSIONS --out REPORTS --jobs N` and
+`python -m grader batch SUBMISSIONS --out REPORTS [--jobs N | --cluster ADDRESS] [--shard I/N]`,
+`python -m grader gradebook REPORTS... --out DIR` and
 `python -m grader export REPORTS --lms canvas|moodle --out FILE`."""
 import argparse
 import os
@@ -54,8 +55,18 @@ def build_parser():
     batch.add_argument("--template", type=Path, metavar="MANIFEST",
                        help="flag GitHub Classroom clones whose workflow or check runtime differ from this "
                             "template manifest or folder (default: dist/classroom.manifest.json if it exists)")
+    batch.add_argument("--cluster", metavar="ADDRESS",
+                       help="grade on a Dask cluster: a scheduler's address (tcp://host:8786) or local:N for N "
+                            "worker processes here; needs the cluster extra (see docs/cluster.md)")
+    batch.add_argument("--shard", metavar="I/N",
+                       help="grade only part I of N (0 <= I < N) of the class, chosen by student; merge the "
+                            "parts with `python -m grader gradebook`")
     _isolation_option(batch)
     Limits.add_arguments(batch)
+
+    gradebook = commands.add_parser("gradebook", help="merge the gradebooks of several batches (the shards of a class)")
+    gradebook.add_argument("reports", type=Path, nargs="+", help="the --out folders of the batches")
+    gradebook.add_argument("--out", type=Path, required=True, help="the folder for the merged gradebook")
 
     export = commands.add_parser("export", help="a batch's gradebook as the CSV Canvas or Moodle imports")
     export.add_argument("reports", type=Path, help="the --out folder of a batch")
@@ -78,6 +89,8 @@ def main(argv=None):
         return _grade(args)
     if args.command == "export":
         return _export(args)
+    if args.command == "gradebook":
+        return _merge(args)
     return _batch(args)
 
 
@@ -112,11 +125,11 @@ def _batch(args):
     from rich.console import Console
 
     from .assignments import known_assignments
-    from .batch import BatchUsageError, print_gradebook, run_batch
+    from .batch import BatchUsageError, Shard, print_gradebook, run_batch
 
-    problem = _usage_problem(args)
+    problem = _usage_problem(args) or _batch_problem(args)
     if problem:
-        print(f"error: {problem}", file=sys.stderr)
+        print(terminal(f"error: {problem}"), file=sys.stderr)
         return 2
     if (args.submissions / NBGRADER_CONFIG).is_file():
         return _nbgrader_course(args)
@@ -125,7 +138,8 @@ def _batch(args):
         return 2
     try:
         result = run_batch(args.submissions, args.out, jobs=args.jobs, force=args.force, known_ids=known_assignments(),
-                           template=args.template, limits=Limits.from_arguments(args), isolation=args.isolation)
+                           template=args.template, limits=Limits.from_arguments(args), isolation=args.isolation,
+                           shard=Shard.parse(args.shard) if args.shard else None, cluster=args.cluster)
     except BatchUsageError as exc:
         print(terminal(f"error: {exc}"), file=sys.stderr)
         return 2
@@ -134,6 +148,44 @@ def _batch(args):
         return 130
     print_gradebook(Console(), args.out)
     return result.exit_code
+
+
+def _batch_problem(args):
+    """A sentence when --shard or --cluster cannot be used as given, else None."""
+    from .batch.cluster import INSTALL_HINT, check_address, dask_available
+    from .batch.shard import Shard
+
+    try:
+        if args.shard:
+            Shard.parse(args.shard)
+        if args.cluster:
+            check_address(args.cluster)
+    except ValueError as exc:
+        return str(exc)
+    if args.cluster and not dask_available():
+        return f"--cluster needs Dask distributed, which is not installed: {INSTALL_HINT}"
+    if (args.cluster or args.shard) and (args.submissions / NBGRADER_CONFIG).is_file():
+        return "--cluster and --shard grade a folder of submissions, not an nbgrader course"
+    return None
+
+
+def _merge(args):
+    from rich.console import Console
+
+    from .batch import print_gradebook
+    from .batch.merge import MergeError, merge_gradebooks
+
+    try:
+        merged = merge_gradebooks(args.reports, args.out)
+    except MergeError as exc:
+        print(terminal(f"error: {exc}"), file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(terminal(f"error: cannot write the gradebook to {args.out}: {exc.strerror or exc}"), file=sys.stderr)
+        return 2
+    print_gradebook(Console(), args.out)
+    print(terminal(f"merged {len(merged['parts'])} gradebook(s) into {args.out}"))
+    return 0
 
 
 def _nbgrader_course(args):

@@ -30,14 +30,17 @@ from ..assignments import known_assignments
 from ..limits import Limits
 from ..version import PACKAGE_ROOT, grader_version
 from . import store, tamper
-from .discovery import Entry, find_submissions, scan
+from ..text import folder_name
+from .cluster import ClusterError, connect
+from .discovery import RESERVED_NAMES, Entry, find_submissions, scan
 from .forkserver import ForkServer
 from .gradebook import print_gradebook, write_gradebook
-from .judges import Judges, signal_name, write_fallback
+from .judges import Judges, judge_environment, signal_name, write_fallback
 from .progress import Progress
 from .results import CACHED, FAILED, BatchResult, EntryResult
+from .shard import Shard
 
-__all__ = ["run_batch", "BatchUsageError", "BatchResult", "EntryResult", "Entry", "find_submissions",
+__all__ = ["run_batch", "BatchUsageError", "BatchResult", "EntryResult", "Entry", "Shard", "find_submissions",
            "print_gradebook", "write_gradebook"]
 
 DEFAULT_TIMEOUT = 600.0
@@ -57,7 +60,8 @@ class BatchUsageError(Exception):
 def run_batch(root: Path, out: Path, jobs: int, force: bool = False, progress: bool = True, *,
               limits: Limits | None = None, isolation: str = "auto", timeout: float | None = None,
               known_ids: Iterable[str] | None = None, max_scores: Mapping[str, float] | None = None,
-              console=None, template: Path | None = None, judge_command=None) -> BatchResult:
+              console=None, template: Path | None = None, judge_command=None, shard: Shard | None = None,
+              cluster: str | None = None) -> BatchResult:
     """Grade every submission under `root` into `out`, `jobs` judges at a time, each with
     `limits` and `isolation`. `timeout`: seconds per submission before its judge's process group
     is killed (default: the submission's own time budget plus two minutes, at least 600).
@@ -65,41 +69,50 @@ def run_batch(root: Path, out: Path, jobs: int, force: bool = False, progress: b
     batch's reports, else 0). `template`: a Classroom template manifest or folder to compare each
     clone with (default: DEFAULT_TEMPLATE_MANIFEST when it exists). `judge_command` replaces the
     cold judge's command (it reads a Job on stdin, writes a JobResult on stdout; tests inject a
-    fake); with it no fork server is used. Writes `out/gradebook.csv` and `out/gradebook.json`.
+    fake); with it no fork server is used. `shard`: grade only the students of that part of the
+    class (shard.py). `cluster`: a Dask scheduler's address, or `local:N`, to grade on (cluster.py)
+    instead of `jobs` local judges. Writes `out/gradebook.csv` and `out/gradebook.json`.
 
     Raises BatchUsageError for usage errors; KeyboardInterrupt (also for SIGTERM) after killing
     the running judges."""
     started = time.monotonic()
     root, out, limits = Path(root), Path(out), limits or Limits()
     timeout = timeout or max(DEFAULT_TIMEOUT, limits.submission_timeout_s + 120)
-    entries, ignored, refused_entries, manifest = _find(root, out, jobs, timeout, known_ids, template)
+    entries, ignored, refused_entries, manifest = _find(root, out, jobs, timeout, known_ids, template, shard)
     if console is None:
         from rich.console import Console
         console = Console(stderr=True)
     version = grader_version()
     out.mkdir(parents=True, exist_ok=True)
-    with _lock(out), ExitStack() as stack:
+    with _lock(out), ExitStack() as stack, _cluster_errors():
         store.remove_stale_temp_files(out)
         job_options = {"limits": limits.to_dict(), "isolation": isolation}
-        judges = Judges(judge_command, _judge_environment(), float(timeout), dict(max_scores or {}), job_options)
+        judges = Judges(judge_command, judge_environment(), float(timeout), dict(max_scores or {}), job_options)
         done, todo = _cached(entries, out, version, force, judges)
         entries = [entry for entry, _, _ in todo] + list(done)  # refusals found while hashing
-        if judge_command is None and len(todo) >= FORK_SERVER_FROM and hasattr(os, "fork"):
-            judges.fork_server = ForkServer(sorted({entry.assignment for entry, _, _ in todo}), _judge_environment())
+        assignments = sorted({entry.assignment for entry, _, _ in todo})
+        on_cluster = None
+        if cluster is not None and todo:
+            on_cluster = stack.enter_context(connect(cluster, judges, assignments, console, judge_command))
+        elif judge_command is None and len(todo) >= FORK_SERVER_FROM and hasattr(os, "fork"):
+            judges.fork_server = ForkServer(assignments, judge_environment())
             stack.callback(judges.fork_server.close)
         with _sigterm_as_interrupt(), Progress(console, len(todo), len(done), progress) as bar:
-            done.update(_grade_all(judges, todo, jobs, bar))
+            if on_cluster is None:
+                done.update(_grade_all(judges, todo, jobs, bar))
+            else:
+                done.update(on_cluster.grade_all(todo, bar))
         _refresh_fallbacks(done.values(), judges)
         result = BatchResult(root, out, [done[e] for e in sorted(entries, key=lambda e: (e.folder, e.assignment))],
                              version, time.monotonic() - started, ignored, _tamper(entries, manifest),
-                             refused_entries)
+                             refused_entries, shard)
         write_gradebook(out, result)
     return result
 
 
-def _find(root, out, jobs, timeout, known_ids, template):
-    """(entries to grade, ignored files, refused student folders, the template's manifest), or
-    BatchUsageError."""
+def _find(root, out, jobs, timeout, known_ids, template, shard):
+    """(entries to grade, ignored files, refused student folders, the template's manifest) of
+    the whole class or of its `shard`, or BatchUsageError."""
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise BatchUsageError(f"--jobs must be a positive integer, not {jobs!r}")
     if timeout <= 0:
@@ -118,7 +131,28 @@ def _find(root, out, jobs, timeout, known_ids, template):
         hint = f" (known assignment ids: {', '.join(sorted(known))})" if known else ""
         raise BatchUsageError(f"no submissions found in {root}: expected <student>/<assignment>.ipynb or a "
                               f"GitHub Classroom checkout per student{hint}")
+    if shard is not None:  # a shard of a small class may hold nobody: its gradebook is empty
+        entries = [e for e in entries if shard.holds(e.folder)]
+        ignored = [item for item in ignored if _in_shard(shard, root, item[0])]
+        refused_entries = [item for item in refused_entries if _in_shard(shard, root, item[0])]
     return entries, ignored, refused_entries, manifest
+
+
+def _in_shard(shard, root, path):
+    """Whether `path`, a student folder or a file the scan set aside, is `shard`'s to list: its
+    student's shard; shard 0 for a notebook outside any student's folder."""
+    parts = Path(path).relative_to(root).parts
+    if len(parts) == 1 and files.kind(path) == "file":
+        return shard.index == 0
+    return shard.holds(folder_name(parts[0], RESERVED_NAMES))
+
+
+@contextmanager
+def _cluster_errors():
+    try:
+        yield
+    except ClusterError as exc:
+        raise BatchUsageError(str(exc)) from None
 
 
 @contextmanager
@@ -128,13 +162,6 @@ def _lock(out):
             yield
     except store.FolderBusy as exc:
         raise BatchUsageError(str(exc)) from None
-
-
-def _judge_environment():
-    """The environment of every judge: this grader on the path, whatever the working directory."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(PACKAGE_ROOT)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
-    return env
 
 
 def _cached(entries, out, version, force, judges):

@@ -31,14 +31,19 @@ def write_gradebook(out: Path, batch) -> tuple[Path, Path]:
     """Write `out/gradebook.csv` (student, one column per assignment, total, and `tamper` when
     Classroom clones were compared with the template) and `out/gradebook.json` (per student
     reports folder and assignment: score, max_score, error, status, report; `names`: each
-    folder's student as shown; `tamper`: folder -> differences; `refused`: what was not read).
-    A student's name never starts a spreadsheet formula in the CSV."""
+    folder's student as shown; `tamper`: folder -> differences; `refused`: what was not read;
+    `shard`: which part of a sharded batch this is). A student's name never starts a
+    spreadsheet formula in the CSV."""
+    return write_book(out, _book(_Grid(batch.results), batch, Path(out)))
+
+
+def write_book(out: Path, book: dict) -> tuple[Path, Path]:
+    """Write a gradebook (the dict of gradebook.json) as gradebook.json and gradebook.csv."""
     out = Path(out)
-    grid = _Grid(batch.results)
     csv_path, json_path = out / GRADEBOOK_CSV, out / GRADEBOOK_JSON
     out.mkdir(parents=True, exist_ok=True)
-    files.atomic_write(csv_path, _csv_text(grid, batch.tamper))
-    files.atomic_write(json_path, json.dumps(_book(grid, batch, out), indent=2) + "\n")
+    files.atomic_write(csv_path, _csv_text(book))
+    files.atomic_write(json_path, json.dumps(book, indent=2) + "\n")
     return csv_path, json_path
 
 
@@ -57,16 +62,17 @@ class _Grid:
                            for a in self.assignments}
 
 
-def _csv_text(grid, tampered) -> str:
+def _csv_text(book: dict) -> str:
+    tampered = book.get("tamper", {})
+    names = book.get("names", {})
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["student", *grid.assignments, "total", *(["tamper"] if tampered else [])])
-    for folder in grid.folders:
-        row = grid.cells[folder]
-        total = sum(r.score for r in row.values())
+    writer.writerow(["student", *book["assignments"], "total", *(["tamper"] if tampered else [])])
+    for folder, row in book["students"].items():
+        total = sum(cell["score"] for cell in row.values())
         flags = [csv_cell("; ".join(tampered.get(folder, [])))] if tampered else []
-        writer.writerow([csv_cell(grid.names[folder]),
-                         *(points(row[a].score) if a in row else "" for a in grid.assignments),
+        writer.writerow([csv_cell(names.get(folder, folder)),
+                         *(points(row[a]["score"]) if a in row else "" for a in book["assignments"]),
                          points(total), *flags])
     return buffer.getvalue()
 
@@ -102,6 +108,8 @@ def _book(grid, batch, out) -> dict:
     }
     if batch.tamper:
         book["tamper"] = batch.tamper
+    if batch.shard is not None:
+        book["shard"] = batch.shard.to_dict()
     return book
 
 

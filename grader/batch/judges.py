@@ -15,7 +15,7 @@ from contextlib import suppress
 from pathlib import Path
 
 from ..report import Report
-from ..version import grader_version
+from ..version import PACKAGE_ROOT, grader_version
 from .store import LOG_NAME, REPORT_NAME, prepare_report_dir, remember
 from .forkserver import ForkServer, ForkServerLost
 from .jobs import Job, JobResult
@@ -23,6 +23,20 @@ from .results import FAILED, GRADED, REFUSED, EntryResult
 
 WITH_PARENT = Path(__file__).resolve().parent / "with_parent.py"
 COLD_JUDGE = [sys.executable, "-m", "grader.batch.jobs"]
+
+
+def judge_environment() -> dict:
+    """The environment of every judge: this grader on the path, whatever the working directory."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(PACKAGE_ROOT)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+    return env
+
+
+def submission_path(entry) -> str:
+    """The entry's file as its judge is given it and its report names it: the folders on the way
+    are real ones (the scan followed no link); the file itself is given as it is, so that the
+    judge sees a link as a link."""
+    return str(Path(entry.path).parent.resolve() / Path(entry.path).name)
 
 
 def failure_sentence(reason: str) -> str:
@@ -118,20 +132,17 @@ class Judges:
             return self._grade(entry, report_dir, key)
         except Exception as exc:  # a bug or an OSError here must not stop the batch
             error = failure_sentence(f"the batch runner failed ({type(exc).__name__}: {exc})")
-            return self._fail(entry, report_dir, error, 0.0, None)
+            return self.fail(entry, report_dir, error, 0.0, None)
 
     def _grade(self, entry, report_dir: Path, key: str | None) -> EntryResult | None:
         prepare_report_dir(report_dir)
         log_path = report_dir / LOG_NAME
-        # the folders on the way are real ones (the scan followed no link); the file itself is
-        # given as it is, so that the judge sees a link as a link
-        job = Job(str(Path(entry.path).parent.resolve() / Path(entry.path).name), entry.assignment,
-                  str(report_dir.resolve()), **self.job_options)
+        job = Job(submission_path(entry), entry.assignment, str(report_dir.resolve()), **self.job_options)
         start = time.monotonic()
         try:
             judge = self._start(job, log_path)
         except OSError as exc:
-            return self._fail(entry, report_dir, failure_sentence(f"the judge could not be started ({exc})"), 0.0,
+            return self.fail(entry, report_dir, failure_sentence(f"the judge could not be started ({exc})"), 0.0,
                               log_path)
         with self.lock:
             self.live.add(judge)
@@ -170,7 +181,7 @@ class Judges:
                 return EntryResult(entry, REFUSED, report_dir, 0.0, result.max_score, entry.refused, seconds)
             remember(report_dir, key)
             return EntryResult(entry, GRADED, report_dir, result.score, result.max_score, result.error, seconds)
-        return self._fail(entry, report_dir, failure_sentence(reason), seconds, log_path)
+        return self.fail(entry, report_dir, failure_sentence(reason), seconds, log_path)
 
     def _start(self, job: Job, log_path: Path):
         """The judge of `job`, in its own session, its output going to log_path."""
@@ -181,7 +192,8 @@ class Judges:
                 pass  # cold, for this and every later job
         return ColdJudge(self.judge_command, job, log_path, self.env)
 
-    def _fail(self, entry, report_dir, error, seconds, log_path) -> EntryResult:
+    def fail(self, entry, report_dir, error, seconds=0.0, log_path=None) -> EntryResult:
+        """The fallback report of a submission the grader could not finish, and its result."""
         max_score = self.max_score(entry.assignment)
         result = EntryResult(entry, FAILED, report_dir, 0.0, max_score, error, seconds, log_path)
         try:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..report import NAME as REPORT_NAME
 from .discovery import Entry
+from .shard import Shard
 
 GRADED, CACHED, FAILED, REFUSED = "graded", "cached", "failed", "refused"
 
@@ -46,6 +47,7 @@ class BatchResult:
     ignored: list[tuple[Path, str]] = field(default_factory=list)
     tamper: dict[str, list[str]] = field(default_factory=dict)  # Classroom clone's folder -> differences
     refused_entries: list[tuple[Path, str]] = field(default_factory=list)  # student folders not read
+    shard: Shard | None = None      # the part of the class this batch graded (--shard i/N)
 
     def with_status(self, status) -> list[EntryResult]:
         return [r for r in self.results if r.status == status]
