@@ -129,6 +129,21 @@ def test_identical_submissions_are_graded_once(tmp_path, fake):
     assert fake.calls() == [] and {r.status for r in again.results} == {"cached"}
 
 
+def test_a_judge_that_fails_on_a_worker_costs_only_its_student(tmp_path, fake):
+    root = make_submissions(tmp_path / "subs", {"alice/layers.ipynb": "# score 4\n", "bob/layers.ipynb": "# sleep 30\n",
+                                                "carol/layers.ipynb": "# crash\n"})
+    result = batch(root, tmp_path / "out", fake, cluster="local:2", timeout=2, max_scores={"layers": 10.0})
+    by_student = {r.student: r for r in result.results}
+    assert (by_student["alice"].status, by_student["alice"].score) == ("graded", 4.0)
+    assert "stopped after 2 s" in by_student["bob"].error
+    assert "killed by SIGKILL" in by_student["carol"].error
+    for student in ("bob", "carol"):  # a fallback report with the assignment's max score, graded again next time
+        report = json.loads((tmp_path / "out" / student / "layers" / "report.json").read_text())
+        assert (report["score"], report["max_score"], report["fallback"]) == (0, 10.0, True)
+        assert not (tmp_path / "out" / student / "layers" / ".cache-key").exists()
+    assert (tmp_path / "out" / "carol" / "layers" / ".grade.log").exists()
+
+
 def test_a_worker_killed_mid_task_costs_nothing(tmp_path, fake, monkeypatch):
     """The worker running a task is SIGKILLed; Dask runs the task again on the other worker."""
     pids = tmp_path / "pids"
@@ -300,3 +315,25 @@ def test_a_worker_without_bubblewrap_refuses_to_start(tmp_path, scheduler):
     allowed = scheduler.worker(env={**env, "BACKPROP_LAB_ALLOW_NO_BUBBLEWRAP": "1"})
     scheduler.wait_for_workers(1)
     assert allowed.poll() is None
+
+
+def test_a_lost_scheduler_stops_the_batch_and_keeps_what_finished(tmp_path, scheduler, fake):
+    scheduler.worker()
+    scheduler.wait_for_workers(1)
+    root = make_submissions(tmp_path / "subs", {f"s{i}/layers.ipynb": f"# score {i}\n# sleep 1\n" for i in range(8)})
+    out = tmp_path / "out"
+
+    def kill_scheduler_after_two_reports():
+        deadline = time.monotonic() + 60
+        while len(list(out.glob("*/layers/.cache-key"))) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        os.killpg(scheduler.procs[0].pid, signal.SIGKILL)
+
+    killer = threading.Thread(target=kill_scheduler_after_two_reports)
+    killer.start()
+    with pytest.raises(BatchUsageError, match=r"lost the connection to the Dask scheduler .* rerun the batch"):
+        batch(root, out, fake, cluster=scheduler.address)
+    killer.join()
+    finished = list(out.glob("*/layers/.cache-key"))
+    assert 2 <= len(finished) < 8
+    assert len(list(out.glob("*/layers/report.json"))) == len(finished)  # no fallback written for the rest

@@ -5,6 +5,7 @@ ratios: absolute times only mean something next to each other.
 """
 import argparse
 import datetime
+import json
 import os
 import platform
 import shutil
@@ -71,7 +72,6 @@ def bench_single(work, assignments, repeat):
             ours.append(timed([sys.executable, "-m", "grader", "grade", str(ROOT / "solutions" / f"{assignment}.ipynb"),
                                "--out", str(work / f"out-{assignment}-{i}")], ROOT, env)[0])
             theirs.append(timed([sys.executable, "-m", "nbgrader", "autograde", assignment, "--force"], course, env)[0])
-        import json
         report = json.loads((work / f"out-{assignment}-0" / "report.json").read_text())
         visible = sum(1 for cell in json.loads((ROOT / "solutions" / f"{assignment}.ipynb").read_text())["cells"]
                       if cell.get("metadata", {}).get("nbgrader", {}).get("grade"))
@@ -79,20 +79,31 @@ def bench_single(work, assignments, repeat):
     return rows
 
 
-def bench_batch(work, count, jobs_list):
+BATCH_MODES = (("--jobs", "1"), ("--jobs", "2"), ("--cluster", "local:1"), ("--cluster", "local:2"))
+COURSE_GRADINGS = 350_000  # a MOOC of 50,000 students, seven assignments each
+COURSE_CORES = (16, 320)
+
+
+def bench_batch(work, count, modes=BATCH_MODES):
+    """(mode, wall s, submissions/s, busy CPU s) of `python -m grader batch` on `count` copies of
+    the sample submissions, each mode into a fresh --out (nothing cached); the modes alternate
+    with nothing else running."""
     samples = sorted((ROOT / "submissions").glob("*/*.ipynb"))
     subs = work / "batch-submissions"
     for i in range(count):
         sample = samples[i % len(samples)]
         target = subs / f"student-{i:03d}" / sample.name
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(sample, target)
+        # a comment line per copy: identical notebooks would be graded once on a cluster
+        notebook = json.loads(sample.read_text(encoding="utf-8"))
+        notebook["cells"].append({"cell_type": "markdown", "metadata": {}, "source": f"copy {i}"})
+        target.write_text(json.dumps(notebook), encoding="utf-8")
     results = []
-    for jobs in jobs_list:
-        out = work / f"batch-out-{jobs}"
+    for option, value in modes:
+        out = work / f"batch-out{option}-{value.replace(':', '-')}"
         elapsed, busy = timed([sys.executable, "-m", "grader", "batch", str(subs), "--out", str(out),
-                               "--jobs", str(jobs)], ROOT, environment())
-        results.append((jobs, elapsed, count / elapsed, busy))
+                               option, value], ROOT, environment())
+        results.append((f"{option} {value}", elapsed, count / elapsed, busy))
     return results
 
 
@@ -123,21 +134,41 @@ def markdown(single, batch, float32_section, repeat, count):
     for assignment, ours, theirs, checks, visible in single:
         lines.append(f"| {assignment} | {ours:.2f} | {theirs:.2f} | {theirs / ours:.1f}x | {checks} | {visible} |")
     if batch:
-        base = batch[0][2]
-        lines += ["", f"## Batch throughput: `python -m grader batch` on {count} submissions", "",
-                  "Copies of the sample submissions (all assignments), nothing cached. CPU time is the "
-                  "whole machine's busy time during the run (/proc/stat); cores busy = CPU time / wall time.", "",
-                  "| jobs | wall time (s) | submissions / s | vs --jobs 1 | CPU time (s) | cores busy |",
-                  "| ---: | ---: | ---: | ---: | ---: | ---: |"]
-        for jobs, elapsed, rate, busy in batch:
-            cpu = f"{busy:.1f} | {busy / elapsed:.2f}" if busy is not None else "- | -"
-            lines.append(f"| {jobs} | {elapsed:.1f} | {rate:.2f} | {rate / base:.2f}x | {cpu} |")
-        lines += ["", "With `--jobs 1` one grading already keeps more than one core busy part of the time "
-                  "(its device run starts beside the CPU run, see gpu.md), so `--jobs 2` can gain at most "
-                  "2 / (cores busy at --jobs 1) over it on two cores, and less once the two cores are full."]
+        lines += batch_section(batch, count)
     if float32_section:
         lines += ["", float32_section.strip()]
     return "\n".join(lines) + "\n"
+
+
+def batch_section(batch, count):
+    base = batch[0][2]
+    lines = ["", f"## Batch throughput: `python -m grader batch` on {count} submissions", "",
+             "Copies of the sample submissions (all assignments, each copy with one Markdown cell of its own so "
+             "that no two are identical), nothing cached, each mode into a fresh --out. `--cluster local:N` "
+             "starts a Dask LocalCluster of N worker processes (one thread each) from the batch itself, so its "
+             "row includes starting the cluster. CPU time is the whole machine's busy time during the run "
+             "(/proc/stat); cores busy = CPU time / wall time.", "",
+             "| mode | wall time (s) | submissions / s | vs --jobs 1 | CPU time (s) | cores busy | CPU s / grading |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for mode, elapsed, rate, busy in batch:
+        cpu = f"{busy:.1f} | {busy / elapsed:.2f} | {busy / count:.2f}" if busy is not None else "- | - | -"
+        lines.append(f"| `{mode}` | {elapsed:.1f} | {rate:.2f} | {rate / base:.2f}x | {cpu} |")
+    rows = dict((mode, (elapsed, busy)) for mode, elapsed, _, busy in batch)
+    jobs, cluster = rows.get("--jobs 1"), rows.get("--cluster local:1")
+    if jobs and cluster:
+        lines += ["", f"Per-task overhead of the cluster, one worker against one local judge: "
+                  f"({cluster[0]:.1f} s - {jobs[0]:.1f} s) / {count} = {(cluster[0] - jobs[0]) / count:.2f} s of wall "
+                  "time per submission (the cluster's start, the submission's bytes and its reports through Dask, "
+                  "the result written by the client)."]
+    per_grading = [busy / count for _, _, _, busy in batch if busy is not None]
+    if per_grading:
+        cpu = max(per_grading)
+        lines += ["", f"Projection for a course of {COURSE_GRADINGS:,} gradings (50,000 students, seven assignments) "
+                  f"at the highest CPU time per grading above, {cpu:.2f} CPU-s, with every core grading: "]
+        for cores in COURSE_CORES:
+            hours = COURSE_GRADINGS * cpu / cores / 3600
+            lines.append(f"- {cores} cores: {COURSE_GRADINGS:,} x {cpu:.2f} s / {cores} = {hours:.1f} hours")
+    return lines
 
 
 def main(argv=None):
@@ -155,7 +186,7 @@ def main(argv=None):
         work = Path(tmp)
         print(f"grading {', '.join(assignments)} {args.repeat} times each, with nbgrader alongside", file=sys.stderr)
         single = bench_single(work, assignments, args.repeat)
-        batch = [] if args.skip_batch else bench_batch(work, args.submissions, [1, 2])
+        batch = [] if args.skip_batch else bench_batch(work, args.submissions)
     float32_section = None
     try:
         from tools import bench_float32

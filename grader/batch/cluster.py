@@ -16,7 +16,8 @@ import importlib.util
 import json
 import logging
 import re
-from contextlib import contextmanager, suppress
+from concurrent.futures import CancelledError
+from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 
 from .. import files
@@ -67,32 +68,43 @@ def connect(address: str, judges, assignments, console, judge_command=None):
 
     from .cluster_task import PLUGIN_NAME, JudgesPlugin
 
-    cluster = None
-    try:
-        if address.startswith(LOCAL):
-            cluster = LocalCluster(n_workers=int(address[len(LOCAL):]), threads_per_worker=1, processes=True,
-                                   dashboard_address=":0", silence_logs=logging.ERROR)
-            client = Client(cluster)
-        else:
-            client = Client(address, timeout=CONNECT_TIMEOUT_S)
-    except (OSError, TimeoutError) as exc:
-        if cluster is not None:
-            cluster.close()
-        raise ClusterError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
-    try:
+    # Dask logs a lost connection as tracebacks; the batch says what happened in one sentence
+    with _quiet_logger("distributed"), ExitStack() as stack:
+        try:
+            if address.startswith(LOCAL):
+                cluster = LocalCluster(n_workers=int(address[len(LOCAL):]), threads_per_worker=1, processes=True,
+                                       dashboard_address=":0", silence_logs=logging.ERROR)
+                stack.callback(_close, cluster)
+                client = Client(cluster)
+            else:
+                cluster = None
+                client = Client(address, timeout=CONNECT_TIMEOUT_S)
+            stack.callback(_close, client)
+        except (OSError, TimeoutError) as exc:
+            raise ClusterError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
         _check_workers(client, address, judges)
         client.register_plugin(JudgesPlugin(assignments, judge_command), name=PLUGIN_NAME)
         # the scheduler serves its dashboard's pages only where bokeh is installed
         if "dashboard" in client.scheduler_info().get("services", {}) and \
                 (cluster is None or importlib.util.find_spec("bokeh")):
             console.print(f"cluster dashboard: {client.dashboard_link}", highlight=False, markup=False)
-        yield ClusterBatch(client, judges, judge_command, console)
+        yield ClusterBatch(client, address, judges, judge_command, console)
+
+
+def _close(client_or_cluster):
+    with suppress(Exception):  # a scheduler already gone has nothing left to close
+        client_or_cluster.close()
+
+
+@contextmanager
+def _quiet_logger(name):
+    logger = logging.getLogger(name)
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
     finally:
-        with suppress(Exception):
-            client.close()
-        if cluster is not None:
-            with suppress(Exception):
-                cluster.close()
+        logger.setLevel(level)
 
 
 def _check_workers(client, address, judges):
@@ -125,6 +137,14 @@ def version_sentence(worker: str, theirs: str, ours: str) -> str:
             "reports are kept)")
 
 
+def _task_failure(exc, task_key) -> str:
+    """Why a task gave no result, in a sentence without Dask's internals."""
+    if type(exc).__name__ == "KilledWorker":
+        return "every worker that ran its task died while grading it (see the workers' logs)"
+    first_line = (str(exc).splitlines() or [""])[0].replace(str(task_key), "the task")
+    return f"its task failed on the cluster ({type(exc).__name__}: {terminal(first_line)[:300]})"
+
+
 def _located(report_json: bytes, entry) -> str:
     """The worker's report.json naming the submission where the client found it, not the
     worker's temporary copy (identical submissions share one task)."""
@@ -136,8 +156,9 @@ def _located(report_json: bytes, entry) -> str:
 class ClusterBatch:
     """The submissions of one batch, sent to the cluster and their reports written back."""
 
-    def __init__(self, client, judges, judge_command=None, console=None):
+    def __init__(self, client, address, judges, judge_command=None, console=None):
         self.client = client
+        self.address = address
         self.judges = judges
         self.judge_command = judge_command
         self.console = console
@@ -172,7 +193,7 @@ class ClusterBatch:
                     try:
                         payload = files.read_regular(entry.path, MAX_SUBMISSION_BYTES, shown_name(Path(entry.path).name))
                     except files.Refused as exc:
-                        self._finish_group(group, exc, results, bar)
+                        self._finish_group(group, f"it could not be read again ({exc})", results, bar)
                         continue
                     future = self.client.submit(grade_task, payload, Path(entry.path).suffix, entry.assignment,
                                                 options, self.judges.timeout, grader_version(),
@@ -187,8 +208,11 @@ class ClusterBatch:
                 group = owners.pop(future)
                 try:
                     outcome = future.result()
+                except CancelledError:  # only the scheduler's loss cancels a task: the class waits for a rerun
+                    raise ClusterError(f"lost the connection to the Dask scheduler ({self.address}); the finished "
+                                       "reports are kept: start the scheduler again and rerun the batch") from None
                 except Exception as exc:  # the task failed everywhere it ran
-                    self._finish_group(group, exc, results, bar)
+                    self._finish_group(group, _task_failure(exc, future.key), results, bar)
                 else:
                     if "files" not in outcome:
                         raise ClusterError(version_sentence(outcome.get("worker", "?"), outcome["version"],
@@ -203,8 +227,8 @@ class ClusterBatch:
         return results
 
     def _finish_group(self, group, outcome, results, bar):
-        """Write the outcome (a task's result, or the exception that ended it) to every
-        submission of `group` (identical submissions)."""
+        """Write the outcome (a task's result, or why there is none) to every submission of
+        `group` (identical submissions)."""
         for entry, report_dir, key in group:
             try:
                 result = self._write(entry, report_dir, key, outcome)
@@ -215,9 +239,8 @@ class ClusterBatch:
             bar.advance(result)
 
     def _write(self, entry, report_dir, key, outcome) -> EntryResult:
-        if isinstance(outcome, BaseException):
-            reason = f"its task failed on the cluster ({type(outcome).__name__}: {terminal(str(outcome))[:300]})"
-            return self.judges.fail(entry, report_dir, failure_sentence(reason))
+        if isinstance(outcome, str):  # why the submission has no report
+            return self.judges.fail(entry, report_dir, failure_sentence(outcome))
         prepare_report_dir(report_dir)
         if outcome["status"] != GRADED:
             # the worker's fallback report cannot know the assignment's max score; the batch can
