@@ -169,20 +169,29 @@ def _batch_problem(args):
     return None
 
 
+def _attempt(action, own_error, written):
+    """(action(), 0), or (None, 2) once its error is printed as one line: the command's own
+    error (`own_error`) as it words it, an OSError as what could not be `written`."""
+    try:
+        return action(), 0
+    except own_error as exc:
+        message = str(exc)
+    except OSError as exc:
+        message = f"cannot write {written}: {exc.strerror or exc}"
+    print(terminal(f"error: {message}"), file=sys.stderr)
+    return None, 2
+
+
 def _merge(args):
     from rich.console import Console
 
     from .batch import print_gradebook
     from .batch.merge import MergeError, merge_gradebooks
 
-    try:
-        merged = merge_gradebooks(args.reports, args.out)
-    except MergeError as exc:
-        print(terminal(f"error: {exc}"), file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(terminal(f"error: cannot write the gradebook to {args.out}: {exc.strerror or exc}"), file=sys.stderr)
-        return 2
+    merged, status = _attempt(lambda: merge_gradebooks(args.reports, args.out), MergeError,
+                              f"the gradebook to {args.out}")
+    if status:
+        return status
     print_gradebook(Console(), args.out)
     print(terminal(f"merged {len(merged['parts'])} gradebook(s) into {args.out}"))
     return 0
@@ -203,14 +212,9 @@ def _nbgrader_course(args):
 def _export(args):
     from .platforms.lms import ExportError, export
 
-    try:
-        unlisted = export(args.reports, args.lms, args.out, args.roster)
-    except ExportError as exc:
-        print(terminal(f"error: {exc}"), file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(terminal(f"error: cannot write {args.out}: {exc.strerror or exc}"), file=sys.stderr)
-        return 2
+    unlisted, status = _attempt(lambda: export(args.reports, args.lms, args.out, args.roster), ExportError, args.out)
+    if status:
+        return status
     if unlisted:
         print(terminal(f"warning: the roster does not list {len(unlisted)} student(s), exported under their "
                        f"folder names: {', '.join(unlisted[:10])}"), file=sys.stderr)
