@@ -28,9 +28,9 @@ from typing import Iterable, Mapping
 from .. import files
 from ..assignments import known_assignments
 from ..limits import Limits
+from ..text import folder_name
 from ..version import PACKAGE_ROOT, grader_version
 from . import store, tamper
-from ..text import folder_name
 from .cluster import ClusterError, connect
 from .discovery import RESERVED_NAMES, Entry, find_submissions, scan
 from .forkserver import ForkServer
