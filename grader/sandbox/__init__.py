@@ -5,9 +5,9 @@
 - `remote`: handles on the worker's objects and the ways a request can end;
 - `containment`, `seccomp`: the kernel mechanisms the confinement uses.
 """
-from .isolation import bubblewrap_available
+from .isolation import bubblewrap_available, probe
 from .process import Sandbox, prepare_judge
 from .remote import RemoteObject, StaleHandle, StudentRaised, WorkerLost
 
-__all__ = ["Sandbox", "prepare_judge", "bubblewrap_available", "RemoteObject", "StaleHandle", "StudentRaised",
+__all__ = ["Sandbox", "prepare_judge", "bubblewrap_available", "probe", "RemoteObject", "StaleHandle", "StudentRaised",
            "WorkerLost"]

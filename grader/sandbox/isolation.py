@@ -62,8 +62,11 @@ def _module_folders(names):
     return folders
 
 
+@functools.lru_cache(maxsize=None)
 def bubblewrap_available():
-    """bwrap is installed and can create the namespaces we need on this kernel."""
+    """bwrap is installed and can create the namespaces we need on this kernel. Asked once per
+    process: each probe creates (and the kernel tears down) a full set of namespaces, and a
+    grading used to ask once per sandbox (its CPU run and its device run)."""
     bwrap = shutil.which("bwrap")
     if not bwrap:
         return False
@@ -121,6 +124,18 @@ def _hidden_paths():
     for location in (spec.submodule_search_locations or []) if spec else []:
         hidden.add(Path(location).resolve())
     return sorted(hidden)
+
+
+def probe():
+    """Ask the machine once, ahead of the first worker, what every later worker's command line
+    needs: whether bwrap works, which of its options it takes, where the libraries a worker
+    loads are. A batch's fork server calls this, so that the
+    judges it forks inherit the answers instead of each probing bwrap again (three to four
+    bwrap runs, each a full set of namespaces, per judge)."""
+    if bubblewrap_available():
+        _bwrap_hardening()
+        _bwrap_sizes_tmpfs()
+    _library_paths()
 
 
 class Confinement:
