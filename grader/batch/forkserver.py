@@ -41,9 +41,11 @@ def _warm_up(assignments):
     from ..judge import NoSubmission, run_checks
     from ..limits import Limits
     from ..render import warm_up
-    from ..sandbox import probe
+    from ..sandbox import ZYGOTE_ENV, probe, start_zygote
 
     probe()  # bwrap's answers, inherited by every judge
+    if os.environ.get(ZYGOTE_ENV) != "0":
+        start_zygote()  # workers forked warm into their sandboxes (sandbox/zygote.py)
     for assignment in set(assignments) & set(known_assignments()):
         run_checks(assignment, NoSubmission("warming up"), Limits())
     warm_up()
