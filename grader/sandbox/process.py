@@ -18,10 +18,10 @@ from pathlib import Path
 
 from ..limits import Limits
 from ..runtime import protocol
-from .zygote import READY_TIMEOUT_S, ZygoteLost, current_zygote, open_namespaces, placeholder_command, wait_ready
 from .containment import become_subreaper, kill_orphans, protect_judge, register_worker, unregister_worker
 from .isolation import Confinement, bubblewrap_available
 from .remote import RemoteObject, StaleHandle, StudentRaised, WorkerLost
+from .zygote import READY_TIMEOUT_S, ZygoteLost, current_zygote, open_namespaces, placeholder_command, wait_ready
 
 MAX_MESSAGE_CHARS = 2000  # of an error message from the worker, as the report keeps it
 MAX_CELL_CHARS = 300_000  # one cell, JSON-escaped (up to 12 bytes a character) into a frame header of 4 MiB
@@ -113,7 +113,7 @@ class Sandbox:
         if forked is not None:
             try:
                 self._proc, output = self._spawn_forked(forked, to_worker_r, from_worker_w, scratch, extra_fds)
-            except (OSError, subprocess.SubprocessError) as exc:
+            except (OSError, subprocess.SubprocessError):
                 forked = None  # cold, as without a zygote: bwrap has read the filter, so again
                 confinement.started()
                 extra_fds = confinement.prepare(scratch)
