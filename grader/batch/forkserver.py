@@ -17,6 +17,7 @@ is forked (or `{"id": N, "error": "..."}`), `{"pid": PID, "status": CODE}` when 
 subprocess gives it: negative, killed by that signal); and from the judge itself, on the same
 channel, `{"id": N, "result": {...}}` (a JobResult, one line, atomic on a pipe) before it exits.
 """
+import gc
 import json
 import os
 import selectors
@@ -49,6 +50,10 @@ def _warm_up(assignments):
     for assignment in set(assignments) & set(known_assignments()):
         run_checks(assignment, NoSubmission("warming up"), Limits())
     warm_up()
+    # Everything loaded so far outlives every judge: out of the collector's sight, so that no
+    # judge's full collection walks it again nor writes to its pages (copying them into the judge).
+    gc.collect()
+    gc.freeze()
 
 
 def _run_judge(request_id, job, log_path, server_pid, channel):
