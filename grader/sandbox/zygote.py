@@ -125,7 +125,10 @@ def start(library_paths, font_cache=None, timeout=60.0):
         shutil.rmtree(folder, ignore_errors=True)
         return None
     register_worker(proc.pid)  # the judge's own child, but no orphan of a worker (kill_orphans)
-    _current = Zygote(ours, proc, folder)
+    # Once it is ready it has read everything there (its modules, the font list); workers load
+    # the rest from their sandbox's /runtime. Nothing is left behind however the batch ends.
+    shutil.rmtree(folder, ignore_errors=True)
+    _current = Zygote(ours, proc, None)
     return _current
 
 
