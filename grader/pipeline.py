@@ -10,13 +10,14 @@ The judge (pytest and the checks) and the reports' libraries (matplotlib, Jinja2
 while the worker runs the notebook's cells, so that the two overlap.
 """
 import contextlib
+import os
 import time
 
 from . import loading
 from .assignments import known_assignments
 from .limits import Limits
 from .report import CellProblem, Report
-from .sandbox import Sandbox, prepare_judge
+from .sandbox import ZYGOTE_ENV, Sandbox, prepare_judge, start_zygote
 from .scoring import charge_once, summarise
 from .version import grader_version
 
@@ -72,6 +73,8 @@ def read(path, assignment, report):
 def run(submission, assignment, limits, isolation, count_gpu, report):
     """Run the cells and the checks; what they found goes into `report`."""
     prepare_judge()
+    if os.environ.get(ZYGOTE_ENV) == "always":
+        start_zygote()  # a batch's judges have one already (batch/forkserver.py); here, to test the zygote
     try:
         with Sandbox(submission.cells, limits, isolation) as sandbox, contextlib.ExitStack() as device_runs:
             sandbox.start_cells()

@@ -17,6 +17,7 @@ is forked (or `{"id": N, "error": "..."}`), `{"pid": PID, "status": CODE}` when 
 subprocess gives it: negative, killed by that signal); and from the judge itself, on the same
 channel, `{"id": N, "result": {...}}` (a JobResult, one line, atomic on a pipe) before it exits.
 """
+import gc
 import json
 import os
 import selectors
@@ -41,10 +42,18 @@ def _warm_up(assignments):
     from ..judge import NoSubmission, run_checks
     from ..limits import Limits
     from ..render import warm_up
+    from ..sandbox import ZYGOTE_ENV, probe, start_zygote
 
+    probe()  # bwrap's answers, inherited by every judge
+    if os.environ.get(ZYGOTE_ENV) != "0":
+        start_zygote()  # workers forked warm into their sandboxes (sandbox/zygote.py)
     for assignment in set(assignments) & set(known_assignments()):
         run_checks(assignment, NoSubmission("warming up"), Limits())
     warm_up()
+    # Everything loaded so far outlives every judge: out of the collector's sight, so that no
+    # judge's full collection walks it again nor writes to its pages (copying them into the judge).
+    gc.collect()
+    gc.freeze()
 
 
 def _run_judge(request_id, job, log_path, server_pid, channel):

@@ -215,13 +215,22 @@ _md_env = jinja2.Environment(loader=_loader, autoescape=False, finalize=_md_fina
                              keep_trailing_newline=True)
 
 
+_warm = False
+
+
 def warm_up():
-    """Compile the templates and draw a plot ahead of the first report."""
+    """Compile the templates and draw a plot ahead of the first report; once per process (a judge
+    forked from a batch's fork server inherits it: drawing the figure again cost every judge
+    about 0.15 CPU-seconds)."""
+    global _warm
+    if _warm:
+        return
     _md_env.get_template("report.md.j2")
     _html_env.get_template("report.html.j2")
     from .plots import warm_up as warm_up_plots
 
     warm_up_plots()
+    _warm = True
 
 
 def render_markdown(report, html_beside=True):

@@ -46,7 +46,8 @@ def _bootstrap(config):
     # grader installed is importable); add back only the library directories.
     # The scratch directory is the working directory, on the path as a notebook's is: a module
     # a cell wrote (%%writefile) can be imported.
-    sys.path[:] = [os.path.dirname(os.path.abspath(__file__)), config["scratch"]] + config["sys_path"]
+    runtime = config.get("runtime") or os.path.dirname(os.path.abspath(__file__))
+    sys.path[:] = [runtime, config["scratch"]] + config["sys_path"]
     os.chdir(config["scratch"])
     if config.get("background"):
         _lower_priority()
@@ -346,13 +347,18 @@ def _close_figures():
             pass
 
 
-def main():
-    config = json.loads(sys.argv[1])
+def run(config):
+    """The worker's life: `python worker.py CONFIG` (main), or a process the zygote forked
+    (zygote.py), which has imported this module and NumPy already."""
     _bootstrap(config)
     global protocol
     import protocol  # noqa: E402  (after the path is set up)
     import numpy  # noqa: F401  (loaded before student code can shadow anything)
     Worker(config["in_fd"], config["out_fd"], config.get("device")).serve()
+
+
+def main():
+    run(json.loads(sys.argv[1]))
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ scrubbed environment, and the sentences that say in the report what confined it.
 `Confinement` holds what one sandbox's workers share (its cgroup, its filter, its runtime
 directory) and what each new worker gets (`prepare`, `command`, `environment`, `before_exec`).
 """
+import base64
 import functools
 import json
 import os
@@ -62,8 +63,11 @@ def _module_folders(names):
     return folders
 
 
+@functools.lru_cache(maxsize=None)
 def bubblewrap_available():
-    """bwrap is installed and can create the namespaces we need on this kernel."""
+    """bwrap is installed and can create the namespaces we need on this kernel. Asked once per
+    process: each probe creates (and the kernel tears down) a full set of namespaces, and a
+    grading used to ask once per sandbox (its CPU run and its device run)."""
     bwrap = shutil.which("bwrap")
     if not bwrap:
         return False
@@ -123,6 +127,27 @@ def _hidden_paths():
     return sorted(hidden)
 
 
+def probe():
+    """Ask the machine once, ahead of the first worker, what every later worker's command line
+    needs: whether bwrap works, which of its options it takes, where the libraries a worker
+    loads are. A batch's fork server calls this, so that the
+    judges it forks inherit the answers instead of each probing bwrap again (three to four
+    bwrap runs, each a full set of namespaces, per judge)."""
+    if bubblewrap_available():
+        _bwrap_hardening()
+        _bwrap_sizes_tmpfs()
+    _library_paths()
+
+
+def start_zygote():
+    """Where workers run in bubblewrap: a zygote for this process's sandboxes (see zygote.py)."""
+    from .zygote import start
+
+    if not bubblewrap_available():
+        return None
+    return start(_library_paths(), _matplotlib_font_cache())
+
+
 class Confinement:
     """The confinement of one sandbox's workers: `kind` is "bubblewrap" or "fallback"."""
 
@@ -163,13 +188,37 @@ class Confinement:
                 os.close(fd)
         self._font_fd = self._seccomp_fd = None
 
-    def command(self, to_worker_r, from_worker_w, scratch):
-        python = os.path.realpath(sys.executable)
+    def _config(self, to_worker_r, from_worker_w, scratch):
+        """The worker's config (runtime/worker.py)."""
         inside_scratch = "/scratch" if self.kind == "bubblewrap" else str(scratch)
+        return {"in_fd": to_worker_r, "out_fd": from_worker_w, "scratch": inside_scratch,
+                "sys_path": _library_paths(), "device": self.device, "background": self.background}
+
+    @property
+    def forkable(self):
+        """Whether the worker may come from a zygote (runtime/zygote.py) instead of `python
+        worker.py`: inside bubblewrap, whose namespaces it enters, and not on CuPy (CUDA wants
+        a process of its own)."""
+        return self.kind == "bubblewrap" and self.device != "cupy"
+
+    def zygote_request(self, scratch):
+        """What the zygote needs to give this sandbox its worker (see runtime/zygote.py): the
+        worker's config, environment, cgroups, rlimits, priority and seccomp filter, all as
+        `command`, `environment` and `before_exec` give them to a worker bwrap starts."""
+        return {"config": {**self._config(None, None, scratch), "runtime": "/runtime"},
+                "env": self.environment(scratch), "cgroups": [str(path) for path in self.cgroup.paths.values()],
+                "rlimits": [[number, *limits] for number, limits in self._rlimits()], "nice": self.background,
+                "seccomp": base64.b64encode(self._seccomp.program).decode("ascii") if self._seccomp.active else None}
+
+    def command(self, to_worker_r, from_worker_w, scratch, placeholder=None):
+        """The worker's command line; under bubblewrap, `placeholder` (a command) runs in the
+        sandbox in its place, for the zygote to put the worker beside it."""
+        python = os.path.realpath(sys.executable)
         inside_runtime = "/runtime" if self.kind == "bubblewrap" else str(self.runtime)
-        config = {"in_fd": to_worker_r, "out_fd": from_worker_w, "scratch": inside_scratch,
-                  "sys_path": _library_paths(), "device": self.device, "background": self.background}
+        config = self._config(to_worker_r, from_worker_w, scratch)
         worker = [sys.executable, "-I", "-S", f"{inside_runtime}/worker.py", json.dumps(config)]
+        if placeholder is not None:
+            worker = list(placeholder)
         if self.kind != "bubblewrap":
             return worker
         size = ["--size", str(self.limits.scratch_mb << 20)] if _bwrap_sizes_tmpfs() else []
@@ -220,16 +269,10 @@ class Confinement:
 
     def before_exec(self):
         """Runs in the child between fork and exec."""
-        mb = 1 << 20
         if self.background:
             lower_priority()
-        if self.device != "cupy":  # CUDA reserves far more address space than it uses
-            resource.setrlimit(resource.RLIMIT_AS, (self.limits.memory_mb * mb,) * 2)
-        resource.setrlimit(resource.RLIMIT_CPU, (self.limits.cpu_time_s, self.limits.cpu_time_s + 5))
-        resource.setrlimit(resource.RLIMIT_FSIZE, (self.limits.file_size_mb * mb,) * 2)
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        if os.geteuid() != 0:  # root ignores RLIMIT_NPROC; the cgroup covers that case
-            resource.setrlimit(resource.RLIMIT_NPROC, (self._user_processes + self.limits.max_processes,) * 2)
+        for number, limits in self._rlimits():
+            resource.setrlimit(number, limits)
         self.cgroup.join()
         fresh_session_keyring()  # bubblewrap inherits it
         if self.kind != "bubblewrap":
@@ -238,6 +281,19 @@ class Confinement:
                 self._landlock.restrict_self()
             self._seccomp.install()
         die_with_parent()
+
+    def _rlimits(self):
+        """[(resource, (soft, hard))] of a worker."""
+        mb = 1 << 20
+        found = []
+        if self.device != "cupy":  # CUDA reserves far more address space than it uses
+            found.append((resource.RLIMIT_AS, (self.limits.memory_mb * mb,) * 2))
+        found += [(resource.RLIMIT_CPU, (self.limits.cpu_time_s, self.limits.cpu_time_s + 5)),
+                  (resource.RLIMIT_FSIZE, (self.limits.file_size_mb * mb,) * 2),
+                  (resource.RLIMIT_CORE, (0, 0))]
+        if os.geteuid() != 0:  # root ignores RLIMIT_NPROC; the cgroup covers that case
+            found.append((resource.RLIMIT_NPROC, (self._user_processes + self.limits.max_processes,) * 2))
+        return found
 
     def _confine(self, scratch):
         """The fallback's Landlock ruleset for this generation's worker: read the Python

@@ -6,6 +6,7 @@ dies or exits is killed with its whole process tree and started again on the
 next request, replaying the cells that ran before, so one bad call costs only
 the check that made it.
 """
+import contextlib
 import os
 import shutil
 import signal
@@ -20,6 +21,7 @@ from ..runtime import protocol
 from .containment import become_subreaper, kill_orphans, protect_judge, register_worker, unregister_worker
 from .isolation import Confinement, bubblewrap_available
 from .remote import RemoteObject, StaleHandle, StudentRaised, WorkerLost
+from .zygote import READY_TIMEOUT_S, ZygoteLost, current_zygote, open_namespaces, placeholder_command, wait_ready
 
 MAX_MESSAGE_CHARS = 2000  # of an error message from the worker, as the report keeps it
 MAX_CELL_CHARS = 300_000  # one cell, JSON-escaped (up to 12 bytes a character) into a frame header of 4 MiB
@@ -54,6 +56,7 @@ class Sandbox:
         self.output_bytes = 0
         self.output_dropped = 0
         self._proc = None
+        self._output = None
         self._ready = False
         self._next_cell = 0
         self._cells_thread = None
@@ -106,12 +109,22 @@ class Sandbox:
         os.set_blocking(to_worker_w, False)  # writes have a deadline too (protocol._write_all)
         extra_fds = self.confinement.prepare(scratch)
         confinement = self.confinement
+        forked = current_zygote() if confinement.forkable else None
+        if forked is not None:
+            try:
+                self._proc, output = self._spawn_forked(forked, to_worker_r, from_worker_w, scratch, extra_fds)
+            except (OSError, subprocess.SubprocessError):
+                forked = None  # cold, as without a zygote: bwrap has read the filter, so again
+                confinement.started()
+                extra_fds = confinement.prepare(scratch)
         try:
-            self._proc = subprocess.Popen(
-                confinement.command(to_worker_r, from_worker_w, scratch),
-                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                pass_fds=(to_worker_r, from_worker_w, *extra_fds), env=confinement.environment(scratch),
-                cwd=str(scratch), start_new_session=True, preexec_fn=confinement.before_exec)
+            if forked is None:
+                self._proc = subprocess.Popen(
+                    confinement.command(to_worker_r, from_worker_w, scratch),
+                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                    pass_fds=(to_worker_r, from_worker_w, *extra_fds), env=confinement.environment(scratch),
+                    cwd=str(scratch), start_new_session=True, preexec_fn=confinement.before_exec)
+                output = self._proc.stdout
         except (OSError, subprocess.SubprocessError) as exc:
             for fd in (to_worker_w, from_worker_r):
                 os.close(fd)
@@ -120,9 +133,51 @@ class Sandbox:
             for fd in (to_worker_r, from_worker_w):
                 os.close(fd)
             confinement.started()
-        self._to_worker, self._from_worker = to_worker_w, from_worker_r
+        self._to_worker, self._from_worker, self._output = to_worker_w, from_worker_r, output
         register_worker(self._proc.pid)
-        threading.Thread(target=self._drain, args=(self._proc.stdout,), daemon=True).start()
+        threading.Thread(target=self._drain, args=(output,), daemon=True).start()
+
+    def _spawn_forked(self, forked, to_worker_r, from_worker_w, scratch, extra_fds):
+        """bwrap with a placeholder, and the worker from the zygote inside its namespaces:
+        (bwrap's Popen, the worker's output stream). Where the zygote fails, the worker
+        starts cold (and so does every later one)."""
+        confinement = self.confinement
+        output_r, output_w = os.pipe()
+        status_r, status_w = os.pipe()
+        ready_r, ready_w = os.pipe()
+        proc = None
+        try:
+            proc = subprocess.Popen(
+                confinement.command(None, None, scratch, placeholder=placeholder_command()),
+                stdin=status_r, stdout=ready_w, stderr=output_w, pass_fds=extra_fds,
+                env=confinement.environment(scratch), cwd=str(scratch), start_new_session=True,
+                preexec_fn=confinement.before_exec)
+            os.close(status_r)
+            os.close(ready_w)
+            status_r = ready_w = None
+            inside = wait_ready(proc.pid, ready_r, time.monotonic() + READY_TIMEOUT_S)
+            if inside is None:
+                raise ZygoteLost("the sandbox did not come up")
+            names, namespaces = open_namespaces(inside)
+            try:
+                forked.spawn({**confinement.zygote_request(scratch), "namespaces": names},
+                             [*namespaces, to_worker_r, from_worker_w, output_w, status_w])
+            finally:
+                for fd in namespaces:
+                    os.close(fd)
+        except (OSError, subprocess.SubprocessError):
+            if proc is not None:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+            for fd in (output_r, output_w, status_r, status_w, ready_r, ready_w):
+                if fd is not None:
+                    os.close(fd)
+            forked.lost = True
+            raise
+        for fd in (output_w, status_w, ready_r):
+            os.close(fd)
+        return proc, os.fdopen(output_r, "rb", buffering=0)
 
     def _drain(self, stream):
         """Keep the first `output_bytes` of the worker's output, drop the rest."""
@@ -157,8 +212,8 @@ class Sandbox:
                 os.close(fd)
             except OSError:
                 pass
-        if proc.stdout:
-            proc.stdout.close()
+        if self._output:
+            self._output.close()
 
     # -- cells ------------------------------------------------------------------
     def run_cells(self):

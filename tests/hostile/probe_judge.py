@@ -7,14 +7,16 @@ MS_REMOUNT, MS_BIND = 32, 4096
 
 def judge_candidates():
     """The judge is our parent in the fallback; under bubblewrap it is not even visible
-    (our parent is bwrap's init). Only the parent is probed: a test must not touch other
-    processes on the machine even if the sandbox were broken."""
-    return {os.getppid()} - {os.getpid()}
+    (our parent is bwrap's init, or, for a worker the zygote forked, outside our PID namespace:
+    getppid() is 0, and kill(0, ...) would only reach our own process group). Only the parent
+    is probed: a test must not touch other processes on the machine even if the sandbox were
+    broken."""
+    return {os.getppid()} - {os.getpid(), 0}
 
 
 def probe_judge():
     libc = ctypes.CDLL(None, use_errno=True)
-    in_namespace = os.getppid() == 1 and os.getpid() < 100  # bwrap: the judge is not in our PID namespace
+    in_namespace = os.getppid() in (0, 1) and os.getpid() < 100  # bwrap: the judge is not in our PID namespace
     for pid in judge_candidates():
         if pid == 1 and in_namespace:
             continue  # bwrap's own init inside the sandbox, not the judge
