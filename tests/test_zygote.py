@@ -65,7 +65,8 @@ PROBED = json.dumps({
     "uid_map": open("/proc/self/uid_map").read().split(), "cgroup": open("/proc/self/cgroup").read(),
     "mounts": sorted(line.split()[1] for line in open("/proc/self/mounts")),
     "grader": any(os.path.exists(os.path.join(p, "grader")) for p in sys.path),
-    "project": os.path.exists("@REPO@"), "userns": userns,
+    # the project's files (its folder itself exists where the virtualenv inside it is bound)
+    "project": os.path.exists(os.path.join("@REPO@", "pyproject.toml")), "userns": userns,
     "limits": open("/proc/self/limits").read(), "nice": os.nice(0),
 })
 '''
