@@ -47,7 +47,7 @@ prairielearn: $(STAMP)
 	$(PY) tools/prairielearn_course.py --out dist/prairielearn $(PRAIRIELEARN_OPTIONS)
 
 bench: $(STAMP)
-	$(PY) tools/bench.py --out docs/benchmarks.md
+	$(PY) tools/bench.py --out docs/benchmarks.md $(BENCH_OPTIONS)
 
 # Real CuPy on a GPU machine, no network needed there (docs/gpu.md); one line and exit 0 without a GPU.
 gpu-check:

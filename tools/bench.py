@@ -84,20 +84,27 @@ COURSE_GRADINGS = 350_000  # a MOOC of 50,000 students, seven assignments each
 COURSE_CORES = (16, 320)
 
 
+def sample_batch(work, count):
+    """(folder, count): `count` submissions, the sample submissions in turn, one student folder
+    each; every copy gets a Markdown cell of its own, since identical notebooks are graded once
+    on a cluster."""
+    samples = sorted((ROOT / "submissions").glob("*/*.ipynb"))
+    folder = Path(work) / "batch-submissions"
+    for i in range(count):
+        sample = samples[i % len(samples)]
+        target = folder / f"student-{i:03d}" / sample.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        notebook = json.loads(sample.read_text(encoding="utf-8"))
+        notebook["cells"].append({"cell_type": "markdown", "metadata": {}, "source": f"copy {i}"})
+        target.write_text(json.dumps(notebook), encoding="utf-8")
+    return folder, count
+
+
 def bench_batch(work, count, modes=BATCH_MODES):
     """(mode, wall s, submissions/s, busy CPU s) of `python -m grader batch` on `count` copies of
     the sample submissions, each mode into a fresh --out (nothing cached); the modes alternate
     with nothing else running."""
-    samples = sorted((ROOT / "submissions").glob("*/*.ipynb"))
-    subs = work / "batch-submissions"
-    for i in range(count):
-        sample = samples[i % len(samples)]
-        target = subs / f"student-{i:03d}" / sample.name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # a comment line per copy: identical notebooks would be graded once on a cluster
-        notebook = json.loads(sample.read_text(encoding="utf-8"))
-        notebook["cells"].append({"cell_type": "markdown", "metadata": {}, "source": f"copy {i}"})
-        target.write_text(json.dumps(notebook), encoding="utf-8")
+    subs, _ = sample_batch(work, count)
     results = []
     for option, value in modes:
         out = work / f"batch-out{option}-{value.replace(':', '-')}"
@@ -171,6 +178,22 @@ def batch_section(batch, count):
     return lines
 
 
+def base_section(base, reps):
+    """CPU-seconds per grading of this checkout against `base`, alternated (bench_cpu.py)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import bench_cpu
+
+    commit = subprocess.run(["git", "-C", str(base), "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True).stdout.strip() or str(base)
+    batches, grades, count = bench_cpu.compare({"base": base.resolve(), "this": ROOT}, reps,
+                                               log=lambda line: print(line, file=sys.stderr, flush=True))
+    return "\n".join(["", f"## CPU per grading against {commit}", "",
+                      f"`make bench BENCH_OPTIONS='--base CHECKOUT'` ({reps} alternated runs of each checkout). "
+                      "busy: the whole machine's busy time; tree: the CPU time of the batch's own processes "
+                      "(a cgroup); both per grading.", "",
+                      bench_cpu.markdown(batches, grades, count, ("base", "this"))]) + "\n"
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
@@ -178,6 +201,9 @@ def main(argv=None):
     parser.add_argument("--submissions", type=int, default=100)
     parser.add_argument("--assignments", nargs="*")
     parser.add_argument("--skip-batch", action="store_true")
+    parser.add_argument("--base", type=Path, metavar="CHECKOUT",
+                        help="also compare CPU-seconds per grading with another checkout, side by side (bench_cpu.py)")
+    parser.add_argument("--base-reps", type=int, default=3)
     args = parser.parse_args(argv)
     from grader.assignments import known_assignments
 
@@ -195,6 +221,8 @@ def main(argv=None):
     if bench_float32 is not None:
         float32_section = bench_float32.run(markdown=True)
     text = markdown(single, batch, float32_section, args.repeat, args.submissions)
+    if args.base:
+        text += base_section(args.base, args.base_reps)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text)
     print(text)

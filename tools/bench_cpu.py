@@ -3,7 +3,8 @@ side by side (runs alternated, medians, ratios).
 
     python tools/bench_cpu.py --base /path/to/other/checkout --reps 3 --jobs 1 2
 
-A batch is the sample submissions (submissions/*/*.ipynb) copied `copies` times, graded with
+A batch is the sample submissions (submissions/*/*.ipynb) copied `copies` times (tools/bench.py's
+`sample_batch`), graded with
 `python -m grader batch DIR --out OUT --jobs N` from the checkout. Two CPU figures per run:
 - `busy`: the whole machine's busy time over the run (/proc/stat, tools/bench.py's
   `busy_cpu_seconds`), which counts the kernel's own work for the sandboxes (namespaces torn
@@ -19,7 +20,6 @@ import argparse
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import uuid
@@ -30,6 +30,7 @@ import bench  # noqa: E402  (timed, busy_cpu_seconds: one implementation of each
 
 ROOT = bench.ROOT
 CPUACCT = Path("/sys/fs/cgroup/cpuacct")
+SAMPLES = len(list((ROOT / "submissions").glob("*/*.ipynb")))  # a copy of the samples: this many submissions
 
 
 def _environment(checkout):
@@ -78,24 +79,12 @@ class _Accounting:
                 pass
 
 
-def sample_batch(work, copies=2, samples=None):
-    """A folder of `copies` copies of each sample submission, one student folder per copy."""
-    samples = sorted(samples or (ROOT / "submissions").glob("*/*.ipynb"))
-    folder = Path(work) / "batch-in"
-    for copy in range(copies):
-        for sample in samples:
-            target = folder / f"{sample.parent.name}-{copy}" / sample.name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(sample, target)
-    return folder, copies * len(samples)
-
-
 def cpu_per_grading(checkout=ROOT, jobs=1, copies=2, work=None, batch=None):
     """Grade a batch of the samples from `checkout` once: wall seconds, and busy and tree
     CPU-seconds per grading (see the module's docstring)."""
     with tempfile.TemporaryDirectory(prefix="bench-cpu-") as tmp:
         work = Path(work or tmp)
-        folder, count = batch or sample_batch(work, copies)
+        folder, count = batch or bench.sample_batch(work, copies * SAMPLES)
         out = work / f"out-{uuid.uuid4().hex[:8]}"
         accounting = _Accounting()
         try:
@@ -131,7 +120,7 @@ def compare(checkouts, reps=3, jobs_list=(1, 2), copies=2, assignments=(), log=p
     batch_runs = {name: {jobs: [] for jobs in jobs_list} for name in checkouts}
     grade_runs = {name: {a: [] for a in assignments} for name in checkouts}
     with tempfile.TemporaryDirectory(prefix="bench-cpu-") as tmp:
-        batch = sample_batch(Path(tmp), copies)
+        batch = bench.sample_batch(Path(tmp), copies * SAMPLES)
         for rep in range(reps):
             for jobs in jobs_list:
                 for name, checkout in checkouts.items():
