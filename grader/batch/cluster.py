@@ -22,11 +22,12 @@ from pathlib import Path
 
 from .. import files
 from ..loading import MAX_SUBMISSION_BYTES
-from ..text import shown_name, terminal
-from .judges import failure_sentence, submission_path
 from ..report import FILES as SHIPPED_REPORT
 from ..report import NAME as REPORT_NAME
 from ..report import Report
+from ..text import shown_name, terminal
+from ..version import grader_version
+from .judges import failure_sentence, submission_path
 from .results import GRADED, EntryResult
 from .store import LOG_NAME, prepare_report_dir, remember
 
@@ -108,8 +109,6 @@ def _quiet_logger(name):
 
 
 def _check_workers(client, address, judges):
-    from ..version import grader_version
-
     from .cluster_task import no_bubblewrap_sentence, worker_facts
 
     try:
@@ -167,7 +166,6 @@ class ClusterBatch:
         """{entry: EntryResult} of every (entry, report folder, cache key) in `todo`."""
         from distributed import as_completed
 
-        from ..version import grader_version
         from .cluster_task import grade_task
 
         results, groups = {}, {}
@@ -186,22 +184,24 @@ class ClusterBatch:
             self.console.print(f"cluster: {len(groups)} task(s) for {sum(map(len, groups.values()))} submission(s) "
                                f"on {len(workers)} worker(s), {threads} thread(s)", highlight=False, markup=False)
         options = dict(self.judges.job_options)
-        try:
-            def send_next():
-                for task_key, group in waiting:
-                    entry = group[0][0]
-                    try:
-                        payload = files.read_regular(entry.path, MAX_SUBMISSION_BYTES, shown_name(Path(entry.path).name))
-                    except files.Refused as exc:
-                        self._finish_group(group, f"it could not be read again ({exc})", results, bar)
-                        continue
-                    future = self.client.submit(grade_task, payload, Path(entry.path).suffix, entry.assignment,
-                                                options, self.judges.timeout, grader_version(),
-                                                self.judge_command, key=task_key, retries=1)
-                    owners[future] = group
-                    running.add(future)
-                    return
 
+        def send_next():
+            """Send the next group's task (one at a time: the client holds a few notebooks, not the class)."""
+            for task_key, group in waiting:
+                entry = group[0][0]
+                try:
+                    payload = files.read_regular(entry.path, MAX_SUBMISSION_BYTES, shown_name(Path(entry.path).name))
+                except files.Refused as exc:
+                    self._finish_group(group, f"it could not be read again ({exc})", results, bar)
+                    continue
+                future = self.client.submit(grade_task, payload, Path(entry.path).suffix, entry.assignment,
+                                            options, self.judges.timeout, grader_version(),
+                                            self.judge_command, key=task_key, retries=1)
+                owners[future] = group
+                running.add(future)
+                return
+
+        try:
             for _ in range(max(1, threads) * TASKS_PER_THREAD):
                 send_next()
             for future in running:
