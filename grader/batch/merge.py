@@ -123,7 +123,4 @@ def _moved(path: str | None, part: Path, out: Path) -> str | None:
 
 
 def _relative(path: Path, out: Path) -> str:
-    try:
-        return Path(os.path.relpath(path.resolve(), out.resolve())).as_posix()
-    except ValueError:  # another drive
-        return str(path.resolve())
+    return Path(os.path.relpath(path.resolve(), out.resolve())).as_posix()
