@@ -15,6 +15,7 @@ matplotlib.use("Agg")
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.colors import ListedColormap  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import FuncFormatter, NullLocator  # noqa: E402
 import numpy  # noqa: E402
 
 DEFAULT_TOLERANCE = 1e-5
@@ -48,6 +49,26 @@ def _figure(width, height, left=0.7, right=0.2, bottom=0.55, top=0.4):
     return fig
 
 
+SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _power_of_ten(value, _position=None):
+    """A log axis' tick label as plain text (10⁻⁵): matplotlib's default is mathtext, whose
+    parser costs more than the rest of drawing the plot."""
+    if value <= 0:
+        return ""
+    exponent = math.log10(value)
+    return "10" + str(round(exponent)).translate(SUPERSCRIPTS) if abs(exponent - round(exponent)) < 1e-9 else ""
+
+
+def _log_scale(ax, which):
+    """Put the axes' x or y axis on a log scale, labelled 10⁻⁵ (plain text, see _power_of_ten)."""
+    getattr(ax, f"set_{which}scale")("log")
+    axis = getattr(ax, f"{which}axis")
+    axis.set_major_formatter(FuncFormatter(_power_of_ten))
+    axis.set_minor_locator(NullLocator())  # unlabelled ticks between the decades: dozens of them to draw
+
+
 def _finite(value):
     """The value as a float, or None when it is missing, not a number, nan or inf."""
     if value is None or isinstance(value, bool):
@@ -72,7 +93,7 @@ def loss_curve(losses, eval_interval=None):
     ax = fig.add_subplot()
     ax.plot(x, y, color="#1565c0", linewidth=1.6, marker="o" if len(y) <= 30 else None, markersize=3)
     if finite.size and finite.min() > 0 and finite.max() / finite.min() > 1e3:
-        ax.set_yscale("log")
+        _log_scale(ax, "y")
     elif finite.size:
         ax.set_ylim(bottom=min(0.0, float(finite.min())))
     interval = _finite(eval_interval)
@@ -165,7 +186,7 @@ def gradient_errors(rows, tolerance=DEFAULT_TOLERANCE):
         text = "non-finite" if v is None else f"{v:.2g}"
         ax.text(w * 1.15 if v is not None else w / 1.15, yi, text, va="center", fontsize=7,
                 ha="left" if v is not None else "right", color="black" if v is not None else "white")
-    ax.set_xscale("log")
+    _log_scale(ax, "x")
     ax.set_xlim(bottom, top * 20)
     ax.set_yticks(y, labels, fontsize=8)
     ax.invert_yaxis()
@@ -182,6 +203,6 @@ def gradient_errors(rows, tolerance=DEFAULT_TOLERANCE):
 
 
 def warm_up():
-    """Draw one small figure: loads the fonts, the glyph cache and the tick formatters'
-    parser, which the first real plot would otherwise wait for."""
+    """Draw one small figure: loads the fonts and the glyph cache, which the first real plot
+    would otherwise wait for."""
     gradient_errors([{"tensor": "warm-up", "max_rel": 1e-9}])
