@@ -6,10 +6,10 @@ Imported by the hidden checks as `reference.forward`; never by a notebook.
 """
 import gzip
 import struct
-from importlib.util import find_spec
 from pathlib import Path
 
 import numpy
+from backprop_lab_check.datasets import load_digits
 
 
 # -- activations and the output layer ------------------------------------------------------
@@ -107,24 +107,11 @@ def load_idx(path):
     return data.astype(dtype.newbyteorder("="))
 
 
-def _digits_raw():
-    """(1797, 64) pixels 0..16 and labels: scikit-learn's load_digits(), read from the file
-    scikit-learn ships without importing scikit-learn itself (which takes a second)."""
-    spec = find_spec("sklearn")
-    if spec is not None and spec.submodule_search_locations:
-        path = Path(list(spec.submodule_search_locations)[0]) / "datasets" / "data" / "digits.csv.gz"
-        if path.exists():
-            data = numpy.loadtxt(path, delimiter=",")
-            return data[:, :-1], data[:, -1].astype(int)
-    from sklearn.datasets import load_digits
-    digits = load_digits()
-    return digits.data, digits.target
-
-
 def load_digits_data(normalize=True, one_hot_label=False, test_size=500, seed=0):
     """(x_train, t_train), (x_test, t_test) from the 8x8 handwritten digits, split by a
     fixed permutation; pixels scaled to [0, 1] when normalize."""
-    x, t = _digits_raw()
+    digits = load_digits()
+    x, t = digits.data, digits.target
     if normalize:
         x = x / 16.0
     if one_hot_label:

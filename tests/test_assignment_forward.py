@@ -138,13 +138,23 @@ def test_load_idx_rejects_broken_files(loader, content, tmp_path):
         LOADERS[loader]()(path)
 
 
-def test_reference_digits_are_scikit_learns():
+@pytest.mark.parametrize("shipped_file", [True, False], ids=["read-from-the-file", "scikit-learn-fallback"])
+def test_notebook_digits_are_scikit_learns(monkeypatch, shipped_file):
+    """backprop_lab_check.datasets.load_digits, which the notebooks and the reference use, gives
+    scikit-learn's arrays, read from the file it ships or, without that file, from scikit-learn."""
     from sklearn.datasets import load_digits
 
-    digits = load_digits()
-    x, t = rf._digits_raw()
-    numpy.testing.assert_array_equal(x, digits.data)
-    numpy.testing.assert_array_equal(t, digits.target)
+    from backprop_lab_check import datasets
+
+    if not shipped_file:
+        monkeypatch.setattr(datasets, "_shipped_digits_file", lambda: None)
+    ours, theirs = datasets.load_digits(), load_digits()
+    for field in ("data", "target", "images"):
+        numpy.testing.assert_array_equal(getattr(ours, field), getattr(theirs, field))
+        assert getattr(ours, field).dtype == getattr(theirs, field).dtype
+
+
+def test_reference_digits_split():
     (x_train, t_train), (x_test, t_test) = rf.load_digits_data()
     assert x_train.shape == (1297, 64) and x_test.shape == (500, 64) and x_train.max() == 1.0
     assert rf.accuracy(rf.digits_network(x_train, t_train), x_test, t_test) > 0.93
