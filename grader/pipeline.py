@@ -85,9 +85,11 @@ def run(submission, assignment, limits, isolation, count_gpu, report):
             from .judge import Student, run_checks  # imports pytest while the cells run
             from .render import warm_up
             warm_up()
-            report.cells = problems(sandbox.finish_cells(), report.warnings)
+            # pytest configures itself and collects the checks while the cells still run: the
+            # checks' first request to the worker waits for them (Sandbox.request).
             report.checks, report.artifacts, warnings = run_checks(assignment, Student(sandbox, assignment), limits,
                                                                    count_gpu, runs)
+            report.cells = problems(sandbox.finish_cells(), report.warnings)
             report.warnings += warnings + sandbox_warnings(sandbox, limits)
             report.isolation, report.protections = sandbox.isolation, sandbox.protections
             report.limits = {**limits.to_dict(), "process_limit": sandbox.confinement.process_limit,

@@ -63,49 +63,63 @@ def _module_folders(names):
     return folders
 
 
-@functools.lru_cache(maxsize=None)
 def bubblewrap_available():
-    """bwrap is installed and can create the namespaces we need on this kernel. Asked once per
-    process: each probe creates (and the kernel tears down) a full set of namespaces, and a
-    grading used to ask once per sandbox (its CPU run and its device run)."""
-    bwrap = shutil.which("bwrap")
-    if not bwrap:
-        return False
-    try:
-        probe = subprocess.run([bwrap, "--ro-bind", "/", "/", "--unshare-all", "--die-with-parent",
-                                "true"], capture_output=True, timeout=10)
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return probe.returncode == 0
+    """bwrap is installed and can create the namespaces we need on this kernel."""
+    return _bwrap_answers()[0]
 
 
-@functools.lru_cache(maxsize=None)
 def _bwrap_hardening():
     """The strongest of bwrap's hardening options this bwrap and kernel accept:
     no capabilities even as root (a root worker with capabilities in its user
     namespace could remount the read-only binds writable), and no nested user
     namespaces (bwrap >= 0.8)."""
-    base = ["--unshare-user", "--disable-userns"]
-    drop = ["--cap-drop", "ALL"] if os.geteuid() == 0 else []
-    for options in (base + drop, drop):
-        try:
-            probe = subprocess.run(["bwrap", "--ro-bind", "/", "/", "--unshare-all", *options, "true"],
-                                   capture_output=True, timeout=10)
-        except (OSError, subprocess.TimeoutExpired):
-            continue
-        if probe.returncode == 0:
-            return tuple(options)
-    return ()
+    return _bwrap_answers()[1]
+
+
+def _bwrap_sizes_tmpfs():
+    """bwrap >= 0.5 can cap the size of a tmpfs."""
+    return _bwrap_answers()[2]
 
 
 @functools.lru_cache(maxsize=None)
-def _bwrap_sizes_tmpfs():
-    """bwrap >= 0.5 can cap the size of a tmpfs."""
-    try:
-        return subprocess.run(["bwrap", "--ro-bind", "/", "/", "--size", "1048576", "--tmpfs", "/tmp", "true"],
-                              capture_output=True, timeout=10).returncode == 0
-    except (OSError, subprocess.TimeoutExpired):
-        return False
+def _bwrap_answers():
+    """(bwrap works, its hardening options, it sizes a tmpfs), asked once per process and with
+    the probes side by side: each creates a full set of namespaces and waits for the kernel to
+    tear them down (20-30 ms), on the way to a cold `grade`'s first worker. A grading used to
+    ask once per sandbox (its CPU run and its device run)."""
+    bwrap = shutil.which("bwrap")
+    if not bwrap:
+        return False, (), False
+    hardened = ["--unshare-user", "--disable-userns"]
+    drop = ["--cap-drop", "ALL"] if os.geteuid() == 0 else []
+    works, hardens, sizes = _bwrap_accepts(bwrap, [["--unshare-all", "--die-with-parent"],
+                                                   ["--unshare-all", *hardened, *drop],
+                                                   ["--size", "1048576", "--tmpfs", "/tmp"]])
+    if not works:
+        return False, (), False
+    if hardens:
+        return True, (*hardened, *drop), sizes
+    return True, (tuple(drop) if drop and _bwrap_accepts(bwrap, [["--unshare-all", *drop]])[0] else ()), sizes
+
+
+def _bwrap_accepts(bwrap, option_lists):
+    """For each list of options, whether `bwrap --ro-bind / / OPTIONS true` succeeds; run side by side."""
+    runs = []
+    for options in option_lists:
+        try:
+            runs.append(subprocess.Popen([bwrap, "--ro-bind", "/", "/", *options, "true"],
+                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        except OSError:
+            runs.append(None)
+    answers = []
+    for run in runs:
+        try:
+            answers.append(run is not None and run.wait(timeout=10) == 0)
+        except subprocess.TimeoutExpired:
+            run.kill()
+            run.wait()
+            answers.append(False)
+    return answers
 
 
 def _hidden_paths():
@@ -133,9 +147,7 @@ def probe():
     loads are. A batch's fork server calls this, so that the
     judges it forks inherit the answers instead of each probing bwrap again (three to four
     bwrap runs, each a full set of namespaces, per judge)."""
-    if bubblewrap_available():
-        _bwrap_hardening()
-        _bwrap_sizes_tmpfs()
+    _bwrap_answers()
     _library_paths()
 
 

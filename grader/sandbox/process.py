@@ -332,6 +332,8 @@ class Sandbox:
 
     def request(self, op, timeout=None, **args):
         """Send one request; RemoteObjects in args become handles, handles in the reply RemoteObjects."""
+        if self._cells_thread is not None:
+            self.finish_cells()  # the checks may start while the cells run; their requests wait for them
         if self.time_left() <= 0:
             raise WorkerLost("was not run: the submission's time budget is spent")
         if self._proc is not None and self._proc.poll() is not None:
