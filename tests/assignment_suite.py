@@ -18,7 +18,8 @@ from jupyter_client.kernelspec import KernelSpecManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from gradelib import ROOT, grade, lost, mutate, write
+from backprop_lab_check import run as run_visible, targets as visible_targets
+from gradelib import ROOT, grade, lost, mutate, notebook_namespace, write
 
 CELL_TIMEOUT = 120
 
@@ -209,6 +210,30 @@ def check_samples(assignment, expected, tmp_path):
         assert lost(report) == losses, (student, lost(report))
 
 
+# -- visible checks (backprop_lab_check) ------------------------------------------------------------
+
+def check_visible_solution(assignment):
+    """The solution passes every visible check of every name that has them, each name in under a second."""
+    namespace = notebook_namespace(nbformat.read(ROOT / "solutions" / f"{assignment}.ipynb", as_version=4))
+    for target in visible_targets(assignment):
+        result = run_visible([target], namespace, assignment)
+        assert result.passed, str(result)
+        assert result.seconds < 1.0, (target, result.seconds)
+
+
+def check_visible_catches(mutant):
+    namespace = notebook_namespace(mutate(mutant.assignment, mutant.edits))
+    result = run_visible([mutant.target], namespace, mutant.assignment)
+    assert not result.passed, f"{mutant.name} passes every visible check of {mutant.target}"
+
+
+def check_visible_passes(variant):
+    namespace = notebook_namespace(mutate(variant.assignment, variant.edits))
+    for target in visible_targets(variant.assignment):
+        result = run_visible([target], namespace, variant.assignment)
+        assert result.passed, str(result)
+
+
 # -- the usual tests of one assignment -------------------------------------------------------------
 
 def standard_tests(assignment, *, figures, graded, max_score, samples, mutants, equivalent=(),
@@ -261,6 +286,22 @@ def standard_tests(assignment, *, figures, graded, max_score, samples, mutants, 
     @pytest.mark.parametrize("mutant", mutants, ids=lambda m: m.name)
     def test_mutant_loses_points_with_the_right_feedback(mutant, tmp_path):
         check_mutant(mutant, tmp_path)
+
+    if visible_targets(assignment):
+        def test_solution_passes_every_visible_check_in_under_a_second():
+            check_visible_solution(assignment)
+
+        @pytest.mark.slow
+        @pytest.mark.parametrize("mutant", [m for m in mutants if m.target in visible_targets(assignment)],
+                                 ids=lambda m: m.name)
+        def test_visible_checks_catch_the_mutant(mutant):
+            check_visible_catches(mutant)
+
+        if equivalent:
+            @pytest.mark.slow
+            @pytest.mark.parametrize("variant", equivalent, ids=lambda m: m.name)
+            def test_equivalent_variant_passes_the_visible_checks(variant):
+                check_visible_passes(variant)
 
     tests = {name: test for name, test in locals().items() if name.startswith("test_")}
     if equivalent:

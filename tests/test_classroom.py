@@ -18,13 +18,12 @@ import shutil
 import subprocess
 import sys
 import time
-import warnings
 from pathlib import Path
 
-import nbformat
 import pytest
 import yaml
 
+import assignment_suite as suite
 from gradelib import mutate, write
 from mutants import ALL, EQUIVALENT
 
@@ -32,11 +31,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 import classroom  # noqa: E402  (tools/classroom.py)
 
-from backprop_lab_check import ChecksFailed, check, run, targets  # noqa: E402
+from backprop_lab_check import ChecksFailed, check, run  # noqa: E402
 from grader.batch import tamper  # noqa: E402
 from grader.batch import run_batch  # noqa: E402
 
-MINE = ["layers", "optimizers", "spiral"]   # assignments whose notebooks call check()
+MINE = ["layers", "optimizers", "spiral"]   # the assignments these tests build a template of (mutants.py has theirs)
 GRADE_SCRIPT = ".github/classroom/grade.py"
 
 
@@ -458,46 +457,21 @@ def test_visible_checks_have_no_reference():
         assert "grader" not in " ".join(re.findall(r"^\s*(?:from|import)\s+(\S+)", text, re.M)), path
 
 
-def notebook_namespace(nb):
-    """The notebook's definitions, as a student's kernel holds them: every cell but the check
-    cells and the figures, run in order; a cell that fails (as a buggy one may) is passed over."""
-    namespace = {"__name__": "__main__"}
-    for cell in nb.cells:
-        meta = cell.get("metadata", {})
-        if cell.cell_type != "code" or meta.get("nbgrader", {}).get("grade") or meta.get("tags"):
-            continue
-        source = "\n".join(line for line in cell.source.splitlines() if not line.startswith("%"))
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()), \
-                warnings.catch_warnings(), contextlib.suppress(Exception):
-            warnings.simplefilter("ignore")   # the naive softmax the notebook shows overflows on purpose
-            exec(compile(source, "<cell>", "exec"), namespace)
-    return namespace
-
-
 @pytest.mark.parametrize("assignment", MINE)
 def test_solutions_pass_every_visible_check_in_under_a_second(assignment):
-    namespace = notebook_namespace(nbformat.read(ROOT / "solutions" / f"{assignment}.ipynb", as_version=4))
-    for target in targets(assignment):
-        result = run([target], namespace, assignment)
-        assert result.passed, str(result)
-        assert result.seconds < 1.0, (target, result.seconds)
+    suite.check_visible_solution(assignment)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("mutant", [m for m in ALL if m.assignment in MINE], ids=lambda m: f"{m.assignment}-{m.name}")
 def test_visible_checks_catch_the_mutant(mutant):
-    namespace = notebook_namespace(mutate(mutant.assignment, mutant.edits))
-    result = run([mutant.target], namespace, mutant.assignment)
-    assert not result.passed, f"{mutant.name} passes every visible check of {mutant.target}"
+    suite.check_visible_catches(mutant)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("variant", [v for v in EQUIVALENT if v.assignment in MINE], ids=lambda v: v.name)
 def test_equivalent_variants_pass_the_visible_checks(variant):
-    namespace = notebook_namespace(mutate(variant.assignment, variant.edits))
-    for target in targets(variant.assignment):
-        result = run([target], namespace, variant.assignment)
-        assert result.passed, str(result)
+    suite.check_visible_passes(variant)
 
 
 def test_batch_refuses_an_unreadable_template_before_grading(tmp_path):
