@@ -3,7 +3,9 @@ import html
 
 from .local import student_frames
 
-ICONS = {"pass": "✅", "fail": "❌", "error": "💥"}
+# Marks every common font has (DejaVu, Segoe UI Symbol, Apple Symbols): the emoji they replace were
+# empty boxes in a browser without an emoji font (seen in headless Chromium on Debian).
+ICONS = {"pass": "✔", "fail": "✘", "error": "⚠"}
 TEXT_ICONS = {"pass": "ok  ", "fail": "FAIL", "error": "ERR "}
 COLOURS = {"pass": "#1a7f37", "fail": "#cf222e", "error": "#9a6700"}
 

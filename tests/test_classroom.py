@@ -409,7 +409,7 @@ def test_check_names_the_mistake(capsys):
     assert "hint: db is the SUM of dout over the batch (axis 0), not the mean" in out
     result = run(["Affine"], namespace)
     html = result._repr_html_()
-    assert "<table>" in html and "db is the SUM of dout" in html and "❌ fail" in html
+    assert "<table>" in html and "db is the SUM of dout" in html and "✘ fail" in html
 
 
 def test_check_uses_the_callers_globals_and_restores_random_state():

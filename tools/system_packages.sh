@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Optional system packages: bubblewrap isolates the grader's worker, chromium lets the
-# tests open HTML reports. Installed with apt when we can (as root, or with passwordless
-# sudo as on GitHub's runners); otherwise, and whenever bubblewrap cannot work here, we
+# tests open HTML reports and chromium-driver lets them drive JupyterLab in it. Installed
+# with apt when we can (as root, or with passwordless sudo as on GitHub's runners); otherwise, and whenever bubblewrap cannot work here, we
 # say so. See docs/security.md for what the grader does without it.
 set -u
 wanted=()
 command -v bwrap >/dev/null 2>&1 || wanted+=(bubblewrap)
 command -v chromium >/dev/null 2>&1 || wanted+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || wanted+=(chromium-driver)
 if [ ${#wanted[@]} -gt 0 ]; then
     as_root=()
     [ "$(id -u)" = 0 ] || { sudo -n true >/dev/null 2>&1 && as_root=(sudo -n); }
@@ -18,7 +19,7 @@ if [ ${#wanted[@]} -gt 0 ]; then
     else
         echo "note: ${wanted[*]} not installed (needs root or sudo, and apt-get). Without bubblewrap the"
         echo "      grader falls back to weaker isolation (see docs/security.md); without chromium the"
-        echo "      HTML report test is skipped. On Debian/Ubuntu: sudo apt-get install ${wanted[*]}"
+        echo "      HTML report and JupyterLab tests are skipped. On Debian/Ubuntu: sudo apt-get install ${wanted[*]}"
     fi
 fi
 if command -v bwrap >/dev/null 2>&1; then
