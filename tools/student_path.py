@@ -26,6 +26,7 @@ import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass, field
+from importlib.util import find_spec
 from pathlib import Path
 
 import nbformat
@@ -61,11 +62,9 @@ class NotebookRun:
 
 def missing():
     """What this machine lacks to take the path (a sentence), or None."""
-    try:
-        import jupyterlab  # noqa: F401
-        import selenium  # noqa: F401
-    except ImportError as exc:
-        return f"{exc.name} is not installed (pip install -e '.[dev]')"
+    for module in ("jupyterlab", "selenium"):
+        if find_spec(module) is None:
+            return f"{module} is not installed (pip install -e '.[dev]')"
     if _chromium() is None:
         return "Chromium is not installed (apt-get install chromium)"
     if _chromedriver() is None:
