@@ -2,7 +2,8 @@
 # Optional system packages: bubblewrap isolates the grader's worker, chromium lets the
 # tests open HTML reports and chromium-driver lets them drive JupyterLab in it. Installed
 # with apt when we can (as root, or with passwordless sudo as on GitHub's runners);
-# otherwise, and whenever bubblewrap cannot work here, we say so. See docs/security.md for what the grader does without it.
+# otherwise, and whenever bubblewrap cannot work here, we say so. See docs/security.md
+# for what the grader does without it.
 set -u
 wanted=()
 command -v bwrap >/dev/null 2>&1 || wanted+=(bubblewrap)
