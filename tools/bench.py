@@ -124,7 +124,7 @@ def busy_cpu_seconds():
     return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
 
 
-def markdown(single, batch, float32_section, repeat, count):
+def markdown(single, batch, sections, repeat, count):
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
     lines = ["# Benchmarks", "",
@@ -142,8 +142,7 @@ def markdown(single, batch, float32_section, repeat, count):
         lines.append(f"| {assignment} | {ours:.2f} | {theirs:.2f} | {theirs / ours:.1f}x | {checks} | {visible} |")
     if batch:
         lines += batch_section(batch, count)
-    if float32_section:
-        lines += ["", float32_section.strip()]
+    lines += ["\n" + section.strip() for section in sections if section]
     return "\n".join(lines) + "\n"
 
 
@@ -194,6 +193,38 @@ def base_section(base, reps):
                       bench_cpu.markdown(batches, grades, count, ("base", "this"))]) + "\n"
 
 
+def student_waits_section(work, assignments):
+    """What a student waits for each `check(...)` cell of each solution, run with "Run All Cells"
+    in JupyterLab in headless Chromium (student_path.py); None where that cannot run here."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import student_path
+
+    problem = student_path.missing()
+    if problem:
+        print(f"skipping the JupyterLab waits: {problem}", file=sys.stderr)
+        return None
+    folder = work / "jupyterlab"
+    folder.mkdir()
+    lines = ["## What a student waits for `check(...)` in JupyterLab", "",
+             "Each solution notebook opened in JupyterLab (a real server) in headless Chromium and run with "
+             "Run All Cells; per check cell, the time from the kernel starting it to its reply as JupyterLab "
+             "records it (`recordTiming`), and the visible checks' own time as their table reports it.", "",
+             "| assignment | check cells | median wait (s) | longest wait (s) | all check cells (s) | checks' own time (s) |",
+             "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    with student_path.JupyterLab(folder) as lab:
+        for assignment in assignments:
+            shutil.copyfile(ROOT / "solutions" / f"{assignment}.ipynb", folder / f"{assignment}.ipynb")
+            cells = lab.run_all(f"{assignment}.ipynb").check_cells
+            if not cells:
+                lines.append(f"| {assignment} | 0 | - | - | - | - |")
+                continue
+            waits = [cell.wait_s for cell in cells]
+            own = sum(cell.checks_s or 0.0 for cell in cells)
+            lines.append(f"| {assignment} | {len(cells)} | {statistics.median(waits):.2f} | {max(waits):.2f} | "
+                         f"{sum(waits):.2f} | {own:.2f} |")
+    return "\n".join(lines)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
@@ -213,6 +244,7 @@ def main(argv=None):
         print(f"grading {', '.join(assignments)} {args.repeat} times each, with nbgrader alongside", file=sys.stderr)
         single = bench_single(work, assignments, args.repeat)
         batch = [] if args.skip_batch else bench_batch(work, args.submissions)
+        waits_section = student_waits_section(work, assignments)
     float32_section = None
     try:
         from tools import bench_float32
@@ -220,7 +252,7 @@ def main(argv=None):
         bench_float32 = None
     if bench_float32 is not None:
         float32_section = bench_float32.run(markdown=True)
-    text = markdown(single, batch, float32_section, args.repeat, args.submissions)
+    text = markdown(single, batch, [waits_section, float32_section], args.repeat, args.submissions)
     if args.base:
         text += base_section(args.base, args.base_reps)
     args.out.parent.mkdir(parents=True, exist_ok=True)
