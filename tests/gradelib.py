@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import warnings
 from pathlib import Path
 
@@ -63,6 +64,22 @@ def notebook_namespace(nb):
     """The notebook's definitions, as a student's kernel holds them: every cell but the check
     cells and the figures, run in order; a cell that fails (as a buggy one may) is passed over."""
     namespace = {"__name__": "__main__"}
+    with tempfile.TemporaryDirectory(prefix="notebook-namespace-") as scratch, _working_directory(scratch):
+        _run_definitions(nb, namespace)  # a cell may write files (forward's IDX demo): into scratch
+    return namespace
+
+
+@contextlib.contextmanager
+def _working_directory(path):
+    before = os.getcwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
+def _run_definitions(nb, namespace):
     for cell in nb.cells:
         meta = cell.get("metadata", {})
         if cell.cell_type != "code" or meta.get("nbgrader", {}).get("grade") or meta.get("tags"):
@@ -72,4 +89,3 @@ def notebook_namespace(nb):
                 warnings.catch_warnings(), contextlib.suppress(Exception):
             warnings.simplefilter("ignore")   # the naive softmax the notebook shows overflows on purpose
             exec(compile(source, "<cell>", "exec"), namespace)
-    return namespace
