@@ -12,6 +12,16 @@ the worker's id() of every element of a list attribute.
 import numpy
 import pytest
 
+from backprop_lab_check.blocks_verdicts import (
+    CENTER_ALL_NOT_COLUMNS, CENTER_ALL_NOT_ROWS, CENTER_ALL_OF_DOUT, CENTER_THROUGH_THE_MEAN, CONSTANT_SETS_BIASES,
+    CONVERT_ONCE, CONVERT_SHARED_ONCE, COPIED, DRAWS_SHAPE, DUPLICATE_BY_VALUE, DUPLICATE_GRADIENT_DROPPED,
+    DUPLICATE_IS_IDENTITY, DUPLICATE_KEPT, DUPLICATE_ON_COPIES, DUPLICATE_SUMMED_KEPT, INDEXING, INIT_NESTED,
+    INIT_SINGLE_LAYER, IN_PLACE, LOAD_IN_PLACE, LOAD_KEEPS_DTYPE, LOAD_REBINDS, MY_LINEAR_B, MY_LINEAR_B_STD_WITHIN,
+    MY_LINEAR_DB_SUM, MY_LINEAR_GRADS_IN_PLACE, MY_LINEAR_GRADS_UNWRITTEN, MY_LINEAR_MASK, MY_LINEAR_RELU,
+    MY_LINEAR_W, MY_LINEAR_W_MEAN_WITHIN, NAMES_RECURSE, NORMAL_MEAN_WITHIN, NORMAL_STD_SQUARED,
+    NO_GPU_CHANGES_NOTHING, NO_GPU_NO_PRETENDING, NO_GPU_RAISE, NO_GPU_WORDS, REFRESH, REVERSE_ORDER, SAVE_AS_NPZ,
+    SAVE_FLOAT16, SAVE_TO_PATH, TIE_OWN_GRADS, TIE_SAME_ARRAYS, TIE_SEPARATE_OBJECT, holds_layers_arrays, mean_fits,
+    std_fits)
 from backprop_lab_check.outcomes import StudentRaised
 from backprop_lab_check.verdicts import as_array, compare, fail
 
@@ -22,9 +32,6 @@ from grader.runtime.protocol import DeviceArray
 from grader.sandbox import RemoteObject
 
 check = pytest.mark.check
-COPIED = ("collect the layers' own arrays, params += layer.params and grads += layer.grads; a copy is "
-          "not updated by the optimizer and does not see the gradients backward writes")
-IN_PLACE = "write into the existing arrays (p[...] = ...) instead of putting new arrays into the lists"
 
 
 def not_a_stub(exc):
@@ -70,12 +77,7 @@ def leaf_ids(leaves, attr):
 
 def expect_lists(built, what="Sequential", hint=COPIED):
     """The container's params and grads are exactly its leaves' arrays, in order."""
-    for attr in ("params", "grads"):
-        got, want = built.remote.ids(attr), leaf_ids(built.leaves, attr)
-        if len(got) != len(want):
-            fail(f"{what}.{attr} has {len(got)} arrays; its layers have {len(want)}", hint)
-        if got != want:
-            fail(f"{what}.{attr} does not hold its layers' own arrays", hint)
+    holds_layers_arrays(built.remote, built.leaves, what, hint)
 
 
 # -- 1. Sequential ----------------------------------------------------------------------------
@@ -107,7 +109,7 @@ def test_sequential_backward(student, rng):
     except StudentRaised as exc:
         if not not_a_stub(exc) or exc.type_name != "ValueError":
             raise
-        fail(exc.sentence(), "go through the layers in reverse order: for layer in reversed(self.layers)")
+        fail(exc.sentence(), REVERSE_ORDER)
     built.local.forward(x)
     want_dx = built.local.backward(dout)
     compare("Sequential.backward(dout) (the gradient of x)", dx, want_dx)
@@ -138,7 +140,7 @@ def test_sequential_indexing(student, rng):
     for i, leaf in ((0, built.leaves[0]), (2, built.leaves[1]), (-1, built.leaves[1])):
         layer = built.remote.call("__getitem__", i)
         if not isinstance(layer, RemoteObject) or layer.type_name != "Affine" or layer.ids("params") != leaf.ids("params"):
-            fail(f"model[{i}] should be the layer at position {i} itself", "return self.layers[index]")
+            fail(f"model[{i}] should be the layer at position {i} itself", INDEXING)
 
 
 # -- 2. parameter access and initialisation ------------------------------------------------------
@@ -153,10 +155,7 @@ def test_named_params(student, rng):
     expected = [name for name, _ in rb.named_params(built.local)]
     if names != expected:
         fail(f"named_params of Sequential(Sequential(Affine, Relu, Affine), Relu, Affine) gave the names {names}, "
-             f"expected {expected}",
-             "recurse into every nested block (a layer that has `layers`), passing the prefix on: its layers get "
-             "names that start with its index, named_params(layer, f\"{prefix}{i}.\"), so model[0][2].params[0] "
-             "is \"0.2.0\"")
+             f"expected {expected}", NAMES_RECURSE)
     for (name, got), want in zip(named, built.local.params):
         compare(f"named_params: the array named {name}", got, want)
 
@@ -178,9 +177,7 @@ def test_init_params(student, rng):
     for k, (leaf, want) in enumerate(zip(built.leaves, expected)):
         for j, (got, w) in enumerate(zip(leaf.get("params"), want)):
             compare(f"after init_params(model, Constant(0.5)): params[{j}] of parameterised layer {k}", got, w,
-                    mistakes=[(built.local_leaves[k].params[j],
-                               "init_params must reach every layer with parameters, also those inside nested "
-                               "containers: recurse into every layer that has `layers`")])
+                    mistakes=[(built.local_leaves[k].params[j], INIT_NESTED)])
     if not isinstance(result, RemoteObject) or result.ids("params") != built.remote.ids("params"):
         fail("init_params(model, init) should return the model")
     single, local_single = affine_pair(student, rng, 2, 3)
@@ -189,29 +186,28 @@ def test_init_params(student, rng):
     student.call("init_params", single, init)
     for j, (got, want) in enumerate(zip(single.get("params"), twin_single.get("params"))):
         compare(f"init_params(layer, Constant(0.5)) on a single layer: params[{j}]", got, want,
-                mistakes=[(local_single.params[j], "a single layer is a model too: call init(model) when it has "
-                                                   "no `layers` but has params")])
+                mistakes=[(local_single.params[j], INIT_SINGLE_LAYER)])
 
 
 @check(id="normal.statistics", target="Normal", points=1)
 def test_normal(student, rng):
-    layer, _ = affine_pair(student, rng, 300, 200)
+    layer, _ = affine_pair(student, rng, *DRAWS_SHAPE)
     before = layer.ids("params")
     student.new("Normal", 0.02).call("__call__", layer)
     if layer.ids("params") != before:
         fail("Normal replaced the layer's arrays instead of writing into them", IN_PLACE)
     W, b = (as_array(f"params[{i}]", p) for i, p in enumerate(layer.get("params")))
     std = float(W.std())
-    if not 0.019 < std < 0.021 or abs(float(W.mean())) > 0.002:
+    if not std_fits(W, 0.02) or not mean_fits(W, 0.02, NORMAL_MEAN_WITHIN):
         fail(f"Normal(0.02): the weights have mean {W.mean():.3g} and standard deviation {std:.3g}",
-             "std is the standard deviation: np.random.normal(0, self.std, p.shape), not std**2"
-             if std < 0.002 else None)
+             NORMAL_STD_SQUARED if std < 0.002 else None)
     if b.any():
         fail("Normal should set the biases (1-D parameters) to zero")
-    layer2, _ = affine_pair(student, rng, 300, 200)
+    layer2, _ = affine_pair(student, rng, *DRAWS_SHAPE)
     student.new("Normal").call("__call__", layer2)
-    std = float(numpy.asarray(layer2.get("params", 0)).std())
-    if not 0.0095 < std < 0.0105:
+    W2 = numpy.asarray(layer2.get("params", 0))
+    std = float(W2.std())
+    if not std_fits(W2, 0.01):
         fail(f"Normal() should default to std = 0.01; the weights have standard deviation {std:.3g}")
 
 
@@ -225,7 +221,7 @@ def test_constant(student, rng):
     W, b = layer.get("params")
     compare("Constant(3.0): the weights", W, numpy.full((4, 3), 3.0))
     compare("Constant(3.0): the bias", b, numpy.zeros(3),
-            mistakes=[(numpy.full(3, 3.0), "Constant sets the weights; the biases (1-D) become zero")])
+            mistakes=[(numpy.full(3, 3.0), CONSTANT_SETS_BIASES)])
 
 
 # -- 3. custom layers --------------------------------------------------------------------------------
@@ -240,8 +236,8 @@ def test_centered_forward(student, rng):
     if not numpy.array_equal(after, x):
         fail("CenteredLayer.forward modified its input", "return x - x.mean(), a new array")
     compare("CenteredLayer.forward(x)", got, x - x.mean(),
-            mistakes=[(x - x.mean(axis=1, keepdims=True), "subtract the mean of ALL elements, x.mean(), not of each row"),
-                      (x - x.mean(axis=0), "subtract the mean of ALL elements, x.mean(), not of each column")])
+            mistakes=[(x - x.mean(axis=1, keepdims=True), CENTER_ALL_NOT_ROWS),
+                      (x - x.mean(axis=0), CENTER_ALL_NOT_COLUMNS)])
 
 
 @check(id="centered_layer.backward", target="CenteredLayer", points=1)
@@ -250,8 +246,8 @@ def test_centered_backward(student, rng):
     layer = student.new("CenteredLayer")
     layer.call("forward", x)
     compare("CenteredLayer.backward(dout)", layer.call("backward", dout), dout - dout.mean(),
-            mistakes=[(dout, "every output depends on every input through the mean: dx = dout - dout.mean()"),
-                      (dout - dout.mean(axis=1, keepdims=True), "subtract the mean of all of dout, dout.mean()")])
+            mistakes=[(dout, CENTER_THROUGH_THE_MEAN),
+                      (dout - dout.mean(axis=1, keepdims=True), CENTER_ALL_OF_DOUT)])
 
 
 def my_linear_pair(student, rng, m=5, n=4):
@@ -269,19 +265,19 @@ def my_linear_pair(student, rng, m=5, n=4):
 
 @check(id="my_linear.init", target="MyLinear", points=1)
 def test_my_linear_init(student):
-    layer = student.new("MyLinear", 300, 200)
+    layer = student.new("MyLinear", *DRAWS_SHAPE)
     params = [as_array(f"MyLinear.params[{i}]", p) for i, p in enumerate(layer.get("params"))]
     grads = [as_array(f"MyLinear.grads[{i}]", g) for i, g in enumerate(layer.get("grads"))]
-    if [p.shape for p in params] != [(300, 200), (200,)] or [g.shape for g in grads] != [(300, 200), (200,)]:
-        fail(f"MyLinear(300, 200): params {[p.shape for p in params]} and grads {[g.shape for g in grads]}; "
-             "expected [(300, 200), (200,)] for both")
+    shapes = [DRAWS_SHAPE, DRAWS_SHAPE[1:]]
+    if [p.shape for p in params] != shapes or [g.shape for g in grads] != shapes:
+        fail(f"MyLinear{DRAWS_SHAPE}: params {[p.shape for p in params]} and grads {[g.shape for g in grads]}; "
+             f"expected {shapes} for both")
     W, b = params
-    if not 0.95 < W.std() < 1.05 or abs(W.mean()) > 0.02:
+    if not std_fits(W, 1.0) or not mean_fits(W, 1.0, MY_LINEAR_W_MEAN_WITHIN):
         fail(f"MyLinear's W has mean {W.mean():.3g} and standard deviation {W.std():.3g}; the book draws it "
-             "from N(0, 1)", "W = np.random.randn(in_units, units)")
-    if not 0.75 < b.std() < 1.25:
-        fail(f"MyLinear's b has standard deviation {b.std():.3g}; the book draws it from N(0, 1) too",
-             "b = np.random.randn(units)")
+             "from N(0, 1)", MY_LINEAR_W)
+    if not std_fits(b, 1.0, MY_LINEAR_B_STD_WITHIN):
+        fail(f"MyLinear's b has standard deviation {b.std():.3g}; the book draws it from N(0, 1) too", MY_LINEAR_B)
 
 
 @check(id="my_linear.forward", target="MyLinear", points=1)
@@ -290,7 +286,7 @@ def test_my_linear_forward(student, rng):
     x = rng.standard_normal((6, 5))
     W, b = local.params
     compare("MyLinear.forward(x)", layer.call("forward", x), local.forward(x),
-            mistakes=[(x @ W + b, "MyLinear ends with a ReLU: np.maximum(x @ W + b, 0)")])
+            mistakes=[(x @ W + b, MY_LINEAR_RELU)])
 
 
 @check(id="my_linear.backward", target="MyLinear", points=2)
@@ -304,14 +300,13 @@ def test_my_linear_backward(student, rng):
     want_dx = local.backward(dout)
     W, b = local.params
     unmasked = [x.T @ dout, dout.sum(axis=0), dout @ W.T]
-    no_mask = "the ReLU passes gradient only where x @ W + b > 0: multiply dout by that mask first"
-    compare("MyLinear.backward(dout) (dx)", dx, want_dx, mistakes=[(unmasked[2], no_mask)])
+    compare("MyLinear.backward(dout) (dx)", dx, want_dx, mistakes=[(unmasked[2], MY_LINEAR_MASK)])
     if layer.ids("grads") != before:
-        fail("MyLinear.backward replaced its gradient arrays", "write them in place: self.grads[0][...] = dW")
+        fail("MyLinear.backward replaced its gradient arrays", MY_LINEAR_GRADS_IN_PLACE)
     for i, (got, want) in enumerate(zip(layer.get("grads"), local.grads)):
         compare(f"MyLinear.grads[{i}]", got, want,
-                mistakes=[(unmasked[i], no_mask), (numpy.zeros_like(want), "write dW and db into self.grads"),
-                          (want / len(x), "db is the SUM of the masked dout over the batch")])
+                mistakes=[(unmasked[i], MY_LINEAR_MASK), (numpy.zeros_like(want), MY_LINEAR_GRADS_UNWRITTEN),
+                          (want / len(x), MY_LINEAR_DB_SUM)])
 
 
 # -- 4. tied parameters ------------------------------------------------------------------------------
@@ -324,13 +319,10 @@ def test_tie_shares(student, rng):
         fail(f"tie(layer) should return a layer of the same class, got {getattr(twin, 'type_name', type(twin).__name__)}")
     if twin.ids("params") != shared.ids("params"):
         same_values = all(numpy.array_equal(a, b) for a, b in zip(twin.get("params"), shared.get("params")))
-        fail("the twin's params are not the layer's arrays",
-             "the twin must hold the SAME arrays (copy.copy, not copy.deepcopy, then twin.params = list(layer.params))"
-             if same_values else None)
+        fail("the twin's params are not the layer's arrays", TIE_SAME_ARRAYS if same_values else None)
     own, theirs = twin.ids("grads"), shared.ids("grads")
     if len(own) != 2 or set(own) & set(theirs):
-        fail("the twin shares gradient arrays with the layer; both would write into them",
-             "give the twin its own gradient arrays: twin.grads = [np.zeros_like(g) for g in layer.grads]")
+        fail("the twin shares gradient arrays with the layer; both would write into them", TIE_OWN_GRADS)
     for i, g in enumerate(twin.get("grads")):
         compare(f"tie(layer).grads[{i}]", g, numpy.zeros((4, 4) if i == 0 else (4,)))
 
@@ -350,8 +342,7 @@ def test_tie_gradients(student, rng):
         for i, (got, w) in enumerate(zip(remote.get("grads"), want.grads)):
             compare(f"Sequential(layer, Relu(), tie(layer)): grads[{i}] of {name}", got, w,
                     mistakes=[(local.layers[2].grads[i] if name == "the layer" else local.layers[0].grads[i],
-                               "the twin must be a separate object with its own cache and gradients; the same "
-                               "object used twice overwrites what its first use stored")])
+                               TIE_SEPARATE_OBJECT)])
 
 
 @check(id="remove_duplicate.identity_not_values", target="remove_duplicate", points=1)
@@ -365,8 +356,7 @@ def test_remove_duplicate_values(student, rng):
     new_params, new_grads = result
     if len(new_params) != 4 or len(new_grads) != 4:
         fail(f"remove_duplicate merged arrays that only have equal values: 4 distinct arrays (two pairs with "
-             f"equal values) came back as {len(new_params)}",
-             "an array is a duplicate only when it is the same object: params[j] is params[i], not ==")
+             f"equal values) came back as {len(new_params)}", DUPLICATE_IS_IDENTITY)
     for i in range(4):
         compare(f"remove_duplicate: params[{i}]", new_params[i], params[i])
         compare(f"remove_duplicate: grads[{i}]", new_grads[i], grads[i])
@@ -449,18 +439,10 @@ def test_remove_duplicate_step(student, trusted, rng):
     # the notebook's step(model, optimizer), with a textbook Adam: remove_duplicate alone is judged
     trusted("step", student.ref("remove_duplicate"), built.remote, trusted("Adam", lr=0.01))
     if len(built.remote.ids("params")) != len(before):
-        fail("after step(model, optimizer) the model's params list has lost entries",
-             "remove_duplicate works on copies of the lists: params, grads = list(params), list(grads)")
+        fail("after step(model, optimizer) the model's params list has lost entries", DUPLICATE_ON_COPIES)
     got = [as_array(f"model.params[{i}]", p) for i, p in enumerate(built.remote.get("params"))]
-    hints = {"none": "the shared array was updated twice: remove every later occurrence of the same array "
-                     "(params[j] is params[i]) before the optimizer steps",
-             "summed_kept": "the duplicate stays in the lists: after adding its gradient to the first "
-                            "occurrence's, delete it (del params[j], grads[j]) so that the shared array is "
-                            "updated once",
-             "first_only": "add the gradient of every duplicate to the first occurrence's gradient before "
-                           "dropping it: the shared weight's gradient is the sum over its uses",
-             "by_value": "two different arrays with equal values (here two zero biases) were merged: compare "
-                         "with `is`, not by value"}
+    hints = {"none": DUPLICATE_KEPT, "summed_kept": DUPLICATE_SUMMED_KEPT, "first_only": DUPLICATE_GRADIENT_DROPPED,
+             "by_value": DUPLICATE_BY_VALUE}
     if not all(g.shape == w.shape and numpy.allclose(g, w, rtol=1e-6, atol=1e-9)
                for g, w in zip(got, outcomes["correct"])):
         for name, hint in hints.items():
@@ -499,12 +481,11 @@ def test_save_params(student, rng):
     try:
         data = worker_numpy(student, "load", "saved.npz")
     except StudentRaised as exc:
-        fail(f"save_params(model, 'saved.npz') wrote no file that np.load can read ({exc.message})",
-             "write to the path you are given: np.savez(path, **{name: array})")
+        fail(f"save_params(model, 'saved.npz') wrote no file that np.load can read ({exc.message})", SAVE_TO_PATH)
     files = data.get("files") if isinstance(data, RemoteObject) else None
     if not isinstance(files, list):
         fail("np.load could not read the file save_params(model, 'saved.npz') wrote as an .npz archive",
-             "write it with np.savez(path, **{name: array})")
+             SAVE_AS_NPZ)
     names = names_of(student, built.remote) or []
     expected_names = [name for name, _ in rb.named_params(built.local)]
     if sorted(files) not in (sorted(names), sorted(expected_names)):
@@ -515,7 +496,7 @@ def test_save_params(student, rng):
         stored = as_array(f"the array {name} in the file", data.call("__getitem__", name))
         if stored.dtype != numpy.float16:
             fail(f"save_params stored {name} as {stored.dtype}; store float16, as the second book does",
-                 "p.astype(np.float16): half the size of float32, and precise enough to use the network")
+                 SAVE_FLOAT16)
         compare(f"the array {name} in the file", stored.astype(numpy.float32), exact.astype(numpy.float16).astype(numpy.float32),
                 rtol=0, atol=0)
 
@@ -532,17 +513,14 @@ def test_load_params(student, rng):
     before = target.remote.ids("params"), leaf_ids(target.leaves, "params")
     student.call("load_params", target.remote, "judge.npz")
     if leaf_ids(target.leaves, "params") != before[1] or target.remote.ids("params") != before[0]:
-        fail("load_params replaced the model's arrays instead of writing into them",
-             "copy into the existing arrays, p[...] = data[name]: the layers, the model's lists and an "
-             "optimizer's state all refer to them")
+        fail("load_params replaced the model's arrays instead of writing into them", LOAD_IN_PLACE)
     got = [as_array("a parameter", p) for leaf in target.leaves for p in leaf.get("params")]
     if all(numpy.array_equal(g, w) for g, w in zip(got, target.local.params)):
-        fail("load_params did not change the model's parameters",
-             "p = data[name] only rebinds the loop variable: write into the array, p[...] = data[name]")
+        fail("load_params did not change the model's parameters", LOAD_REBINDS)
     for i, (g, name) in enumerate(zip(got, names)):
         if g.dtype != numpy.float32:
             fail(f"after load_params, the parameter named {name} is {g.dtype}; the model's float32 arrays must "
-                 "stay float32", "p[...] = data[name] converts the float16 values into p's own dtype")
+                 "stay float32", LOAD_KEEPS_DTYPE)
         compare(f"the parameter named {name} after load_params", g, values[name].astype(numpy.float32),
                 rtol=0, atol=0)
 
@@ -580,19 +558,12 @@ def host_arrays(built, what):
                          f"{getattr(a, 'type_name', type(a).__name__)}, not a NumPy array")
 
 
-REFRESH = ("after replacing the layers' arrays, rebuild every container's lists from its layers, in place: "
-           "block.params[:] = [p for layer in block.layers for p in layer.params] (and grads), "
-           "recursing into nested containers")
-
-
 def identity_rules(built, what):
     expect_lists(built, f"after {what}, the model", REFRESH)
     inner = Built(built.inner, None, built.leaves[:1])
     expect_lists(inner, f"after {what}, the inner Sequential", REFRESH)
     if built.leaves[1].ids("params") != built.leaves[2].ids("params"):
-        fail(f"after {what}, the tied layers hold different arrays",
-             "convert each distinct array once and give every layer that held it the same new array "
-             "(remember the converted arrays by id of the original)")
+        fail(f"after {what}, the tied layers hold different arrays", CONVERT_SHARED_ONCE)
 
 
 @check(id="to_cpu.identity_rules", target="to_cpu", points=2)
@@ -622,21 +593,19 @@ def test_to_gpu(student, rng):
         if not not_a_stub(exc):
             raise
         text = f"{exc.type_name} {exc.message}".lower()
-        if not any(word in text for word in ("cupy", "gpu", "cuda", "device")):
+        if not any(word in text for word in NO_GPU_WORDS):
             fail(f"to_gpu raised {exc.sentence()}; without CuPy it should raise an error that says CuPy or a GPU "
-                 "is missing", "let as_cupy (or an explicit check of `cupy is None`) raise")
+                 "is missing", NO_GPU_RAISE)
         host_arrays(built, "a failed to_gpu")
         if [leaf.ids(attr) for leaf in built.leaves for attr in ("params", "grads")] != ids_before:
-            fail("to_gpu failed, but only after it had replaced some arrays of the model",
-                 "convert nothing until CuPy is known to work (the conversion of the first array raises)")
+            fail("to_gpu failed, but only after it had replaced some arrays of the model", NO_GPU_CHANGES_NOTHING)
         return
     arrays = [a for leaf in built.leaves for a in leaf.get("params")]
     if all(on_host(a) for a in arrays):
         fail("to_gpu returned, but the parameters are still NumPy arrays; without CuPy and a GPU it must raise "
-             "instead of pretending", "use as_cupy, which raises when there is no GPU")
+             "instead of pretending", NO_GPU_NO_PRETENDING)
     if built.leaves[1].ids("params") != built.leaves[2].ids("params"):
-        fail("after to_gpu, the tied layers hold different arrays",
-             "convert each distinct array once (remember the converted arrays by id of the original)")
+        fail("after to_gpu, the tied layers hold different arrays", CONVERT_ONCE)
     student.call("to_cpu", built.remote)
     host_arrays(built, "to_gpu and then to_cpu")
     identity_rules(built, "to_gpu and then to_cpu")

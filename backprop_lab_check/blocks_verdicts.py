@@ -1,0 +1,114 @@
+"""What the `blocks` assignment's visible checks (checks/blocks.py) and hidden checks
+(grader/checks/test_blocks.py) both say, written once: the hints for known mistakes, the
+bounds an initialiser's random draws must fall in, and the rule that a container's lists hold
+its layers' own arrays.
+
+The judge imports this module, so it holds no visible check (those register themselves when
+imported, and the judge must not load them: tests/test_layout.py).
+"""
+from .verdicts import fail
+
+# -- Sequential ----------------------------------------------------------------------------
+COPIED = ("collect the layers' own arrays, params += layer.params and grads += layer.grads; a copy is "
+          "not updated by the optimizer and does not see the gradients backward writes")
+REVERSE_ORDER = "go through the layers in reverse order: for layer in reversed(self.layers)"
+INDEXING = "return self.layers[index]"
+
+
+def holds_layers_arrays(container, leaves, what, hint):
+    """Fail unless `container.params` and `.grads` are exactly the arrays of `leaves` (the layers
+    with parameters under it, in order). Both are handles on objects of the submission (the
+    hidden grader's RemoteObject or the visible checks' LocalObject); identity is read with ids."""
+    for attr in ("params", "grads"):
+        got, want = container.ids(attr), [i for leaf in leaves for i in leaf.ids(attr)]
+        if len(got) != len(want):
+            fail(f"{what}.{attr} has {len(got)} arrays; its layers have {len(want)}", hint)
+        if got != want:
+            fail(f"{what}.{attr} does not hold its layers' own arrays", hint)
+
+
+# -- named_params and init_params -------------------------------------------------------------
+NAMES_RECURSE = ("recurse into every nested block (a layer that has `layers`), passing the prefix on: its layers get "
+                 "names that start with its index, named_params(layer, f\"{prefix}{i}.\"), so model[0][2].params[0] "
+                 "is \"0.2.0\"")
+INIT_NESTED = ("init_params must reach every layer with parameters, also those inside nested "
+               "containers: recurse into every layer that has `layers`")
+INIT_SINGLE_LAYER = "a single layer is a model too: call init(model) when it has no `layers` but has params"
+
+# -- initialisers ------------------------------------------------------------------------------
+IN_PLACE = "write into the existing arrays (p[...] = ...) instead of putting new arrays into the lists"
+NORMAL_STD_SQUARED = "std is the standard deviation: np.random.normal(0, self.std, p.shape), not std**2"
+CONSTANT_SETS_BIASES = "Constant sets the weights; the biases (1-D) become zero"
+# Bounds on an initialiser's random draws, loose enough for any correct way of drawing: the
+# standard deviation of 60,000 draws (a DRAWS_SHAPE weight matrix) is within 0.3% of the true one
+# and their mean within 0.004 standard deviations (one sigma each).
+DRAWS_SHAPE = (300, 200)
+STD_WITHIN = 0.05                  # measured std / asked std within 1 +- this
+NORMAL_MEAN_WITHIN = 0.1           # |mean| / asked std at most this
+MY_LINEAR_W_MEAN_WITHIN = 0.02
+MY_LINEAR_B_STD_WITHIN = 0.25      # MyLinear's bias has only 200 draws: one sigma is 5%
+MY_LINEAR_W = "W = np.random.randn(in_units, units)"
+MY_LINEAR_B = "b = np.random.randn(units)"
+
+
+def std_fits(values, std, within=STD_WITHIN):
+    """Whether the standard deviation of `values` is `std` to within a fraction `within`."""
+    return abs(float(values.std()) / std - 1) < within
+
+
+def mean_fits(values, std, within):
+    """Whether the mean of `values`, drawn with standard deviation `std`, is near enough to 0."""
+    return abs(float(values.mean())) <= within * std
+
+
+# -- custom layers -----------------------------------------------------------------------------
+CENTER_ALL_NOT_ROWS = "subtract the mean of ALL elements, x.mean(), not of each row"
+CENTER_ALL_NOT_COLUMNS = "subtract the mean of ALL elements, x.mean(), not of each column"
+CENTER_THROUGH_THE_MEAN = "every output depends on every input through the mean: dx = dout - dout.mean()"
+CENTER_ALL_OF_DOUT = "subtract the mean of all of dout, dout.mean()"
+MY_LINEAR_RELU = "MyLinear ends with a ReLU: np.maximum(x @ W + b, 0)"
+MY_LINEAR_MASK = "the ReLU passes gradient only where x @ W + b > 0: multiply dout by that mask first"
+MY_LINEAR_GRADS_IN_PLACE = "write them in place: self.grads[0][...] = dW"
+MY_LINEAR_GRADS_UNWRITTEN = "write dW and db into self.grads"
+MY_LINEAR_DB_SUM = "db is the SUM of the masked dout over the batch"
+
+# -- tie and remove_duplicate -------------------------------------------------------------------
+TIE_SAME_ARRAYS = ("the twin must hold the SAME arrays (copy.copy, not copy.deepcopy, then "
+                   "twin.params = list(layer.params))")
+TIE_OWN_GRADS = "give the twin its own gradient arrays: twin.grads = [np.zeros_like(g) for g in layer.grads]"
+TIE_SEPARATE_OBJECT = ("the twin must be a separate object with its own cache and gradients; the same "
+                       "object used twice overwrites what its first use stored")
+DUPLICATE_IS_IDENTITY = "an array is a duplicate only when it is the same object: params[j] is params[i], not =="
+DUPLICATE_ON_COPIES = "remove_duplicate works on copies of the lists: params, grads = list(params), list(grads)"
+# The known wrong ways of remove_duplicate, by what the optimizer then sees.
+DUPLICATE_KEPT = ("the shared array was updated twice: remove every later occurrence of the same array "
+                  "(params[j] is params[i]) before the optimizer steps")
+DUPLICATE_SUMMED_KEPT = ("the duplicate stays in the lists: after adding its gradient to the first "
+                         "occurrence's, delete it (del params[j], grads[j]) so that the shared array is "
+                         "updated once")
+DUPLICATE_GRADIENT_DROPPED = ("add the gradient of every duplicate to the first occurrence's gradient before "
+                              "dropping it: the shared weight's gradient is the sum over its uses")
+DUPLICATE_BY_VALUE = ("two different arrays with equal values (here two zero biases) were merged: compare "
+                      "with `is`, not by value")
+
+# -- save_params and load_params ------------------------------------------------------------------
+SAVE_TO_PATH = "write to the path you are given: np.savez(path, **{name: array})"
+SAVE_AS_NPZ = "write it with np.savez(path, **{name: array})"
+SAVE_FLOAT16 = "p.astype(np.float16): half the size of float32, and precise enough to use the network"
+LOAD_IN_PLACE = ("copy into the existing arrays, p[...] = data[name]: the layers, the model's lists and an "
+                 "optimizer's state all refer to them")
+LOAD_REBINDS = "p = data[name] only rebinds the loop variable: write into the array, p[...] = data[name]"
+LOAD_KEEPS_DTYPE = "p[...] = data[name] converts the float16 values into p's own dtype"
+
+# -- to_cpu and to_gpu ------------------------------------------------------------------------------
+REFRESH = ("after replacing the layers' arrays, rebuild every container's lists from its layers, in place: "
+           "block.params[:] = [p for layer in block.layers for p in layer.params] (and grads), "
+           "recursing into nested containers")
+CONVERT_SHARED_ONCE = ("convert each distinct array once and give every layer that held it the same new array "
+                       "(remember the converted arrays by id of the original)")
+CONVERT_ONCE = "convert each distinct array once (remember the converted arrays by id of the original)"
+# What an error raised for a missing GPU says (any of these words, in any case).
+NO_GPU_WORDS = ("cupy", "gpu", "cuda", "device")
+NO_GPU_RAISE = "let as_cupy (or an explicit check of `cupy is None`) raise"
+NO_GPU_CHANGES_NOTHING = "convert nothing until CuPy is known to work (the conversion of the first array raises)"
+NO_GPU_NO_PRETENDING = "use as_cupy, which raises when there is no GPU"
