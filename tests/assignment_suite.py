@@ -272,6 +272,7 @@ def standard_tests(assignment, *, figures, graded, max_score, samples, mutants, 
     @pytest.mark.slow
     def test_solution_earns_full_marks(tmp_path):
         report = check_full_marks(solution_path, assignment, tmp_path)
+        assert report["cells"] == [], "every cell of the solution runs cleanly in the sandbox"
         assert report["max_score"] == max_score and {t["target"] for t in report["targets"]} == set(graded)
 
     @pytest.mark.slow

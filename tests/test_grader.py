@@ -21,6 +21,7 @@ def test_solution_earns_full_marks(assignment, tmp_path):
     assert report["error"] is None
     assert report["max_score"] > 0 and report["score"] == report["max_score"], \
         [c for c in report["checks"] if c["status"] != "pass"]
+    assert report["cells"] == [], "every cell of the solution runs cleanly in the sandbox"
     assert {p.name for p in (tmp_path / "out").iterdir()} >= {"report.json", "report.md", "report.html"}
     assert f"{report['score']:g} / {report['max_score']:g}" in proc.stdout
 
@@ -162,3 +163,15 @@ def test_cli_help_and_list():
     assert set(ASSIGNMENTS) <= set(listed.stdout.split())
     usage = subprocess.run(env_cmd + ["grade"], cwd=ROOT, capture_output=True, text=True)
     assert usage.returncode == 2 and "usage" in usage.stderr and "Traceback" not in usage.stderr
+
+
+@pytest.mark.slow
+def test_a_submission_may_import_the_student_package_in_its_own_cells(tmp_path):
+    """Students copy `check(...)` into their own cells and load data with
+    backprop_lab_check.datasets: the sandbox has the package, so those cells run there too."""
+    notebook = mutate("layers", [], extra_cells=['from backprop_lab_check import check\ncheck("Affine")\n'
+                                                 "from backprop_lab_check.datasets import load_digits\n"
+                                                 "assert load_digits().data.shape == (1797, 64)"])
+    report, proc = grade(write(notebook, tmp_path / "layers.ipynb"), out=tmp_path / "out")
+    assert proc.returncode == 0 and report["cells"] == [], report["cells"]
+    assert report["score"] == report["max_score"]

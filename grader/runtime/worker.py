@@ -1,7 +1,8 @@
 """The sandboxed worker: runs a submission's cells, then serves the judge's requests.
 
 Started by the judge as `python -I -S worker.py CONFIG_JSON` inside the sandbox,
-with only this file, protocol.py and fakecupy.py in its runtime directory. It talks
+with only this file, protocol.py, fakecupy.py and a copy of the student-facing package
+backprop_lab_check (which notebooks import) in its runtime directory. It talks
 to the judge over two inherited pipe file descriptors; stdout and stderr are drained
 (and capped) by the judge. Everything here is untrusted once student code runs:
 the judge treats every reply as plain data and checks it.

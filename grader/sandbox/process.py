@@ -16,6 +16,8 @@ import threading
 import time
 from pathlib import Path
 
+import backprop_lab_check
+
 from ..limits import Limits
 from ..runtime import protocol
 from .containment import become_subreaper, kill_orphans, protect_judge, register_worker, unregister_worker
@@ -27,6 +29,10 @@ MAX_MESSAGE_CHARS = 2000  # of an error message from the worker, as the report k
 MAX_CELL_CHARS = 300_000  # one cell, JSON-escaped (up to 12 bytes a character) into a frame header of 4 MiB
 RUNTIME_DIR = Path(__file__).resolve().parents[1] / "runtime"
 RUNTIME_FILES = ("worker.py", "protocol.py", "fakecupy.py")
+# The student-facing package the notebooks import (`check`, `datasets.load_digits`): a copy
+# beside the runtime, since the worker sees nothing of the checkout. It holds no reference and
+# no hidden check, only what every student's kernel has.
+STUDENT_PACKAGE = Path(backprop_lab_check.__file__).resolve().parent
 
 
 def prepare_judge():
@@ -66,6 +72,7 @@ class Sandbox:
         runtime.mkdir()
         for name in RUNTIME_FILES:
             shutil.copy2(RUNTIME_DIR / name, runtime / name)
+        shutil.copytree(STUDENT_PACKAGE, runtime / STUDENT_PACKAGE.name)
         self._output_lock = threading.Lock()
         self.confinement = Confinement(isolation, self.limits, runtime, device, background)
 
