@@ -4,10 +4,10 @@ accuracy on a network whose predictions are known by construction.
 
 The constants were computed once, in float64, with the course's reference implementation of
 the notebook's formulas; the hints and the judging steps shared with the hidden checks are in
-forward_verdicts."""
+backprop_lab_check.shared.forward."""
 import numpy
 
-from ..forward_verdicts import (
+from ..shared.forward import (
     COUNT, DROPPED, ERROR_RATE, IDENTITY, LAST_3_SKIPPED, PERCENTAGE, book_network, float32_like_float64,
     forward_mistakes, predict_mistakes, relu_mistakes, sigmoid_limits, sigmoid_mistakes, softmax_keeps_its_input,
     softmax_mistakes, softmax_stable, softmax_vector_mistakes, step_integers, step_values)
@@ -46,7 +46,7 @@ def step_gives_integers(kernel, rng):
 
 # sigmoid(-1), sigmoid(0), sigmoid(1), sigmoid(2)
 SIGMOID_VALUES = [0.2689414213699951, 0.5, 0.7310585786300049, 0.8807970779778823]
-# sigmoid at forward_verdicts.SIGMOID_LIMITS: 1 / (1 + exp(1000)) is 0, 1 / (1 + exp(-40)) rounds to 1
+# sigmoid at shared.forward.SIGMOID_LIMITS: 1 / (1 + exp(1000)) is 0, 1 / (1 + exp(-40)) rounds to 1
 SIGMOID_AT_LIMITS = [0.0, 4.24835425529159e-18, 0.5, 1.0, 1.0]
 
 

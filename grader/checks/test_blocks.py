@@ -12,7 +12,7 @@ the worker's id() of every element of a list attribute.
 import numpy
 import pytest
 
-from backprop_lab_check.blocks_verdicts import (
+from backprop_lab_check.shared.blocks import (
     CENTER_ALL_NOT_COLUMNS, CENTER_ALL_NOT_ROWS, CENTER_ALL_OF_DOUT, CENTER_THROUGH_THE_MEAN, CONSTANT_SETS_BIASES,
     CONVERT_ONCE, CONVERT_SHARED_ONCE, COPIED, DRAWS_SHAPE, DUPLICATE_BY_VALUE, DUPLICATE_GRADIENT_DROPPED,
     DUPLICATE_IS_IDENTITY, DUPLICATE_KEPT, DUPLICATE_ON_COPIES, DUPLICATE_SUMMED_KEPT, INDEXING, INIT_NESTED,

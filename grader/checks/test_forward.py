@@ -12,7 +12,7 @@ import functools
 import numpy
 import pytest
 
-from backprop_lab_check.forward_verdicts import (
+from backprop_lab_check.shared.forward import (
     COUNT, DROPPED, ERROR_RATE, IDENTITY, LARGE_SCORES, LAST_3_SKIPPED, MIXED_ROWS, PERCENTAGE, SIGMOID_LIMITS,
     book_network, float32_like_float64, forward_mistakes, predict_mistakes, relu_mistakes, sigmoid_limits,
     sigmoid_mistakes, softmax_keeps_its_input, softmax_mistakes, softmax_stable, softmax_vector_mistakes,

@@ -6,7 +6,7 @@ its layers' own arrays.
 The judge imports this module, so it holds no visible check (those register themselves when
 imported, and the judge must not load them: tests/test_layout.py).
 """
-from .verdicts import fail
+from ..verdicts import fail
 
 # -- Sequential ----------------------------------------------------------------------------
 COPIED = ("collect the layers' own arrays, params += layer.params and grads += layer.grads; a copy is "

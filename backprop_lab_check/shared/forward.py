@@ -9,8 +9,8 @@ load the visible checks (they register themselves when imported).
 """
 import numpy
 
-from .tolerances import FLOAT32
-from .verdicts import PartialCredit, as_array, call_pure, compare, fail
+from ..tolerances import FLOAT32
+from ..verdicts import PartialCredit, as_array, call_pure, compare, fail
 
 # -- activation functions --------------------------------------------------------------------------
 
