@@ -13,7 +13,8 @@ GRADED = ["synthetic_data", "data_iter", "linreg", "squared_loss", "linreg_grads
           "apply_weight_decay", "dropout_layer", "Dropout", "sigmoid_grad", "xavier_uniform", "xavier_normal"]
 
 MUTANTS = [
-    M(A, "labels_as_a_row", [("    return X, y.reshape((-1, 1))", "    return X, y")], "synthetic_data", "as a column"),
+    M(A, "labels_as_a_row", [("    return X, y.reshape((-1, 1))", "    return X, y.reshape((1, -1))")], "synthetic_data",
+      "one label per example"),
     M(A, "noise_too_large", [("    y += np.random.normal(0, 0.01, y.shape)", "    y += np.random.normal(0, 0.1, y.shape)")],
       "synthetic_data", "standard deviation 0.01"),
     M(A, "last_batch_dropped", [("    for i in range(0, num_examples, batch_size):",
@@ -102,6 +103,12 @@ MUTANTS = [
       "xavier_normal", "standard deviation"),
 ]
 
+# Correct in another way: full marks.
+EQUIVALENT = [
+    # The MXNet draft's labels: a vector, not the PyTorch edition's column.
+    M(A, "labels_as_a_vector", [("    return X, y.reshape((-1, 1))", "    return X, y")], "synthetic_data", ""),
+]
+
 SAMPLES = {
     "s-1a2b": {},
     "s-3c4d": {"apply_weight_decay": 1.0, "dropout_layer": 3.0, "Dropout": 1.0},
@@ -109,4 +116,5 @@ SAMPLES = {
 }
 
 
-globals().update(suite.standard_tests(A, figures=FIGURES, graded=GRADED, max_score=42, samples=SAMPLES, mutants=MUTANTS))
+globals().update(suite.standard_tests(A, figures=FIGURES, graded=GRADED, max_score=42, samples=SAMPLES, mutants=MUTANTS,
+                                      equivalent=EQUIVALENT))

@@ -21,7 +21,7 @@ def pair(name, value):
 
 # -- synthetic_data ----------------------------------------------------------------------------
 
-LABELS_AS_COLUMN = "return the labels as a column: y.reshape((-1, 1))"
+LABELS_SHAPE = "return one label per example: a vector (n,), or a column y.reshape((-1, 1))"
 BIAS_MISSING_FROM_Y = "the bias b is missing from y"
 
 
@@ -40,12 +40,12 @@ def judge_synthetic_data(result, w, b, n):
     X, y = as_array("synthetic_data's X", X), as_array("synthetic_data's y", y)
     if X.shape != (n, len(w)):
         fail(f"synthetic_data(w, b, {n}) with len(w) = {len(w)}: X has shape {X.shape}, expected ({n}, {len(w)})")
-    if y.shape != (n, 1):
-        fail(f"synthetic_data(w, b, {n}): y has shape {y.shape}, expected a column ({n}, 1)",
-             LABELS_AS_COLUMN if y.size == n else None)
+    if y.shape not in ((n,), (n, 1)):  # the MXNet draft's labels are a vector, the PyTorch edition's a column
+        fail(f"synthetic_data(w, b, {n}): y has shape {y.shape}, expected ({n},) or a column ({n}, 1)",
+             LABELS_SHAPE if y.size == n else None)
     if abs(X.mean()) > 0.1 or not 0.9 < X.std() < 1.1:
         fail(f"the features should come from N(0, 1); they have mean {X.mean():.3f} and std {X.std():.3f}")
-    noise = y[:, 0] - (X @ w + b)
+    noise = y.reshape(-1) - (X @ w + b)
     if abs(noise.mean()) > 0.003:
         fail(f"y - (X w + b) should be zero-mean noise; its mean is {noise.mean():.3f}",
              BIAS_MISSING_FROM_Y if abs(noise.mean() + b) < 0.05 else None)
