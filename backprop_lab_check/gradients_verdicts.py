@@ -143,6 +143,7 @@ def compare_descent(name, got, expected, mistakes=(), against="the reference", *
 # -- simpleNet ---------------------------------------------------------------------------------------
 
 SCORES = "predict returns the scores x @ W; softmax belongs to loss"
+RESTORE_W = "numerical_gradient must restore each element it perturbs"
 NO_SOFTMAX = "apply softmax to the scores before cross_entropy_error: the log of a negative score is nan"
 
 
@@ -169,6 +170,20 @@ def initial_params(params, std=None):
                  "initialise the weights with weight_init_std * np.random.randn(rows, columns)")
 
 
+def param_shapes(params, sizes):
+    """Fail unless `params`, of TwoLayerNet(*sizes), is a dict of the four arrays in their shapes;
+    the shapes by key."""
+    shapes = {"W1": tuple(sizes[:2]), "b1": tuple(sizes[1:2]), "W2": tuple(sizes[1:]), "b2": tuple(sizes[2:])}
+    if not isinstance(params, dict) or sorted(params) != sorted(KEYS):
+        fail(f"TwoLayerNet.params should be a dict with the keys W1, b1, W2, b2, got "
+             f"{sorted(params) if isinstance(params, dict) else type(params).__name__}")
+    for key in KEYS:
+        got = as_array(f"TwoLayerNet.params['{key}']", params[key])
+        if got.shape != shapes[key]:
+            fail(f"TwoLayerNet.params['{key}'] has shape {got.shape}, expected {shapes[key]}")
+    return shapes
+
+
 PROBABILITIES = "predict returns probabilities here: apply softmax to the output layer's scores"
 FRACTION = "return the fraction of correct predictions, not their number"
 ACCURACY_TARGETS = "t may be one-hot (N, C) or labels (N,): take t.argmax(axis=1) only when t.ndim != 1"
@@ -176,6 +191,7 @@ GRADIENT_LABELS = "t may be labels (N,): turn them into one-hot rows first, np.e
 RESTORE_PARAMS = "numerical_gradient must restore each element"
 BATCH_DIVIDE = "divide by the batch size: dy = (y - t) / batch_num"
 SIGMOID_OF_A1 = "the sigmoid's derivative is z1 * (1 - z1) with z1 = sigmoid(a1), not a1 * (1 - a1)"
+NO_SIGMOID_DERIVATIVE = "multiply by the sigmoid's derivative z1 * (1 - z1)"
 
 
 def gradient_dict(name, value):
@@ -209,6 +225,7 @@ def loss_list(losses, iters_num, batch_size):
              f"{f'a list of {len(losses)}' if isinstance(losses, list) else type(losses).__name__}")
     values = numpy.asarray([float(v) if isinstance(v, (int, float, numpy.generic)) else numpy.nan for v in losses])
     if not numpy.all(numpy.isfinite(values)) or numpy.any(values <= 0) or numpy.any(values > 10):
-        fail(f"the losses should be positive numbers around 2.3 at the start, got {numpy.round(values[:5], 4).tolist()}...",
+        fail(f"the losses should be positive numbers around 2.3 at the start, got "
+             f"{numpy.round(values[:5], 4).tolist()}...",
              SUMMED if numpy.all(numpy.isfinite(values)) and 1 < numpy.median(values[:5]) / batch_size < 4 else None)
     return values

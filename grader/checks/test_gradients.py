@@ -20,10 +20,10 @@ from backprop_lab_check.gradcheck import gradient_agrees, normalised_error
 from backprop_lab_check.gradients_verdicts import (
     ACCURACY_TARGETS, ANY_SHAPE, BATCH_DIVIDE, BOOK_DESCENT_END, BOOK_DESCENT_MISTAKES, BOOK_T, BOOK_Y,
     DEFAULT_DESCENT_END, DEFAULT_DESCENT_MISTAKES, FRACTION, GRADIENT_LABELS, IN_PLACE, IN_PLACE_X, KEYS, LABELS,
-    LOG_ZERO, LOSS_RTOL, MEAN, NO_SOFTMAX, PROBABILITIES, RESTORE, RESTORE_PARAMS, SCORES, SIGMOID_OF_A1, START,
-    SUMMED, UPDATE_IN_PLACE, USE_NUMERICAL, ce_mistakes, compare_descent, delta_mistakes, gradient_dict,
-    initial_params, loss_list, moved_uphill, not_restored, numerical_diff_mistakes, numerical_gradient_mistakes,
-    raised, scale_hint, sse_mistakes)
+    LOG_ZERO, LOSS_RTOL, MEAN, NO_SIGMOID_DERIVATIVE, NO_SOFTMAX, PROBABILITIES, RESTORE, RESTORE_PARAMS, RESTORE_W,
+    SCORES, SIGMOID_OF_A1, START, SUMMED, UPDATE_IN_PLACE, USE_NUMERICAL, ce_mistakes, compare_descent,
+    delta_mistakes, gradient_dict, initial_params, loss_list, moved_uphill, not_restored, numerical_diff_mistakes,
+    numerical_gradient_mistakes, param_shapes, raised, scale_hint, sse_mistakes)
 from backprop_lab_check.outcomes import StudentRaised
 from backprop_lab_check.tolerances import GRAD_TOL
 from backprop_lab_check.verdicts import CheckFailed, PartialCredit, as_array, compare, fail
@@ -237,7 +237,7 @@ def test_simple_net_gradient(student, rng):
     got = as_array("simpleNet.numerical_gradient(x, t)", net.call("numerical_gradient", x, labels))
     W_after = numpy.asarray(net.get("W"))
     if not numpy.array_equal(W_after, W_before):
-        fail("simpleNet.W changed during numerical_gradient", "numerical_gradient must restore each element it perturbs")
+        fail("simpleNet.W changed during numerical_gradient", RESTORE_W)
     want = expected.gradient(x, labels)
     if got.shape != want.shape:
         fail(f"simpleNet.numerical_gradient returned shape {got.shape}, expected {want.shape} (the shape of W)")
@@ -253,17 +253,10 @@ def test_simple_net_gradient(student, rng):
 def net_with(student, rng, sizes=(5, 4, 3), scale=0.5):
     """A student TwoLayerNet whose params the judge set (in place) and the reference twin."""
     net = student.new("TwoLayerNet", *sizes)
-    params = net.get("params")
-    shapes = {"W1": sizes[:2], "b1": sizes[1:2], "W2": sizes[1:], "b2": sizes[2:]}
-    if not isinstance(params, dict) or sorted(params) != sorted(KEYS):
-        fail(f"TwoLayerNet.params should be a dict with the keys W1, b1, W2, b2, got "
-             f"{sorted(params) if isinstance(params, dict) else type(params).__name__}")
+    shapes = param_shapes(net.get("params"), sizes)
     expected = rg.TwoLayerNet.__new__(rg.TwoLayerNet)
     expected.params = {}
     for key in KEYS:
-        got = as_array(f"TwoLayerNet.params['{key}']", params[key])
-        if got.shape != tuple(shapes[key]):
-            fail(f"TwoLayerNet.params['{key}'] has shape {got.shape}, expected {tuple(shapes[key])}")
         value = rng.standard_normal(shapes[key]) * scale
         net.set_item("params", key, value=value)
         expected.params[key] = value
@@ -352,7 +345,7 @@ def gradient_mistakes(expected, x, labels):
                (dy.mean(axis=0), "db2 is the SUM of dy over the batch (axis 0), not the mean")],
         "W1": [(no_mean["W1"], BATCH_DIVIDE),
                (x.T @ da_a, SIGMOID_OF_A1),
-               (x.T @ da_none, "multiply by the sigmoid's derivative z1 * (1 - z1)")],
+               (x.T @ da_none, NO_SIGMOID_DERIVATIVE)],
         "b1": [(no_mean["b1"], BATCH_DIVIDE),
                (da_a.sum(axis=0), SIGMOID_OF_A1)],
     }
