@@ -31,7 +31,7 @@ from ..verdicts import CheckFailed, as_array, close, fail
 from .common import expect
 
 
-def visible_calling(id, target, calls):
+def visible_calling(id, target, calls, by_assignment_only=False):
     """visible() for a check of `target` whose code calls the graded names `calls`: when the check
     fails and one of those fails its own visible checks, the hint sends the student there first."""
     def register(fn):
@@ -49,7 +49,7 @@ def visible_calling(id, target, calls):
                 raise CheckFailed(message, f"{target} calls your {broken.target}, which fails its own visible check "
                                            f"{broken.id}: fix {broken.target} first (the grader judges {target} "
                                            f"with a correct {broken.target})") from exc
-        return visible(id=id, target=target)(check)
+        return visible(id, target, by_assignment_only)(check)
     return register
 
 
@@ -279,6 +279,8 @@ def simple_net_numerical_gradient(kernel, rng):
 
 
 # -- TwoLayerNet ------------------------------------------------------------------------------------
+# The spiral notebook grades a TwoLayerNet of its own and calls check("TwoLayerNet") alone; this
+# notebook's checks run by check("TwoLayerNet", assignment="gradients").
 
 # A TwoLayerNet(3, 4, 3) with fixed weights, four inputs and their labels; probabilities of the correct
 # classes are 0.19 or more, so that the 1e-7 inside the loss's log stays far below the gradient tolerance.
@@ -314,13 +316,13 @@ def fixed_net(kernel):
     return net
 
 
-@visible(id="two_layer_net.init", target="TwoLayerNet")
+@visible(id="two_layer_net.init", target="TwoLayerNet", by_assignment_only=True)
 def tln_init(kernel, rng):
     initial_params(kernel.new("TwoLayerNet", 60, 40, 10).get("params"))
     initial_params(kernel.new("TwoLayerNet", 60, 40, 10, 0.1).get("params"), 0.1)
 
 
-@visible(id="two_layer_net.predict", target="TwoLayerNet")
+@visible(id="two_layer_net.predict", target="TwoLayerNet", by_assignment_only=True)
 def tln_predict(kernel, rng):
     y = as_array("TwoLayerNet.predict", fixed_net(kernel).call("predict", NET_X))
     if y.shape == (4, 3) and not close(y.sum(axis=1), numpy.ones(4), rtol=1e-6, atol=1e-8):
@@ -328,7 +330,8 @@ def tln_predict(kernel, rng):
     expect("TwoLayerNet.predict", y, NET_PREDICTED)
 
 
-@visible_calling(id="two_layer_net.loss", target="TwoLayerNet", calls=["cross_entropy_error"])
+@visible_calling(id="two_layer_net.loss", target="TwoLayerNet", calls=["cross_entropy_error"],
+                 by_assignment_only=True)
 def tln_loss(kernel, rng):
     net = fixed_net(kernel)
     for kind, t in TARGET_KINDS:
@@ -336,7 +339,7 @@ def tln_loss(kernel, rng):
                mistakes=[(len(NET_X) * NET_LOSS, SUMMED)])
 
 
-@visible(id="two_layer_net.accuracy", target="TwoLayerNet")
+@visible(id="two_layer_net.accuracy", target="TwoLayerNet", by_assignment_only=True)
 def tln_accuracy(kernel, rng):
     """Labels that agree with the network's own predictions on three rows of four."""
     net = fixed_net(kernel)
@@ -352,7 +355,7 @@ def tln_accuracy(kernel, rng):
 
 
 @visible_calling(id="two_layer_net.numerical_gradient", target="TwoLayerNet",
-                 calls=["cross_entropy_error", "numerical_gradient"])
+                 calls=["cross_entropy_error", "numerical_gradient"], by_assignment_only=True)
 def tln_numerical_gradient(kernel, rng):
     """Against central differences of the network's own loss."""
     net = fixed_net(kernel)
@@ -373,7 +376,8 @@ def tln_numerical_gradient(kernel, rng):
                  f"loss: normalised error {err:.3g}")
 
 
-@visible_calling(id="two_layer_net.gradient", target="TwoLayerNet", calls=["cross_entropy_error"])
+@visible_calling(id="two_layer_net.gradient", target="TwoLayerNet", calls=["cross_entropy_error"],
+                 by_assignment_only=True)
 def tln_gradient(kernel, rng):
     """Against central differences of the network's own loss, with one-hot targets and with labels."""
     net = fixed_net(kernel)
