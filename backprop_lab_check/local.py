@@ -120,11 +120,12 @@ class LocalObject:
     def _resolve(self, path):
         value = self._obj
         for part in path:
-            value = value[part] if isinstance(part, int) else getattr(value, part)
+            value = value[part] if isinstance(part, int) or isinstance(value, dict) else getattr(value, part)
         return value
 
     def get(self, *path):
-        """An attribute, or an item below it: get("grads", 0) is obj.grads[0] (a copy)."""
+        """An attribute, or an item below it: get("grads", 0) is obj.grads[0], get("params", "W1")
+        is obj.params["W1"] (a copy)."""
         what = f"{self.type_name}.{'.'.join(map(str, path))}"
         return incoming(self._run(what, self._resolve, path))
 

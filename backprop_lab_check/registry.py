@@ -36,6 +36,7 @@ class VisibleCheck:
     target: str
     assignment: str
     fn: object
+    by_assignment_only: bool = False  # run by check(target, assignment=...) only
 
 
 @dataclass
@@ -52,11 +53,13 @@ class Outcome:
 REGISTRY = []
 
 
-def visible(id, target):
-    """Register a visible check of `target` (a name the assignment grades)."""
+def visible(id, target, by_assignment_only=False):
+    """Register a visible check of `target` (a name the assignment grades). A name that another
+    assignment grades too, whose notebook calls check(target) alone, is registered
+    `by_assignment_only` in this one: its notebook calls check(target, assignment=...)."""
     def register(fn):
         assignment = fn.__module__.rsplit(".", 1)[-1]
-        REGISTRY.append(VisibleCheck(id, target, assignment, fn))
+        REGISTRY.append(VisibleCheck(id, target, assignment, fn, by_assignment_only))
         return fn
     return register
 
@@ -76,7 +79,8 @@ def targets(assignment=None):
 
 
 def checks_for(target, assignment=None):
-    found = [c for c in load_all() if c.target == target and assignment in (None, c.assignment)]
+    found = [c for c in load_all() if c.target == target and
+             (c.assignment == assignment if assignment else not c.by_assignment_only)]
     if not found:
         raise KeyError(f"there are no visible checks for `{target}`; names with checks: "
                        f"{', '.join(targets(assignment))}")

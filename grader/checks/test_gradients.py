@@ -17,6 +17,13 @@ import numpy
 import pytest
 
 from backprop_lab_check.gradcheck import gradient_agrees, normalised_error
+from backprop_lab_check.shared.gradients import (
+    ACCURACY_TARGETS, ANY_SHAPE, BATCH_DIVIDE, BOOK_DESCENT_END, BOOK_DESCENT_MISTAKES, BOOK_T, BOOK_Y,
+    DEFAULT_DESCENT_END, DEFAULT_DESCENT_MISTAKES, FRACTION, GRADIENT_LABELS, IN_PLACE, IN_PLACE_X, KEYS, LABELS,
+    LOG_ZERO, LOSS_RTOL, MEAN, NO_SIGMOID_DERIVATIVE, NO_SOFTMAX, PROBABILITIES, RESTORE, RESTORE_PARAMS, RESTORE_W,
+    SCORES, SIGMOID_OF_A1, START, SUMMED, UPDATE_IN_PLACE, USE_NUMERICAL, ce_mistakes, compare_descent,
+    delta_mistakes, gradient_dict, initial_params, loss_list, moved_uphill, not_restored, numerical_diff_mistakes,
+    numerical_gradient_mistakes, param_shapes, raised, scale_hint, sse_mistakes)
 from backprop_lab_check.outcomes import StudentRaised
 from backprop_lab_check.tolerances import GRAD_TOL
 from backprop_lab_check.verdicts import CheckFailed, PartialCredit, as_array, compare, fail
@@ -25,24 +32,11 @@ import reference.forward as rf
 import reference.gradients as rg
 
 check = pytest.mark.check
-KEYS = ("W1", "b1", "W2", "b2")
-IN_PLACE = ("numerical_gradient(f, x) must change x itself (x[idx] = tmp_val + h) and call f(x), not work "
-            "on a copy: f = lambda W: self.loss(x, t) ignores its argument and reads the network's own array")
-SUMMED = ("the loss is batch_size times too large: cross_entropy_error must be the MEAN over the batch "
-          "(divide by batch_size)")
-LOSS_RTOL = 1e-4  # loose enough that only the log-of-zero check cares whether 1e-7 is inside the log
 
 
 @functools.lru_cache(maxsize=1)
 def digits():
     return rf.load_digits_data(one_hot_label=True)
-
-
-def raised(exc, message, hint):
-    """A verdict for code that raised on an input it should accept (a stub stays an error)."""
-    if exc.type_name == "NotImplementedError":
-        raise exc
-    fail(f"{message}: {exc.sentence()}", hint)
 
 
 # -- the provided test functions --------------------------------------------------------------
@@ -68,10 +62,6 @@ def provided(student, name):
 
 # -- loss functions --------------------------------------------------------------------------------
 
-BOOK_T = numpy.array([0, 0, 1, 0, 0, 0, 0, 0, 0, 0])
-BOOK_Y = numpy.array([0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0])
-
-
 def probabilities(rng, n, c):
     return rf.softmax(rng.standard_normal((n, c)) * 2)
 
@@ -81,20 +71,8 @@ def test_sse(student, rng):
     y = probabilities(rng, 4, 5)
     t = numpy.eye(5)[rng.integers(0, 5, size=4)]
     for label, yy, tt in [("the book's example", BOOK_Y, BOOK_T), ("a batch of 4", y, t)]:
-        sq = numpy.sum((yy - tt) ** 2)
-        compare(f"sum_squared_error on {label}", student.call("sum_squared_error", yy, tt), 0.5 * sq,
-                mistakes=[(sq, "the factor 1/2 is missing: E = 0.5 * sum((y - t)**2)"),
-                          (0.5 * numpy.mean((yy - tt) ** 2), "sum over all entries; this loss is not a mean"),
-                          (numpy.sqrt(sq), "E = 0.5 * sum((y - t)**2), no square root"),
-                          (0.5 * numpy.sum(yy - tt ** 2), "operator precedence: y - t ** 2 squares only t; "
-                                                          "write 0.5 * np.sum((y - t) ** 2)")])
-
-
-def ce_mistakes(y, labels):
-    picked = y[numpy.arange(len(labels)), labels]
-    n = len(labels)
-    return [(-numpy.sum(numpy.log(picked + 1e-7)), "for a batch the cross entropy is the MEAN: divide by the batch size"),
-            (numpy.sum(numpy.log(picked + 1e-7)) / n, "the minus sign is missing: E = -sum(t * log(y))")]
+        compare(f"sum_squared_error on {label}", student.call("sum_squared_error", yy, tt),
+                0.5 * numpy.sum((yy - tt) ** 2), mistakes=sse_mistakes(yy, tt))
 
 
 @check(id="cross_entropy_error.one_hot", target="cross_entropy_error", points=1)
@@ -114,8 +92,7 @@ def test_ce_labels(student, rng):
     try:
         got = student.call("cross_entropy_error", y, labels)
     except StudentRaised as exc:
-        raised(exc, "with labels of shape (6,)",
-               "t may hold labels (N,): pick every sample's probability with y[np.arange(N), t]")
+        raised(exc, "with labels of shape (6,)", LABELS)
     compare("cross_entropy_error on a batch of 6 with labels", got, rg.cross_entropy_error(y, labels), rtol=LOSS_RTOL,
             mistakes=ce_mistakes(y, labels))
 
@@ -127,13 +104,10 @@ def test_ce_zero(student):
     got = as_array("cross_entropy_error with y = 0 at the correct class",
                    student.call("cross_entropy_error", y, numpy.eye(3, dtype=int)[labels]))
     if not numpy.all(numpy.isfinite(got.astype(numpy.float64))):
-        fail(f"cross_entropy_error returned {got} when the correct class has probability 0",
-             "log(0) = -inf: add a tiny delta inside the log, np.log(y + 1e-7)")
+        fail(f"cross_entropy_error returned {got} when the correct class has probability 0", LOG_ZERO)
     expected = rg.cross_entropy_error(y, labels)
-    other = [(-(numpy.log(d) + numpy.log(0.5 + d)) / 2, f"use delta = 1e-7 inside the log, not {d:g}")
-             for d in (1e-8, 1e-10, 1e-12, 1e-15, 1e-6)]
-    other.append((2 * expected, "for a batch the cross entropy is the MEAN: divide by the batch size"))
-    compare("cross_entropy_error with y = 0 at the correct class", got, expected, rtol=1e-9, mistakes=other)
+    compare("cross_entropy_error with y = 0 at the correct class", got, expected, rtol=1e-9,
+            mistakes=delta_mistakes(y, labels) + [(2 * expected, MEAN)])
 
 
 # -- numerical differentiation --------------------------------------------------------------------
@@ -141,31 +115,10 @@ def test_ce_zero(student):
 @check(id="numerical_diff.values", target="numerical_diff", points=2)
 def test_numerical_diff(student):
     f = provided(student, "function_1")
-    h = 1e-4
     for x in (5.0, 10.0, -3.7):
-        fx = rg.function_1
-        compare(f"numerical_diff(function_1, {x})", student.call("numerical_diff", f, x), rg.numerical_diff(fx, x),
-                rtol=1e-9, atol=1e-12,
-                mistakes=[((fx(x + h) - fx(x)) / h, "that is the forward difference (f(x+h) - f(x)) / h: use the "
-                                                    "central difference (f(x+h) - f(x-h)) / (2*h)"),
-                          ((fx(x) - fx(x - h)) / h, "use the central difference (f(x+h) - f(x-h)) / (2*h)"),
-                          ((fx(x + h) - fx(x - h)) / h, "divide by 2*h: (f(x+h) - f(x-h)) / (2*h)"),
-                          (0.0, "h is so small that x + h == x in floating point: use h = 1e-4")])
-
-
-def numerical_gradient_mistakes(f, x, h=1e-4):
-    forward = numpy.zeros(x.shape)
-    for idx in numpy.ndindex(x.shape):
-        shifted = x.copy()
-        shifted[idx] += h
-        forward[idx] = (f(shifted) - f(x)) / h
-    return [(forward, "that is the forward difference (f(x+h) - f(x)) / h: use (f(x+h) - f(x-h)) / (2*h)"),
-            (numpy.zeros(x.shape), "the gradient is all zeros: is h too small (use 1e-4), or is f evaluated "
-                                   "at an unchanged array?")]
-
-
-ANY_SHAPE = ("iterate over every position of an array of any shape, e.g. it = np.nditer(x, flags=['multi_index']) "
-             "and idx = it.multi_index, and return an array of x's shape")
+        compare(f"numerical_diff(function_1, {x})", student.call("numerical_diff", f, x),
+                rg.numerical_diff(rg.function_1, x), rtol=1e-9, atol=1e-12,
+                mistakes=numerical_diff_mistakes(rg.function_1, x))
 
 
 @check(id="numerical_gradient.function_2", target="numerical_gradient", points=1)
@@ -191,26 +144,7 @@ def test_ng_any_shape(student, rng):
             fail(f"numerical_gradient(function_3, x of shape {shape}) has shape {got.shape}", ANY_SHAPE)
         compare(f"numerical_gradient(function_3, x of shape {shape})", got, rg.numerical_gradient(rg.function_3, x.copy()),
                 rtol=1e-6, atol=1e-7, mistakes=numerical_gradient_mistakes(rg.function_3, x) + [
-                    (not_restored(x), RESTORE)])
-
-
-RESTORE = ("restore every element after its two evaluations (x[idx] = tmp_val): an element left at x - h "
-           "changes the derivatives of the elements after it, and the caller's array")
-IN_PLACE_X = ("numerical_gradient must change x itself (x[idx] = tmp_val + h), not a copy: f often reads the array "
-              "through a model, as lambda W: net.loss(x, t) does, rather than through its argument")
-
-
-def not_restored(x, h=1e-4):
-    """The gradient of function_3 by a loop that leaves every element at x - h."""
-    x = x.copy()
-    grad = numpy.zeros(x.shape)
-    for idx in numpy.ndindex(x.shape):
-        tmp = x[idx]
-        x[idx] = tmp + h
-        plus = rg.function_3(x)
-        x[idx] = tmp - h
-        grad[idx] = (plus - rg.function_3(x)) / (2 * h)
-    return grad
+                    (not_restored(rg.function_3, x), RESTORE)])
 
 
 @check(id="numerical_gradient.restores_x", target="numerical_gradient", points=1)
@@ -233,48 +167,22 @@ def test_ng_restores(student, trusted, rng):
 
 # -- gradient descent ---------------------------------------------------------------------------
 
-START = numpy.array([-3.0, 4.0])
-NEARLY = ("the end point is close to the expected one but not equal: gradient_descent uses your numerical_gradient, "
-          "which must pass its own checks (central difference, h = 1e-4, every element restored)")
-
-
-def compare_descent(name, got, expected, mistakes=(), **tolerance):
-    """compare(), with a hint for an end point that is off by a little (a numerical_gradient slightly wrong)."""
-    if isinstance(got, tuple):
-        fail(f"{name} returned a tuple of {len(got)} values, expected the end point x alone",
-             "return only x (the book's version that also records the path returns (x, np.array(x_history)); "
-             "this notebook's gradient_descent returns x)")
-    try:
-        compare(name, got, expected, mistakes=mistakes, **tolerance)
-    except CheckFailed as exc:
-        got, expected = numpy.asarray(got, dtype=numpy.float64), numpy.asarray(expected, dtype=numpy.float64)
-        if (exc.hint is None and got.shape == expected.shape and numpy.all(numpy.isfinite(got))
-                and numpy.max(numpy.abs(got - expected)) < 1e-2 * max(1.0, float(numpy.max(numpy.abs(expected))))):
-            raise CheckFailed(exc.message, NEARLY) from None
-        raise
-
-
 @check(id="gradient_descent.book_example", target="gradient_descent", points=2)
 def test_gd_book(student):
     f = provided(student, "function_2")
     got = as_array("gradient_descent(function_2, [-3, 4], lr=0.1, step_num=100)",
                    student.call("gradient_descent", f, START.copy(), lr=0.1, step_num=100))
-    if got.shape == START.shape and numpy.linalg.norm(got) > numpy.linalg.norm(START):
-        fail(f"gradient_descent(function_2, [-3, 4], lr=0.1, step_num=100) ended at {got}, farther from the "
-             "minimum (0, 0) than it started", "the point moved uphill: step AGAINST the gradient, x -= lr * grad")
-    compare_descent("gradient_descent(function_2, [-3, 4], lr=0.1, step_num=100)", got, 0.8 ** 100 * START, atol=1e-11,
-            mistakes=[(1.2 ** 100 * START, "the point moved uphill: step AGAINST the gradient, x -= lr * grad"),
-                      (0.8 * START, "only one step was taken: repeat the update step_num times"),
-                      (START, "x never changed: update it with x -= lr * grad (or x = x - lr * grad) and return it")])
+    moved_uphill("gradient_descent(function_2, [-3, 4], lr=0.1, step_num=100)", got)
+    compare_descent("gradient_descent(function_2, [-3, 4], lr=0.1, step_num=100)", got, BOOK_DESCENT_END, atol=1e-11,
+                    mistakes=BOOK_DESCENT_MISTAKES)
 
 
 @check(id="gradient_descent.defaults", target="gradient_descent", points=1)
 def test_gd_defaults(student):
     f = provided(student, "function_2")
     got = student.call("gradient_descent", f, START.copy())
-    compare_descent("gradient_descent(function_2, [-3, 4]) with the default lr and step_num", got, 0.98 ** 100 * START,
-            rtol=1e-6, mistakes=[(0.8 ** 100 * START, "the default learning rate is lr=0.01"),
-                                 (0.98 ** 1000 * START, "the default number of steps is step_num=100")])
+    compare_descent("gradient_descent(function_2, [-3, 4]) with the default lr and step_num", got, DEFAULT_DESCENT_END,
+                    rtol=1e-6, mistakes=DEFAULT_DESCENT_MISTAKES)
 
 
 @check(id="gradient_descent.matrix", target="gradient_descent", points=1)
@@ -306,7 +214,7 @@ def test_simple_net_predict(student, rng):
     net, expected = simple_net(student, rng)
     for x in (numpy.array([0.6, 0.9]), rng.standard_normal((4, 2))):
         compare(f"simpleNet.predict on shape {x.shape}", net.call("predict", x), expected.predict(x),
-                mistakes=[(rf.softmax(expected.predict(x)), "predict returns the scores x @ W; softmax belongs to loss")])
+                mistakes=[(rf.softmax(expected.predict(x)), SCORES)])
 
 
 @check(id="simple_net.loss", target="simpleNet", points=1)
@@ -316,8 +224,7 @@ def test_simple_net_loss(student, rng):
     for t, kind in [(labels, "labels"), (numpy.eye(3, dtype=int)[labels], "one-hot targets")]:
         got = as_array(f"simpleNet.loss with {kind}", net.call("loss", x, t))
         if got.shape == () and not numpy.isfinite(float(got)):
-            fail(f"simpleNet.loss with {kind} is {float(got)}",
-                 "apply softmax to the scores before cross_entropy_error: the log of a negative score is nan")
+            fail(f"simpleNet.loss with {kind} is {float(got)}", NO_SOFTMAX)
         compare(f"simpleNet.loss with {kind}", got, expected.loss(x, labels), rtol=LOSS_RTOL,
                 mistakes=[(len(x) * expected.loss(x, labels), SUMMED)])
 
@@ -330,7 +237,7 @@ def test_simple_net_gradient(student, rng):
     got = as_array("simpleNet.numerical_gradient(x, t)", net.call("numerical_gradient", x, labels))
     W_after = numpy.asarray(net.get("W"))
     if not numpy.array_equal(W_after, W_before):
-        fail("simpleNet.W changed during numerical_gradient", "numerical_gradient must restore each element it perturbs")
+        fail("simpleNet.W changed during numerical_gradient", RESTORE_W)
     want = expected.gradient(x, labels)
     if got.shape != want.shape:
         fail(f"simpleNet.numerical_gradient returned shape {got.shape}, expected {want.shape} (the shape of W)")
@@ -346,17 +253,10 @@ def test_simple_net_gradient(student, rng):
 def net_with(student, rng, sizes=(5, 4, 3), scale=0.5):
     """A student TwoLayerNet whose params the judge set (in place) and the reference twin."""
     net = student.new("TwoLayerNet", *sizes)
-    params = net.get("params")
-    shapes = {"W1": sizes[:2], "b1": sizes[1:2], "W2": sizes[1:], "b2": sizes[2:]}
-    if not isinstance(params, dict) or sorted(params) != sorted(KEYS):
-        fail(f"TwoLayerNet.params should be a dict with the keys W1, b1, W2, b2, got "
-             f"{sorted(params) if isinstance(params, dict) else type(params).__name__}")
+    shapes = param_shapes(net.get("params"), sizes)
     expected = rg.TwoLayerNet.__new__(rg.TwoLayerNet)
     expected.params = {}
     for key in KEYS:
-        got = as_array(f"TwoLayerNet.params['{key}']", params[key])
-        if got.shape != tuple(shapes[key]):
-            fail(f"TwoLayerNet.params['{key}'] has shape {got.shape}, expected {tuple(shapes[key])}")
         value = rng.standard_normal(shapes[key]) * scale
         net.set_item("params", key, value=value)
         expected.params[key] = value
@@ -371,23 +271,7 @@ def batch(rng, n=6, d=5, c=3):
 def test_tln_init(student):
     for std in (None, 0.1):
         args = (60, 40, 10) if std is None else (60, 40, 10, std)
-        params = student.new("TwoLayerNet", *args).get("params")
-        if not isinstance(params, dict) or sorted(params) != sorted(KEYS):
-            fail("TwoLayerNet.params should be a dict with the keys W1, b1, W2, b2")
-        want_std = 0.01 if std is None else std
-        for key, shape in [("W1", (60, 40)), ("b1", (40,)), ("W2", (40, 10)), ("b2", (10,))]:
-            value = as_array(f"params['{key}']", params[key])
-            if value.shape != shape:
-                fail(f"params['{key}'] has shape {value.shape}, expected {shape}")
-            if key.startswith("b"):
-                if numpy.any(value != 0):
-                    fail(f"params['{key}'] should start at zero")
-                continue
-            got_std = float(value.std())
-            if not 0.8 * want_std < got_std < 1.2 * want_std:
-                label = "the default weight_init_std=0.01" if std is None else f"weight_init_std={std}"
-                fail(f"with {label}, params['{key}'] has standard deviation {got_std:.3g}",
-                     "initialise the weights with weight_init_std * np.random.randn(rows, columns)")
+        initial_params(student.new("TwoLayerNet", *args).get("params"), std)
 
 
 @check(id="two_layer_net.predict", target="TwoLayerNet", points=1)
@@ -397,7 +281,7 @@ def test_tln_predict(student, rng):
     p = expected.params
     scores = rf.sigmoid(x @ p["W1"] + p["b1"]) @ p["W2"] + p["b2"]
     compare("TwoLayerNet.predict", net.call("predict", x), expected.predict(x),
-            mistakes=[(scores, "predict returns probabilities here: apply softmax to the output layer's scores"),
+            mistakes=[(scores, PROBABILITIES),
                       (rf.softmax(rf.relu(x @ p["W1"] + p["b1"]) @ p["W2"] + p["b2"]), "the hidden layer uses sigmoid")])
 
 
@@ -419,17 +303,9 @@ def test_tln_accuracy(student, rng):
         try:
             got = net.call("accuracy", x, t)
         except StudentRaised as exc:
-            raised(exc, f"TwoLayerNet.accuracy with {kind}",
-                   "t may be one-hot (N, C) or labels (N,): take t.argmax(axis=1) only when t.ndim != 1")
+            raised(exc, f"TwoLayerNet.accuracy with {kind}", ACCURACY_TARGETS)
         compare(f"TwoLayerNet.accuracy with {kind}", got, want, rtol=1e-12,
-                mistakes=[(want * 40, "return the fraction of correct predictions, not their number")])
-
-
-def gradient_dict(name, value):
-    if not isinstance(value, dict) or not set(KEYS) <= set(value):
-        fail(f"{name} should return a dict with the keys W1, b1, W2, b2, got "
-             f"{sorted(value) if isinstance(value, dict) else type(value).__name__}")
-    return {key: as_array(f"{name}['{key}']", value[key]) for key in KEYS}
+                mistakes=[(want * 40, FRACTION)])
 
 
 @check(id="two_layer_net.numerical_gradient", target="TwoLayerNet", points=2)
@@ -441,7 +317,7 @@ def test_tln_numerical_gradient(student, rng):
     after = net.get("params")
     for key in KEYS:
         if not numpy.array_equal(numpy.asarray(after[key]), before[key]):
-            fail(f"params['{key}'] changed during numerical_gradient", "numerical_gradient must restore each element")
+            fail(f"params['{key}'] changed during numerical_gradient", RESTORE_PARAMS)
     want = expected.gradient(x, labels)
     for key in KEYS:
         if got[key].shape != want[key].shape:
@@ -451,9 +327,6 @@ def test_tln_numerical_gradient(student, rng):
         err = normalised_error(got[key], want[key])
         if not err < GRAD_TOL:
             fail(f"TwoLayerNet.numerical_gradient(x, t)['{key}'] differs from dL/d{key}: normalised error {err:.3g}")
-
-
-BATCH_DIVIDE = "divide by the batch size: dy = (y - t) / batch_num"
 
 
 def gradient_mistakes(expected, x, labels):
@@ -471,10 +344,10 @@ def gradient_mistakes(expected, x, labels):
         "b2": [(no_mean["b2"], BATCH_DIVIDE),
                (dy.mean(axis=0), "db2 is the SUM of dy over the batch (axis 0), not the mean")],
         "W1": [(no_mean["W1"], BATCH_DIVIDE),
-               (x.T @ da_a, "the sigmoid's derivative is z1 * (1 - z1) with z1 = sigmoid(a1), not a1 * (1 - a1)"),
-               (x.T @ da_none, "multiply by the sigmoid's derivative z1 * (1 - z1)")],
+               (x.T @ da_a, SIGMOID_OF_A1),
+               (x.T @ da_none, NO_SIGMOID_DERIVATIVE)],
         "b1": [(no_mean["b1"], BATCH_DIVIDE),
-               (da_a.sum(axis=0), "the sigmoid's derivative is z1 * (1 - z1) with z1 = sigmoid(a1), not a1 * (1 - a1)")],
+               (da_a.sum(axis=0), SIGMOID_OF_A1)],
     }
 
 
@@ -489,7 +362,7 @@ def test_tln_gradient(student, rng):
             got = gradient_dict(f"TwoLayerNet.gradient with {kind}", net.call("gradient", x, t))
         except StudentRaised as exc:
             raised(exc, f"TwoLayerNet.gradient with {kind}",
-                   "t may be labels (N,): turn them into one-hot rows first, np.eye(y.shape[1])[t]" if t.ndim == 1 else None)
+                   GRADIENT_LABELS if t.ndim == 1 else None)
         for key in ("W2", "b2", "W1", "b1"):
             compare(f"TwoLayerNet.gradient(x, t) with {kind}: ['{key}']", got[key], want[key], rtol=1e-7, atol=1e-10,
                     mistakes=mistakes[key])
@@ -507,16 +380,6 @@ def test_tln_gradient_vs_loss(student, rng, evidence, check_id):
                         record=evidence.gradient(check_id, f"TwoLayerNet.{key}", GRAD_TOL))
 
 
-def scale_hint(analytic, numeric, n):
-    """A hint when the analytic gradient is the numerical one times or divided by the batch size."""
-    if normalised_error(analytic * n, numeric) < GRAD_TOL:
-        return ("your loss is batch_size times larger than your gradient says: the loss (cross_entropy_error) "
-                "must be the MEAN over the batch, and the gradient divides by batch_num")
-    if normalised_error(analytic, numeric * n) < GRAD_TOL:
-        return BATCH_DIVIDE
-    return None
-
-
 # -- training -------------------------------------------------------------------------------------
 
 @check(id="train.loss_list", target="train", points=1)
@@ -526,17 +389,10 @@ def test_train_losses(student, limits):
     before = {key: numpy.asarray(v).copy() for key, v in net.get("params").items()}
     losses = student.call("train", net, x_train, t_train, iters_num=50, batch_size=20, learning_rate=1.0,
                           timeout=limits.train_timeout_s)
-    if not isinstance(losses, list) or len(losses) != 50:
-        fail(f"train(..., iters_num=50) should return a list of 50 losses, got "
-             f"{f'a list of {len(losses)}' if isinstance(losses, list) else type(losses).__name__}")
-    values = numpy.asarray([float(v) if isinstance(v, (int, float, numpy.generic)) else numpy.nan for v in losses])
-    if not numpy.all(numpy.isfinite(values)) or numpy.any(values <= 0) or numpy.any(values > 10):
-        fail(f"the losses should be positive numbers around 2.3 at the start, got {numpy.round(values[:5], 4).tolist()}...",
-             SUMMED if numpy.all(numpy.isfinite(values)) and 1 < numpy.median(values[:5]) / 20 < 4 else None)
+    loss_list(losses, 50, 20)
     after = net.get("params")
     if all(numpy.array_equal(numpy.asarray(after[key]), before[key]) for key in KEYS):
-        fail("train did not change network.params",
-             "update the network's own arrays: network.params[key] -= learning_rate * grad[key]")
+        fail("train did not change network.params", UPDATE_IN_PLACE)
 
 
 @check(id="train.digits", target="train", points=3)
@@ -577,7 +433,7 @@ def test_train_numerical(student, rng):
         fail("train(..., numerical=True) did not change network.params")
     if all(numpy.array_equal(params_n[key], params_a[key]) for key in KEYS):
         fail("train gives bit-for-bit the same weights with numerical=True and numerical=False: it uses the same "
-             "gradient in both cases", "use network.numerical_gradient when numerical is true, network.gradient otherwise")
+             "gradient in both cases", USE_NUMERICAL)
     for key in KEYS:
         try:
             compare(f"params['{key}'] after 3 iterations with numerical=True (against numerical=False from the same "

@@ -1,0 +1,231 @@
+"""What the `gradients` checks say, visible and hidden alike: the hints for known mistakes, the
+wrong values that identify them, the book's examples, and the verdicts both give on the same
+evidence. The hidden checks (grader/checks/test_gradients.py) and the visible ones
+(checks/gradients.py) import them from here, so a hint reads the same in the notebook and in
+the report; the judge never imports the visible checks themselves."""
+import numpy
+
+from ..gradcheck import normalised_error
+from ..tolerances import GRAD_TOL
+from ..verdicts import CheckFailed, as_array, compare, fail
+
+H = 1e-4
+KEYS = ("W1", "b1", "W2", "b2")
+LOSS_RTOL = 1e-4  # loose enough that only the log-of-zero check cares whether 1e-7 is inside the log
+
+
+def raised(exc, message, hint):
+    """A verdict for code that raised on an input it should accept (a stub stays an error)."""
+    if exc.type_name == "NotImplementedError":
+        raise exc
+    fail(f"{message}: {exc.sentence()}", hint)
+
+
+# -- loss functions --------------------------------------------------------------------------------
+
+# The book's example: ten classes, the correct one is 2, which the network finds most likely.
+BOOK_T = numpy.array([0, 0, 1, 0, 0, 0, 0, 0, 0, 0])
+BOOK_Y = numpy.array([0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0])
+
+MEAN = "for a batch the cross entropy is the MEAN: divide by the batch size"
+SUMMED = ("the loss is batch_size times too large: cross_entropy_error must be the MEAN over the batch "
+          "(divide by batch_size)")
+LABELS = "t may hold labels (N,): pick every sample's probability with y[np.arange(N), t]"
+LOG_ZERO = "log(0) = -inf: add a tiny delta inside the log, np.log(y + 1e-7)"
+
+
+def sse_mistakes(y, t):
+    sq = numpy.sum((y - t) ** 2)
+    return [(sq, "the factor 1/2 is missing: E = 0.5 * sum((y - t)**2)"),
+            (0.5 * numpy.mean((y - t) ** 2), "sum over all entries; this loss is not a mean"),
+            (numpy.sqrt(sq), "E = 0.5 * sum((y - t)**2), no square root"),
+            (0.5 * numpy.sum(y - t ** 2), "operator precedence: y - t ** 2 squares only t; "
+                                          "write 0.5 * np.sum((y - t) ** 2)")]
+
+
+def ce_mistakes(y, labels):
+    picked = y[numpy.arange(len(labels)), labels]
+    n = len(labels)
+    return [(-numpy.sum(numpy.log(picked + 1e-7)), MEAN),
+            (numpy.sum(numpy.log(picked + 1e-7)) / n, "the minus sign is missing: E = -sum(t * log(y))")]
+
+
+def delta_mistakes(y, labels):
+    """The cross entropy of (y, labels) with another delta inside the log than 1e-7."""
+    picked = y[numpy.arange(len(labels)), labels]
+    return [(-numpy.sum(numpy.log(picked + d)) / len(labels), f"use delta = 1e-7 inside the log, not {d:g}")
+            for d in (1e-8, 1e-10, 1e-12, 1e-15, 1e-6)]
+
+
+# -- numerical differentiation --------------------------------------------------------------------
+
+def numerical_diff_mistakes(f, x, h=H):
+    return [((f(x + h) - f(x)) / h, "that is the forward difference (f(x+h) - f(x)) / h: use the "
+                                    "central difference (f(x+h) - f(x-h)) / (2*h)"),
+            ((f(x) - f(x - h)) / h, "use the central difference (f(x+h) - f(x-h)) / (2*h)"),
+            ((f(x + h) - f(x - h)) / h, "divide by 2*h: (f(x+h) - f(x-h)) / (2*h)"),
+            (0.0, "h is so small that x + h == x in floating point: use h = 1e-4")]
+
+
+def numerical_gradient_mistakes(f, x, h=H):
+    forward = numpy.zeros(x.shape)
+    for idx in numpy.ndindex(x.shape):
+        shifted = x.copy()
+        shifted[idx] += h
+        forward[idx] = (f(shifted) - f(x)) / h
+    return [(forward, "that is the forward difference (f(x+h) - f(x)) / h: use (f(x+h) - f(x-h)) / (2*h)"),
+            (numpy.zeros(x.shape), "the gradient is all zeros: is h too small (use 1e-4), or is f evaluated "
+                                   "at an unchanged array?")]
+
+
+def not_restored(f, x, h=H):
+    """The gradient of `f` by a loop that leaves every element at x - h."""
+    x = x.copy()
+    grad = numpy.zeros(x.shape)
+    for idx in numpy.ndindex(x.shape):
+        tmp = x[idx]
+        x[idx] = tmp + h
+        plus = f(x)
+        x[idx] = tmp - h
+        grad[idx] = (plus - f(x)) / (2 * h)
+    return grad
+
+
+ANY_SHAPE = ("iterate over every position of an array of any shape, e.g. it = np.nditer(x, flags=['multi_index']) "
+             "and idx = it.multi_index, and return an array of x's shape")
+RESTORE = ("restore every element after its two evaluations (x[idx] = tmp_val): an element left at x - h "
+           "changes the derivatives of the elements after it, and the caller's array")
+IN_PLACE_X = ("numerical_gradient must change x itself (x[idx] = tmp_val + h), not a copy: f often reads the array "
+              "through a model, as lambda W: net.loss(x, t) does, rather than through its argument")
+IN_PLACE = ("numerical_gradient(f, x) must change x itself (x[idx] = tmp_val + h) and call f(x), not work "
+            "on a copy: f = lambda W: self.loss(x, t) ignores its argument and reads the network's own array")
+
+
+# -- gradient descent ---------------------------------------------------------------------------
+
+START = numpy.array([-3.0, 4.0])
+UPHILL = "the point moved uphill: step AGAINST the gradient, x -= lr * grad"
+NEARLY = ("the end point is close to the expected one but not equal: gradient_descent uses your numerical_gradient, "
+          "which must pass its own checks (central difference, h = 1e-4, every element restored)")
+# On function_2 every step multiplies x by (1 - 2 lr): where 100 steps with lr=0.1 from START end, and
+# where known mistakes end instead.
+BOOK_DESCENT_END = 0.8 ** 100 * START
+BOOK_DESCENT_MISTAKES = [(1.2 ** 100 * START, UPHILL),
+                         (0.8 * START, "only one step was taken: repeat the update step_num times"),
+                         (START, "x never changed: update it with x -= lr * grad (or x = x - lr * grad) and return it")]
+DEFAULT_DESCENT_END = 0.98 ** 100 * START
+DEFAULT_DESCENT_MISTAKES = [(0.8 ** 100 * START, "the default learning rate is lr=0.01"),
+                            (0.98 ** 1000 * START, "the default number of steps is step_num=100")]
+
+
+def moved_uphill(name, got):
+    """Fail when gradient descent on function_2 from START ended farther from the minimum (0, 0)."""
+    if got.shape == START.shape and numpy.linalg.norm(got) > numpy.linalg.norm(START):
+        fail(f"{name} ended at {got}, farther from the minimum (0, 0) than it started", UPHILL)
+
+
+def compare_descent(name, got, expected, mistakes=(), against="the reference", **tolerance):
+    """compare(), with a hint for an end point that is off by a little (a numerical_gradient slightly wrong)."""
+    if isinstance(got, tuple):
+        fail(f"{name} returned a tuple of {len(got)} values, expected the end point x alone",
+             "return only x (the book's version that also records the path returns (x, np.array(x_history)); "
+             "this notebook's gradient_descent returns x)")
+    try:
+        compare(name, got, expected, mistakes=mistakes, against=against, **tolerance)
+    except CheckFailed as exc:
+        got, expected = numpy.asarray(got, dtype=numpy.float64), numpy.asarray(expected, dtype=numpy.float64)
+        if (exc.hint is None and got.shape == expected.shape and numpy.all(numpy.isfinite(got))
+                and numpy.max(numpy.abs(got - expected)) < 1e-2 * max(1.0, float(numpy.max(numpy.abs(expected))))):
+            raise CheckFailed(exc.message, NEARLY) from None
+        raise
+
+
+# -- simpleNet ---------------------------------------------------------------------------------------
+
+SCORES = "predict returns the scores x @ W; softmax belongs to loss"
+RESTORE_W = "numerical_gradient must restore each element it perturbs"
+NO_SOFTMAX = "apply softmax to the scores before cross_entropy_error: the log of a negative score is nan"
+
+
+# -- TwoLayerNet ------------------------------------------------------------------------------------
+
+def initial_params(params, std=None):
+    """Fail unless `params` (of TwoLayerNet(60, 40, 10) or (60, 40, 10, std)) holds the four arrays,
+    weights of standard deviation `std` (0.01 by default) and zero biases."""
+    if not isinstance(params, dict) or sorted(params) != sorted(KEYS):
+        fail("TwoLayerNet.params should be a dict with the keys W1, b1, W2, b2")
+    want_std = 0.01 if std is None else std
+    for key, shape in [("W1", (60, 40)), ("b1", (40,)), ("W2", (40, 10)), ("b2", (10,))]:
+        value = as_array(f"params['{key}']", params[key])
+        if value.shape != shape:
+            fail(f"params['{key}'] has shape {value.shape}, expected {shape}")
+        if key.startswith("b"):
+            if numpy.any(value != 0):
+                fail(f"params['{key}'] should start at zero")
+            continue
+        got_std = float(value.std())
+        if not 0.8 * want_std < got_std < 1.2 * want_std:
+            label = "the default weight_init_std=0.01" if std is None else f"weight_init_std={std}"
+            fail(f"with {label}, params['{key}'] has standard deviation {got_std:.3g}",
+                 "initialise the weights with weight_init_std * np.random.randn(rows, columns)")
+
+
+def param_shapes(params, sizes):
+    """Fail unless `params`, of TwoLayerNet(*sizes), is a dict of the four arrays in their shapes;
+    the shapes by key."""
+    shapes = {"W1": tuple(sizes[:2]), "b1": tuple(sizes[1:2]), "W2": tuple(sizes[1:]), "b2": tuple(sizes[2:])}
+    if not isinstance(params, dict) or sorted(params) != sorted(KEYS):
+        fail(f"TwoLayerNet.params should be a dict with the keys W1, b1, W2, b2, got "
+             f"{sorted(params) if isinstance(params, dict) else type(params).__name__}")
+    for key in KEYS:
+        got = as_array(f"TwoLayerNet.params['{key}']", params[key])
+        if got.shape != shapes[key]:
+            fail(f"TwoLayerNet.params['{key}'] has shape {got.shape}, expected {shapes[key]}")
+    return shapes
+
+
+PROBABILITIES = "predict returns probabilities here: apply softmax to the output layer's scores"
+FRACTION = "return the fraction of correct predictions, not their number"
+ACCURACY_TARGETS = "t may be one-hot (N, C) or labels (N,): take t.argmax(axis=1) only when t.ndim != 1"
+GRADIENT_LABELS = "t may be labels (N,): turn them into one-hot rows first, np.eye(y.shape[1])[t]"
+RESTORE_PARAMS = "numerical_gradient must restore each element"
+BATCH_DIVIDE = "divide by the batch size: dy = (y - t) / batch_num"
+SIGMOID_OF_A1 = "the sigmoid's derivative is z1 * (1 - z1) with z1 = sigmoid(a1), not a1 * (1 - a1)"
+NO_SIGMOID_DERIVATIVE = "multiply by the sigmoid's derivative z1 * (1 - z1)"
+
+
+def gradient_dict(name, value):
+    if not isinstance(value, dict) or not set(KEYS) <= set(value):
+        fail(f"{name} should return a dict with the keys W1, b1, W2, b2, got "
+             f"{sorted(value) if isinstance(value, dict) else type(value).__name__}")
+    return {key: as_array(f"{name}['{key}']", value[key]) for key in KEYS}
+
+
+def scale_hint(analytic, numeric, n):
+    """A hint when the analytic gradient is the numerical one times or divided by the batch size."""
+    if normalised_error(analytic * n, numeric) < GRAD_TOL:
+        return ("your loss is batch_size times larger than your gradient says: the loss (cross_entropy_error) "
+                "must be the MEAN over the batch, and the gradient divides by batch_num")
+    if normalised_error(analytic, numeric * n) < GRAD_TOL:
+        return BATCH_DIVIDE
+    return None
+
+
+# -- train ------------------------------------------------------------------------------------------
+
+UPDATE_IN_PLACE = "update the network's own arrays: network.params[key] -= learning_rate * grad[key]"
+USE_NUMERICAL = "use network.numerical_gradient when numerical is true, network.gradient otherwise"
+
+
+def loss_list(losses, iters_num, batch_size):
+    """The losses train returned, as floats; fails unless they are `iters_num` positive numbers, none
+    absurdly large (a new network's loss is about log 10 = 2.3; batch_size times that is a sum)."""
+    if not isinstance(losses, list) or len(losses) != iters_num:
+        fail(f"train(..., iters_num={iters_num}) should return a list of {iters_num} losses, got "
+             f"{f'a list of {len(losses)}' if isinstance(losses, list) else type(losses).__name__}")
+    values = numpy.asarray([float(v) if isinstance(v, (int, float, numpy.generic)) else numpy.nan for v in losses])
+    if not numpy.all(numpy.isfinite(values)) or numpy.any(values <= 0) or numpy.any(values > 10):
+        fail(f"the losses should be positive numbers around 2.3 at the start, got "
+             f"{numpy.round(values[:5], 4).tolist()}...",
+             SUMMED if numpy.all(numpy.isfinite(values)) and 1 < numpy.median(values[:5]) / batch_size < 4 else None)
+    return values
