@@ -51,8 +51,9 @@ class Result:
         for o in self.outcomes:
             hint = f"<br><b>Hint:</b> {html.escape(o.hint)}" if o.hint else ""
             rows.append(
-                f'<tr><td style="white-space:nowrap;color:{COLOURS[o.status]}">{ICONS[o.status]} {o.status}</td>'
-                f"<td><code>{html.escape(o.id)}</code></td>"
+                # JupyterLab right-aligns table cells unless told otherwise
+                f'<tr><td style="white-space:nowrap;text-align:left;color:{COLOURS[o.status]}">'
+                f'{ICONS[o.status]} {o.status}</td><td style="text-align:left"><code>{html.escape(o.id)}</code></td>'
                 f'<td style="text-align:left">{html.escape(o.message)}{hint}</td></tr>')
         colour = COLOURS["pass" if self.passed else "fail"]
         note = ("<p style='margin:0.2em 0;color:#57606a'>The hidden grader runs more checks on other inputs.</p>"

@@ -58,7 +58,7 @@ def test_exercise_stops_at_a_visible_check_that_names_the_stub(lab, assignment, 
     table = checks[first_error]
     assert not table.passed and "did not pass" in table.text and "NotImplementedError" in table.text, table.text
     shot = lab.screenshot_output(first_error, tmp_path / "check.png")
-    assert has_colour(shot, COLOURS["fail"]), "the failing table's red heading is not on the page"
+    assert has_colour(shot, COLOURS["fail"]), f"the failing table's red heading is not on the page: {shot}"
 
 
 @pytest.mark.slow
@@ -74,6 +74,6 @@ def test_solution_passes_every_check_cell_on_the_page(lab, assignment, tmp_path)
     unnamed = [name for name in targets(assignment) if f'"{name}"' not in named]
     assert not unnamed, f"{assignment}: graded names with visible checks that no check(...) cell names: {unnamed}"
     shot = lab.screenshot_output(run.check_cells[0].index, tmp_path / "check.png")
-    assert has_colour(shot, COLOURS["pass"]), "the passing table's green heading is not on the page"
+    assert has_colour(shot, COLOURS["pass"]), f"the passing table's green heading is not on the page: {shot}"
     waits = ", ".join(f"{cell.wait_s:.2f}" for cell in run.check_cells)
     print(f"{assignment}: seconds a student waits for each check cell: {waits}")

@@ -216,11 +216,9 @@ class JupyterLab:
 
     def screenshot_output(self, index, path):
         """A PNG of cell `index`'s output area as the page shows it."""
-        from selenium.webdriver.common.by import By
-
-        cell = self.driver.find_elements(By.CSS_SELECTOR, ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell")[index]
-        self.driver.execute_script("arguments[0].scrollIntoView({block: 'start'});", cell)
-        output = cell.find_element(By.CSS_SELECTOR, ".jp-OutputArea")
+        output = self.driver.execute_async_script(_SHOW_OUTPUT, index)
+        if output is None:
+            raise RuntimeError(f"cell {index} has no output area on the page")
         output.screenshot(str(path))
         return path
 
@@ -257,9 +255,31 @@ const name = arguments[0], done = arguments[arguments.length - 1];
   for (let i = 0; i < 600 && !(panel.sessionContext.session && panel.sessionContext.session.kernel
        && panel.sessionContext.session.kernel.status === 'idle'); i++) await new Promise(r => setTimeout(r, 100));
   await app.commands.execute('notebook:run-all-cells');
-  for (let i = 0; i < 600 && panel.sessionContext.session.kernel.status !== 'idle'; i++)
-    await new Promise(r => setTimeout(r, 100));
+  // Idle, and every cell that started has its reply's time recorded (it lands a little later).
+  const settled = () => {
+    const cells = panel.content.model.cells;
+    for (let i = 0; i < cells.length; i++) {
+      const timing = cells.get(i).getMetadata('execution');
+      if (timing && timing['iopub.status.busy'] && !timing['shell.execute_reply']) return false;
+    }
+    return panel.sessionContext.session.kernel.status === 'idle';
+  };
+  for (let i = 0; i < 600 && !settled(); i++) await new Promise(r => setTimeout(r, 100));
   await app.commands.execute('docmanager:save');
   return 'ok';
 })().then(done, error => done(String(error)));
+"""
+
+# Makes cell `index` the active one and scrolls the notebook to it (JupyterLab would otherwise
+# scroll back to the active cell, the last one run, under the screenshot), then returns its
+# output area once painted.
+_SHOW_OUTPUT = """
+const index = arguments[0], done = arguments[arguments.length - 1];
+(async () => {
+  const notebook = window.jupyterapp.shell.currentWidget.content;
+  notebook.activeCellIndex = index;
+  await notebook.scrollToItem(index, 'start');
+  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  return notebook.widgets[index].node.querySelector('.jp-OutputArea');
+})().then(done, () => done(null));
 """
