@@ -55,8 +55,9 @@ REGISTRY = []
 
 def visible(id, target, by_assignment_only=False):
     """Register a visible check of `target` (a name the assignment grades). A name that another
-    assignment grades too, whose notebook calls check(target) alone, is registered
-    `by_assignment_only` in this one: its notebook calls check(target, assignment=...)."""
+    assignment grades too, and that the notebook's other names cannot attribute (spiral's
+    notebook defines a numerical_gradient as gradients' does), is registered
+    `by_assignment_only` in one of them, whose notebook calls check(target, assignment=...)."""
     def register(fn):
         assignment = fn.__module__.rsplit(".", 1)[-1]
         REGISTRY.append(VisibleCheck(id, target, assignment, fn, by_assignment_only))
@@ -79,9 +80,9 @@ def targets(assignment=None):
 
 
 def checks_for(target, assignment=None, namespace=None):
-    """The visible checks of `target`. A name that several assignments check (softmax in forward
-    and regularization) is checked as the assignment whose graded names `namespace` defines most
-    of: the notebook that calls check(target) is that assignment's."""
+    """The visible checks of `target`. A name that several assignments check (softmax and accuracy
+    in forward and regularization) is checked as the assignment whose graded names `namespace`
+    defines most of: the notebook that calls check(target) is that assignment's."""
     found = [c for c in load_all() if c.target == target and
              (c.assignment == assignment if assignment else not c.by_assignment_only)]
     if not found:
@@ -100,8 +101,7 @@ def checks_for(target, assignment=None, namespace=None):
 def _owner_by_names(owners, namespace):
     """Of `owners`, the assignment most of whose graded names `namespace` defines; None on a tie."""
     defined = {owner: len(set(targets(owner)) & set(namespace)) for owner in owners}
-    best = max(defined.values())
-    leaders = [owner for owner, count in defined.items() if count == best]
+    leaders = [owner for owner in owners if defined[owner] == max(defined.values())]
     return leaders[0] if len(leaders) == 1 else None
 
 

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import nbformat
 
+ROOT = Path(__file__).resolve().parents[1]
 SERVER_START_S = 60
 RUN_TIMEOUT_S = 300
 CHROMEDRIVER = ("chromedriver", "/usr/lib/chromium/chromedriver")
@@ -130,7 +131,9 @@ class JupyterLab:
         notices.mkdir(parents=True, exist_ok=True)  # no "get notified about Jupyter news?" over the page
         (notices / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false",
                                                                              "checkForUpdates": False}))
-        return {**env, "HOME": str(self._home), "JUPYTER_CONFIG_DIR": str(self._home / "config"),
+        # The kernels import this checkout's backprop_lab_check, not whatever the environment installed.
+        python_path = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+        return {**env, "PYTHONPATH": python_path, "HOME": str(self._home), "JUPYTER_CONFIG_DIR": str(self._home / "config"),
                 "JUPYTER_DATA_DIR": str(self._home / "data"), "JUPYTER_RUNTIME_DIR": str(self._home / "runtime"),
                 "JUPYTERLAB_SETTINGS_DIR": str(self._home / "settings"),
                 "JUPYTERLAB_WORKSPACES_DIR": str(self._home / "workspaces"), "MPLBACKEND": "Agg"}

@@ -18,11 +18,11 @@ from ..shared.blocks import (
     CENTER_ALL_NOT_COLUMNS, CENTER_ALL_NOT_ROWS, CENTER_ALL_OF_DOUT, CENTER_THROUGH_THE_MEAN, CONSTANT_SETS_BIASES,
     CONVERT_ONCE, CONVERT_SHARED_ONCE, COPIED, DRAWS_SHAPE, DUPLICATE_BY_VALUE, DUPLICATE_GRADIENT_DROPPED,
     DUPLICATE_KEPT, DUPLICATE_ON_COPIES, DUPLICATE_SUMMED_KEPT, INDEXING, INIT_NESTED, INIT_SINGLE_LAYER, IN_PLACE,
-    LOAD_IN_PLACE, LOAD_KEEPS_DTYPE, LOAD_REBINDS, MY_LINEAR_B, MY_LINEAR_B_STD_WITHIN, MY_LINEAR_DB_SUM,
-    MY_LINEAR_GRADS_IN_PLACE, MY_LINEAR_GRADS_UNWRITTEN, MY_LINEAR_MASK, MY_LINEAR_RELU, MY_LINEAR_W,
-    MY_LINEAR_W_MEAN_WITHIN, NAMES_RECURSE, NORMAL_MEAN_WITHIN, NORMAL_STD_SQUARED, NO_GPU_CHANGES_NOTHING,
-    NO_GPU_NO_PRETENDING, NO_GPU_RAISE, NO_GPU_WORDS, REFRESH, REVERSE_ORDER, SAVE_AS_NPZ, SAVE_FLOAT16,
-    SAVE_TO_PATH, TIE_OWN_GRADS, TIE_SAME_ARRAYS, TIE_SEPARATE_OBJECT, holds_layers_arrays, mean_fits, std_fits)
+    LOAD_IN_PLACE, LOAD_KEEPS_DTYPE, LOAD_REBINDS, MY_LINEAR_DB_SUM, MY_LINEAR_GRADS_IN_PLACE,
+    MY_LINEAR_GRADS_UNWRITTEN, MY_LINEAR_MASK, MY_LINEAR_RELU, NAMES_RECURSE, NORMAL_MEAN_WITHIN,
+    NORMAL_STD_SQUARED, NO_GPU_CHANGES_NOTHING, NO_GPU_NO_PRETENDING, NO_GPU_RAISE, NO_GPU_WORDS, REFRESH,
+    REVERSE_ORDER, SAVE_AS_NPZ, SAVE_FLOAT16, SAVE_TO_PATH, TIE_OWN_GRADS, TIE_SAME_ARRAYS, TIE_SEPARATE_OBJECT,
+    holds_layers_arrays, judge_my_linear_init, mean_fits, my_linear_with, std_fits)
 from ..local import LocalObject
 from ..outcomes import StudentRaised
 from ..registry import visible
@@ -279,36 +279,12 @@ def centered_backward(kernel, rng):
 
 @visible(id="my_linear.init", target="MyLinear")
 def my_linear_init(kernel, rng):
-    layer = kernel.new("MyLinear", *DRAWS_SHAPE)
-    params = [as_array(f"MyLinear.params[{i}]", p) for i, p in enumerate(layer.get("params"))]
-    grads = [as_array(f"MyLinear.grads[{i}]", g) for i, g in enumerate(layer.get("grads"))]
-    shapes = [DRAWS_SHAPE, DRAWS_SHAPE[1:]]
-    if [p.shape for p in params] != shapes or [g.shape for g in grads] != shapes:
-        fail(f"MyLinear{DRAWS_SHAPE}: params {[p.shape for p in params]} and grads {[g.shape for g in grads]}; "
-             f"expected {shapes} for both")
-    W, b = params
-    if not std_fits(W, 1.0) or not mean_fits(W, 1.0, MY_LINEAR_W_MEAN_WITHIN):
-        fail(f"MyLinear's W has mean {W.mean():.3g} and standard deviation {W.std():.3g}; the book draws it "
-             "from N(0, 1)", MY_LINEAR_W)
-    if not std_fits(b, 1.0, MY_LINEAR_B_STD_WITHIN):
-        fail(f"MyLinear's b has standard deviation {b.std():.3g}; the book draws it from N(0, 1) too", MY_LINEAR_B)
-
-
-def my_linear(kernel, rng, m=4, n=3):
-    """MyLinear(m, n) with random W and b written into its params; returns (handle, W, b)."""
-    layer = kernel.new("MyLinear", m, n)
-    params = layer.get("params")
-    if not isinstance(params, list) or [numpy.shape(p) for p in params] != [(m, n), (n,)]:
-        fail(f"MyLinear({m}, {n}).params should be [W of shape {(m, n)}, b of shape {(n,)}]")
-    W, b = rng.standard_normal((m, n)), rng.standard_normal(n) * 0.5
-    layer.set_item("params", 0, value=W)
-    layer.set_item("params", 1, value=b)
-    return layer, W, b
+    judge_my_linear_init(kernel)
 
 
 @visible(id="my_linear.forward", target="MyLinear")
 def my_linear_forward(kernel, rng):
-    layer, W, b = my_linear(kernel, rng)
+    layer, W, b = my_linear_with(kernel, rng, 4, 3)
     x = rng.standard_normal((5, 4))
     expect("MyLinear.forward(x)", call_pure(layer, "forward", x), numpy.maximum(x @ W + b, 0),
            mistakes=[(x @ W + b, MY_LINEAR_RELU)])
@@ -316,7 +292,7 @@ def my_linear_forward(kernel, rng):
 
 @visible(id="my_linear.backward", target="MyLinear")
 def my_linear_backward(kernel, rng):
-    layer, W, b = my_linear(kernel, rng)
+    layer, W, b = my_linear_with(kernel, rng, 4, 3)
     x, dout = rng.standard_normal((5, 4)), rng.standard_normal((5, 3))
     before = layer.ids("grads")
     layer.call("forward", x)

@@ -21,8 +21,8 @@ from ..shared.gradients import (
     DEFAULT_DESCENT_MISTAKES, FRACTION, GRADIENT_LABELS, IN_PLACE, IN_PLACE_X, KEYS, LABELS, LOG_ZERO, LOSS_RTOL,
     NO_SIGMOID_DERIVATIVE, NO_SOFTMAX, PROBABILITIES, RESTORE, RESTORE_PARAMS, RESTORE_W, SCORES, SIGMOID_OF_A1,
     START, SUMMED, UPDATE_IN_PLACE, USE_NUMERICAL, ce_mistakes, compare_descent, delta_mistakes, gradient_dict,
-    initial_params, loss_list, moved_uphill, not_restored, numerical_diff_mistakes, numerical_gradient_mistakes,
-    param_shapes, raised, scale_hint, sse_mistakes)
+    function_1, function_2, function_3, initial_params, judge_restores_x, loss_list, moved_uphill, not_restored,
+    numerical_diff_mistakes, numerical_gradient_mistakes, param_shapes, raised, scale_hint, sse_mistakes)
 from ..local import LocalObject
 from ..outcomes import StudentRaised
 from ..registry import checks_for, run_one, visible
@@ -63,19 +63,7 @@ def first_failing(kernel, names):
     return None
 
 
-# The notebook's provided test functions, and its softmax for the values of known mistakes.
-def function_1(x):
-    return 0.01 * x ** 2 + 0.1 * x
-
-
-def function_2(x):
-    return numpy.sum(x ** 2)
-
-
-def function_3(x):
-    return numpy.sum(x ** 2) + 0.5 * numpy.sum(x) ** 2
-
-
+# The notebook's softmax, for the values of known mistakes.
 def softmax(a):
     e = numpy.exp(a - numpy.max(a, axis=-1, keepdims=True))
     return e / numpy.sum(e, axis=-1, keepdims=True)
@@ -173,13 +161,7 @@ def ng_any_shape(kernel, rng):
 def ng_restores_x(kernel, rng):
     """x is perturbed in place (f may read it through a model, not its argument) and restored."""
     x = rng.standard_normal((2, 3))
-    result, (_, after) = kernel.call("numerical_gradient", function_3, x, keep_args=True)
-    as_array("numerical_gradient", result)
-    after = numpy.asarray(after)
-    if not numpy.array_equal(after, x):
-        changed = int(numpy.sum(after != x))
-        fail(f"after numerical_gradient(function_3, x), {changed} of the {x.size} elements of x differ from "
-             f"their values before the call (max change {numpy.max(numpy.abs(after - x)):.3g})", RESTORE)
+    judge_restores_x(kernel, function_3, x)
     W = rng.standard_normal((2, 3))
     # W itself, not a copy, as a network's own array: f reads it and ignores its argument
     through = kernel.call("numerical_gradient", lambda _: float(numpy.sum(W ** 2)), LocalObject(W, "W"))

@@ -402,35 +402,14 @@ def dropout_train(kernel, rng):
 
 @visible(id="dropout.eval", target="Dropout")
 def dropout_eval(kernel, rng):
-    X = 1 + numpy.abs(rng.standard_normal((20, 30)))
-    layer = kernel.new("Dropout", 0.5)
-    layer.call("forward", X, train=True)
-    got = as_array("Dropout(0.5).forward(x, train=False)", layer.call("forward", X, train=False))
-    if got.shape == X.shape and numpy.any(got == 0):
-        fail("Dropout(0.5).forward(x, train=False) dropped elements", known.ACTIVE_AT_EVALUATION)
-    expect("Dropout(0.5).forward(x, train=False)", got, X, rtol=0, atol=0,
-           mistakes=[(X * 0.5, known.NOT_INVERTED_AT_EVALUATION)])
+    known.judge_dropout_eval(kernel, 1 + numpy.abs(rng.standard_normal((20, 30))), expect)
 
 
 @visible(id="dropout.backward", target="Dropout")
 def dropout_backward(kernel, rng):
-    """backward reuses forward's mask and scale, which out / x shows; after an evaluation forward it
-    passes dout through."""
+    """backward reuses forward's mask and scale; after an evaluation forward it passes dout through."""
     X = 1 + numpy.abs(rng.standard_normal((20, 30)))
-    dout = rng.standard_normal(X.shape)
-    layer = kernel.new("Dropout", 0.3)
-    out = as_array("Dropout(0.3).forward(x)", layer.call("forward", X, train=True))
-    if out.shape != X.shape:
-        fail(f"Dropout(0.3).forward(x) has shape {out.shape}, expected {X.shape}")
-    factor = out / X
-    dx = as_array("Dropout.backward(dout)", layer.call("backward", dout))
-    if dx.shape == X.shape and not numpy.array_equal(dx == 0, factor == 0) and numpy.mean(dx == 0) > 0.1:
-        fail("Dropout.backward zeroed other elements than the forward pass dropped", known.NEW_MASK_IN_BACKWARD)
-    expect("Dropout.backward(dout) after a training forward", dx, dout * factor,
-           mistakes=[(dout * (factor != 0), known.BACKWARD_UNSCALED), (dout, known.BACKWARD_UNMASKED)])
-    layer.call("forward", X, train=False)
-    expect("Dropout.backward(dout) after an evaluation forward", layer.call("backward", dout), dout,
-           mistakes=[(dout * factor, known.BACKWARD_AFTER_EVALUATION)])
+    known.judge_dropout_backward(kernel, X, rng.standard_normal(X.shape), expect)
 
 
 # -- sigmoid_grad, xavier_uniform, xavier_normal ------------------------------------------------------

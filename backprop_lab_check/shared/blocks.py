@@ -6,7 +6,9 @@ its layers' own arrays.
 The judge imports this module, so it holds no visible check (those register themselves when
 imported, and the judge must not load them: tests/test_layout.py).
 """
-from ..verdicts import fail
+import numpy
+
+from ..verdicts import as_array, fail
 
 # -- Sequential ----------------------------------------------------------------------------
 COPIED = ("collect the layers' own arrays, params += layer.params and grads += layer.grads; a copy is "
@@ -62,6 +64,37 @@ def mean_fits(values, std, within):
 
 
 # -- custom layers -----------------------------------------------------------------------------
+def judge_my_linear_init(target):
+    """The verdict on MyLinear(*DRAWS_SHAPE) built by `target` (the student's kernel or the
+    submission in the worker): lists of the right shapes, W and b drawn from N(0, 1)."""
+    layer = target.new("MyLinear", *DRAWS_SHAPE)
+    params = [as_array(f"MyLinear.params[{i}]", p) for i, p in enumerate(layer.get("params"))]
+    grads = [as_array(f"MyLinear.grads[{i}]", g) for i, g in enumerate(layer.get("grads"))]
+    shapes = [DRAWS_SHAPE, DRAWS_SHAPE[1:]]
+    if [p.shape for p in params] != shapes or [g.shape for g in grads] != shapes:
+        fail(f"MyLinear{DRAWS_SHAPE}: params {[p.shape for p in params]} and grads {[g.shape for g in grads]}; "
+             f"expected {shapes} for both")
+    W, b = params
+    if not std_fits(W, 1.0) or not mean_fits(W, 1.0, MY_LINEAR_W_MEAN_WITHIN):
+        fail(f"MyLinear's W has mean {W.mean():.3g} and standard deviation {W.std():.3g}; the book draws it "
+             "from N(0, 1)", MY_LINEAR_W)
+    if not std_fits(b, 1.0, MY_LINEAR_B_STD_WITHIN):
+        fail(f"MyLinear's b has standard deviation {b.std():.3g}; the book draws it from N(0, 1) too", MY_LINEAR_B)
+
+
+def my_linear_with(target, rng, m, n):
+    """MyLinear(m, n) built by `target` with random W and b written into its params; returns
+    (handle, W, b)."""
+    layer = target.new("MyLinear", m, n)
+    params = layer.get("params")
+    if not isinstance(params, list) or [numpy.shape(p) for p in params] != [(m, n), (n,)]:
+        fail(f"MyLinear({m}, {n}).params should be [W of shape {(m, n)}, b of shape {(n,)}]")
+    W, b = rng.standard_normal((m, n)), rng.standard_normal(n) * 0.5
+    layer.set_item("params", 0, value=W)
+    layer.set_item("params", 1, value=b)
+    return layer, W, b
+
+
 CENTER_ALL_NOT_ROWS = "subtract the mean of ALL elements, x.mean(), not of each row"
 CENTER_ALL_NOT_COLUMNS = "subtract the mean of ALL elements, x.mean(), not of each column"
 CENTER_THROUGH_THE_MEAN = "every output depends on every input through the mean: dx = dout - dout.mean()"

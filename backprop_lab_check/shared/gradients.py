@@ -229,3 +229,31 @@ def loss_list(losses, iters_num, batch_size):
              f"{numpy.round(values[:5], 4).tolist()}...",
              SUMMED if numpy.all(numpy.isfinite(values)) and 1 < numpy.median(values[:5]) / batch_size < 4 else None)
     return values
+
+
+# -- the notebook's provided test functions (the reference and the visible checks use them) ------
+
+def function_1(x):
+    return 0.01 * x ** 2 + 0.1 * x
+
+
+def function_2(x):
+    return numpy.sum(x ** 2)
+
+
+def function_3(x):
+    """sum(x**2) + sum(x)**2 / 2: every element's derivative, 2 x_i + sum(x), depends on all."""
+    return numpy.sum(x ** 2) + 0.5 * numpy.sum(x) ** 2
+
+
+def judge_restores_x(target, f, x):
+    """numerical_gradient(f, x), called by `target` (the student's kernel or the submission in the
+    worker), perturbs x in place (f may read it through a model, not its argument) and must leave
+    it as it was."""
+    result, (_, after) = target.call("numerical_gradient", f, x, keep_args=True)
+    as_array("numerical_gradient", result)
+    after = numpy.asarray(after)
+    if not numpy.array_equal(after, x):
+        changed = int(numpy.sum(after != x))
+        fail(f"after numerical_gradient(function_3, x), {changed} of the {x.size} elements of x differ from "
+             f"their values before the call (max change {numpy.max(numpy.abs(after - x)):.3g})", RESTORE)

@@ -268,6 +268,38 @@ def scale_mistakes(ratio, p):
                                             "evaluation alone")]
 
 
+def judge_dropout_eval(target, X, judge):
+    """The verdict on Dropout(0.5).forward(X, train=False) built by `target`, after a training
+    forward: nothing dropped, nothing scaled (inverted dropout scales at training time)."""
+    layer = target.new("Dropout", 0.5)
+    layer.call("forward", X, train=True)
+    got = as_array("Dropout(0.5).forward(x, train=False)", layer.call("forward", X, train=False))
+    if got.shape == X.shape and numpy.any(got == 0):
+        fail("Dropout(0.5).forward(x, train=False) dropped elements", ACTIVE_AT_EVALUATION)
+    judge("Dropout(0.5).forward(x, train=False)", got, X, rtol=0, atol=0,
+          mistakes=[(X * 0.5, NOT_INVERTED_AT_EVALUATION)])
+
+
+def judge_dropout_backward(target, X, dout, judge):
+    """The verdict on Dropout(0.3).backward built by `target` (the student's kernel or the
+    submission in the worker): after a training forward of the positive X, it reuses forward's
+    mask and scale (which out / X shows); after an evaluation forward it passes dout through.
+    `judge` compares a result with the expected one (verdicts.compare or checks.common.expect)."""
+    layer = target.new("Dropout", 0.3)
+    out = as_array("Dropout(0.3).forward(x)", layer.call("forward", X, train=True))
+    if out.shape != X.shape:
+        fail(f"Dropout(0.3).forward(x) has shape {out.shape}, expected {X.shape}")
+    factor = out / X
+    dx = as_array("Dropout.backward(dout)", layer.call("backward", dout))
+    if dx.shape == X.shape and not numpy.array_equal(dx == 0, factor == 0) and numpy.mean(dx == 0) > 0.1:
+        fail("Dropout.backward zeroed other elements than the forward pass dropped", NEW_MASK_IN_BACKWARD)
+    judge("Dropout.backward(dout) after a training forward", dx, dout * factor,
+          mistakes=[(dout * (factor != 0), BACKWARD_UNSCALED), (dout, BACKWARD_UNMASKED)])
+    layer.call("forward", X, train=False)
+    judge("Dropout.backward(dout) after an evaluation forward", layer.call("backward", dout), dout,
+          mistakes=[(dout * factor, BACKWARD_AFTER_EVALUATION)])
+
+
 def judge_dropout(name, X, out, p, rate_tolerance=0.01):
     """The verdict on one inverted-dropout draw `out` of a positive X (several rows): the share of
     survivors within `rate_tolerance` of 1 - p (0.01 is 6.5 standard errors or more for 100000

@@ -16,12 +16,11 @@ from backprop_lab_check.shared.blocks import (
     CENTER_ALL_NOT_COLUMNS, CENTER_ALL_NOT_ROWS, CENTER_ALL_OF_DOUT, CENTER_THROUGH_THE_MEAN, CONSTANT_SETS_BIASES,
     CONVERT_ONCE, CONVERT_SHARED_ONCE, COPIED, DRAWS_SHAPE, DUPLICATE_BY_VALUE, DUPLICATE_GRADIENT_DROPPED,
     DUPLICATE_IS_IDENTITY, DUPLICATE_KEPT, DUPLICATE_ON_COPIES, DUPLICATE_SUMMED_KEPT, INDEXING, INIT_NESTED,
-    INIT_SINGLE_LAYER, IN_PLACE, LOAD_IN_PLACE, LOAD_KEEPS_DTYPE, LOAD_REBINDS, MY_LINEAR_B, MY_LINEAR_B_STD_WITHIN,
-    MY_LINEAR_DB_SUM, MY_LINEAR_GRADS_IN_PLACE, MY_LINEAR_GRADS_UNWRITTEN, MY_LINEAR_MASK, MY_LINEAR_RELU,
-    MY_LINEAR_W, MY_LINEAR_W_MEAN_WITHIN, NAMES_RECURSE, NORMAL_MEAN_WITHIN, NORMAL_STD_SQUARED,
-    NO_GPU_CHANGES_NOTHING, NO_GPU_NO_PRETENDING, NO_GPU_RAISE, NO_GPU_WORDS, REFRESH, REVERSE_ORDER, SAVE_AS_NPZ,
-    SAVE_FLOAT16, SAVE_TO_PATH, TIE_OWN_GRADS, TIE_SAME_ARRAYS, TIE_SEPARATE_OBJECT, holds_layers_arrays, mean_fits,
-    std_fits)
+    INIT_SINGLE_LAYER, IN_PLACE, LOAD_IN_PLACE, LOAD_KEEPS_DTYPE, LOAD_REBINDS, MY_LINEAR_DB_SUM,
+    MY_LINEAR_GRADS_IN_PLACE, MY_LINEAR_GRADS_UNWRITTEN, MY_LINEAR_MASK, MY_LINEAR_RELU, NAMES_RECURSE,
+    NORMAL_MEAN_WITHIN, NORMAL_STD_SQUARED, NO_GPU_CHANGES_NOTHING, NO_GPU_NO_PRETENDING, NO_GPU_RAISE,
+    NO_GPU_WORDS, REFRESH, REVERSE_ORDER, SAVE_AS_NPZ, SAVE_FLOAT16, SAVE_TO_PATH, TIE_OWN_GRADS, TIE_SAME_ARRAYS,
+    TIE_SEPARATE_OBJECT, holds_layers_arrays, judge_my_linear_init, mean_fits, my_linear_with, std_fits)
 from backprop_lab_check.outcomes import StudentRaised
 from backprop_lab_check.verdicts import as_array, compare, fail
 
@@ -251,13 +250,7 @@ def test_centered_backward(student, rng):
 
 
 def my_linear_pair(student, rng, m=5, n=4):
-    layer = student.new("MyLinear", m, n)
-    params = layer.get("params")
-    if not isinstance(params, list) or [numpy.shape(p) for p in params] != [(m, n), (n,)]:
-        fail(f"MyLinear({m}, {n}).params should be [W of shape {(m, n)}, b of shape {(n,)}]")
-    W, b = rng.standard_normal((m, n)), rng.standard_normal(n) * 0.5
-    layer.set_item("params", 0, value=W)
-    layer.set_item("params", 1, value=b)
+    layer, W, b = my_linear_with(student, rng, m, n)
     local = rb.MyLinear(m, n)
     local.params[0][...], local.params[1][...] = W, b
     return layer, local
@@ -265,19 +258,7 @@ def my_linear_pair(student, rng, m=5, n=4):
 
 @check(id="my_linear.init", target="MyLinear", points=1)
 def test_my_linear_init(student):
-    layer = student.new("MyLinear", *DRAWS_SHAPE)
-    params = [as_array(f"MyLinear.params[{i}]", p) for i, p in enumerate(layer.get("params"))]
-    grads = [as_array(f"MyLinear.grads[{i}]", g) for i, g in enumerate(layer.get("grads"))]
-    shapes = [DRAWS_SHAPE, DRAWS_SHAPE[1:]]
-    if [p.shape for p in params] != shapes or [g.shape for g in grads] != shapes:
-        fail(f"MyLinear{DRAWS_SHAPE}: params {[p.shape for p in params]} and grads {[g.shape for g in grads]}; "
-             f"expected {shapes} for both")
-    W, b = params
-    if not std_fits(W, 1.0) or not mean_fits(W, 1.0, MY_LINEAR_W_MEAN_WITHIN):
-        fail(f"MyLinear's W has mean {W.mean():.3g} and standard deviation {W.std():.3g}; the book draws it "
-             "from N(0, 1)", MY_LINEAR_W)
-    if not std_fits(b, 1.0, MY_LINEAR_B_STD_WITHIN):
-        fail(f"MyLinear's b has standard deviation {b.std():.3g}; the book draws it from N(0, 1) too", MY_LINEAR_B)
+    judge_my_linear_init(student)
 
 
 @check(id="my_linear.forward", target="MyLinear", points=1)

@@ -22,8 +22,8 @@ from backprop_lab_check.shared.gradients import (
     DEFAULT_DESCENT_END, DEFAULT_DESCENT_MISTAKES, FRACTION, GRADIENT_LABELS, IN_PLACE, IN_PLACE_X, KEYS, LABELS,
     LOG_ZERO, LOSS_RTOL, MEAN, NO_SIGMOID_DERIVATIVE, NO_SOFTMAX, PROBABILITIES, RESTORE, RESTORE_PARAMS, RESTORE_W,
     SCORES, SIGMOID_OF_A1, START, SUMMED, UPDATE_IN_PLACE, USE_NUMERICAL, ce_mistakes, compare_descent,
-    delta_mistakes, gradient_dict, initial_params, loss_list, moved_uphill, not_restored, numerical_diff_mistakes,
-    numerical_gradient_mistakes, param_shapes, raised, scale_hint, sse_mistakes)
+    delta_mistakes, gradient_dict, initial_params, judge_restores_x, loss_list, moved_uphill, not_restored,
+    numerical_diff_mistakes, numerical_gradient_mistakes, param_shapes, raised, scale_hint, sse_mistakes)
 from backprop_lab_check.outcomes import StudentRaised
 from backprop_lab_check.tolerances import GRAD_TOL
 from backprop_lab_check.verdicts import CheckFailed, PartialCredit, as_array, compare, fail
@@ -152,13 +152,7 @@ def test_ng_restores(student, trusted, rng):
     """x is perturbed in place (f may read it through a model, not its argument) and restored."""
     f = provided(student, "function_3")
     x = rng.standard_normal((2, 3))
-    result, (_, after) = student.call("numerical_gradient", f, x, keep_args=True)
-    as_array("numerical_gradient", result)
-    after = numpy.asarray(after)
-    if not numpy.array_equal(after, x):
-        changed = int(numpy.sum(after != x))
-        fail(f"after numerical_gradient(function_3, x), {changed} of the {x.size} elements of x differ from "
-             f"their values before the call (max change {numpy.max(numpy.abs(after - x)):.3g})", RESTORE)
+    judge_restores_x(student, f, x)
     through = as_array("numerical_gradient(f, W) with an f that reads W itself",
                        trusted("through_state", student.ref("numerical_gradient"), x).get())
     compare("numerical_gradient(lambda _: np.sum(W ** 2), W)", through, 2 * x, rtol=1e-6, atol=1e-7,
