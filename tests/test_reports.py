@@ -7,9 +7,9 @@ import json
 import math
 import os
 import re
-import shutil
 import signal
 import subprocess
+import sys
 
 import numpy
 import pytest
@@ -17,6 +17,10 @@ import pytest
 from grader.render import plots, views, write_reports
 from grader.render.views import render_html, render_markdown
 from grader.report import Report
+from gradelib import ROOT
+
+sys.path.insert(0, str(ROOT / "tools"))
+import student_path  # noqa: E402  (tools/student_path.py: the same Chromium the JupyterLab tests drive)
 
 SCRIPT = "<script>alert(1)</script>"
 NOTICE = "::notice::Points 100/100"
@@ -326,12 +330,8 @@ def test_decision_boundary_regions_follow_the_grid():
 
 # ------------------------------------------------------------------ the page in a real browser
 
-def _chromium():
-    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-
-
 def test_html_renders_in_headless_chromium(tmp_path):
-    browser = _chromium()
+    browser = student_path.chromium()
     if browser is None:
         if os.environ.get("CI"):
             pytest.fail("Chromium is required in CI (install the `chromium` package)")

@@ -66,14 +66,15 @@ def missing():
     for module in ("jupyterlab", "selenium"):
         if find_spec(module) is None:
             return f"{module} is not installed (pip install -e '.[dev]')"
-    if _chromium() is None:
+    if chromium() is None:
         return "Chromium is not installed (apt-get install chromium)"
     if _chromedriver() is None:
         return "chromedriver is not installed (apt-get install chromium-driver)"
     return None
 
 
-def _chromium():
+def chromium():
+    """The Chromium (or Chrome) on PATH, or None."""
     return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 
 
@@ -166,7 +167,7 @@ class JupyterLab:
         from selenium.webdriver.chrome.service import Service
 
         options = webdriver.ChromeOptions()
-        options.binary_location = _chromium()
+        options.binary_location = chromium()
         for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                          "--window-size=1280,1000", f"--user-data-dir={self._home / 'chromium'}",
                          "--no-first-run", "--disable-background-networking", "--disable-component-update"):

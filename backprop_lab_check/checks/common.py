@@ -4,6 +4,19 @@ import numpy
 from ..verdicts import DTYPE_HINT, as_array, compare, fail
 
 
+def arrays(label, value, shapes, listing=""):
+    """`value` (a model's params or grads, named `label`) if it is a list of arrays of `shapes`;
+    else a verdict saying what is wrong. `listing` names the arrays, e.g. " (W1, b1, W2, b2)"."""
+    if not isinstance(value, list) or len(value) != len(shapes):
+        got = f"a list of {len(value)}" if isinstance(value, list) else type(value).__name__
+        fail(f"{label} should be a list of {len(shapes)} arrays{listing}, got {got}")
+    for i, (array, shape) in enumerate(zip(value, shapes)):
+        array = as_array(f"{label}[{i}]", array)
+        if array.shape != shape:
+            fail(f"{label}[{i}] has shape {array.shape}, expected {shape}")
+    return value
+
+
 def pair(name, value):
     """A method's (dx, dy) result, or a verdict saying what came back instead."""
     if not isinstance(value, (tuple, list)) or len(value) != 2:

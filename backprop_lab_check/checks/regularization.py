@@ -12,7 +12,7 @@ from ..registry import visible
 from ..shared import regularization as known
 from ..shared.regularization import pair
 from ..verdicts import CheckFailed, as_array, call_pure, close, fail
-from .common import expect
+from .common import arrays, expect
 
 
 # -- synthetic_data and data_iter ---------------------------------------------------------------
@@ -154,17 +154,6 @@ WEIGHT_SCALE = 0.1
 def shapes_of(sizes):
     """[W1, b1, W2, b2, ...] of a model of layers of these sizes."""
     return [shape for m, n in zip(sizes[:-1], sizes[1:]) for shape in ((m, n), (n,))]
-
-
-def arrays(name, value, shapes):
-    if not isinstance(value, list) or len(value) != len(shapes):
-        got = f"a list of {len(value)}" if isinstance(value, list) else type(value).__name__
-        fail(f"{name} should be a list of {len(shapes)} arrays, got {got}")
-    for i, (array, shape) in enumerate(zip(value, shapes)):
-        array = as_array(f"{name}[{i}]", array)
-        if array.shape != shape:
-            fail(f"{name}[{i}] has shape {array.shape}, expected {shape}")
-    return value
 
 
 def model_with(kernel, name, values):

@@ -8,9 +8,10 @@ from ..registry import visible
 from ..verdicts import as_array, fail
 from ..gradcheck import gradient_agrees
 from ..tolerances import NETWORK_GRAD_TOL
-from .common import expect, keeps_float32
+from .common import arrays, expect, keeps_float32
 
 SHAPES = [(2, 10), (10,), (10, 3), (3,)]
+LISTING = " (W1, b1, W2, b2)"
 COPIED = ("model.params must hold the layers' own arrays (params += layer.params), not copies: the "
           "optimizer updates model.params in place and the layers must see it")
 
@@ -20,23 +21,13 @@ def batch(rng, n=10):
     return x, numpy.eye(3, dtype=numpy.int32)[rng.integers(0, 3, size=n)]
 
 
-def arrays(name, value, shapes):
-    if not isinstance(value, list) or len(value) != len(shapes):
-        fail(f"TwoLayerNet.{name} should be a list of {len(shapes)} arrays (W1, b1, W2, b2)")
-    for i, (array, shape) in enumerate(zip(value, shapes)):
-        array = as_array(f"TwoLayerNet.{name}[{i}]", array)
-        if array.shape != shape:
-            fail(f"TwoLayerNet.{name}[{i}] has shape {array.shape}, expected {shape}")
-    return value
-
-
 @visible(id="two_layer_net.init", target="TwoLayerNet")
 def net_init(kernel, rng):
     """0.01 * np.random.randn for W1, then W2; zero biases."""
     kernel.seed(0)
     model = kernel.new("TwoLayerNet", 2, 10, 3)
-    params = arrays("params", model.get("params"), SHAPES)
-    arrays("grads", model.get("grads"), SHAPES)
+    params = arrays("TwoLayerNet.params", model.get("params"), SHAPES, LISTING)
+    arrays("TwoLayerNet.grads", model.get("grads"), SHAPES, LISTING)
     numpy.random.seed(0)
     W1, W2 = 0.01 * numpy.random.randn(2, 10), 0.01 * numpy.random.randn(10, 3)
     expect("TwoLayerNet(2, 10, 3).params[0] (W1) after np.random.seed(0)", params[0], W1,
@@ -64,7 +55,7 @@ def net_predict(kernel, rng):
 @visible(id="two_layer_net.shared_params", target="TwoLayerNet")
 def net_shared_params(kernel, rng):
     model = kernel.new("TwoLayerNet", 2, 10, 3)
-    arrays("params", model.get("params"), SHAPES)
+    arrays("TwoLayerNet.params", model.get("params"), SHAPES, LISTING)
     x, _ = batch(rng)
     before = as_array("TwoLayerNet.predict", model.call("predict", x))
     model.set_item("params", 2, value=rng.standard_normal(SHAPES[2]))
@@ -76,7 +67,7 @@ def net_shared_params(kernel, rng):
 def net_gradients(kernel, rng):
     """The network's own backward against central differences of its own forward(x, t)."""
     model = kernel.new("TwoLayerNet", 2, 10, 3)
-    arrays("params", model.get("params"), SHAPES)
+    arrays("TwoLayerNet.params", model.get("params"), SHAPES, LISTING)
     for i, shape in enumerate(SHAPES):
         model.set_item("params", i, value=0.5 * rng.standard_normal(shape))
     x, t = batch(rng)
@@ -100,7 +91,7 @@ def net_gradients(kernel, rng):
 @visible(id="two_layer_net.float32", target="TwoLayerNet")
 def net_float32(kernel, rng):
     model = kernel.new("TwoLayerNet", 2, 10, 3, dtype=numpy.float32)
-    params = arrays("params", model.get("params"), SHAPES)
+    params = arrays("TwoLayerNet.params", model.get("params"), SHAPES, LISTING)
     keeps_float32("TwoLayerNet(..., dtype=np.float32)", *((f"params[{i}]", p) for i, p in enumerate(params)))
     x, t = batch(rng)
     x = x.astype(numpy.float32)
