@@ -19,7 +19,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 from backprop_lab_check import run as run_visible, targets as visible_targets
-from gradelib import ROOT, grade, lost, mutate, notebook_namespace, write
+from gradelib import ROOT, grade, lost, mutate, notebook_namespace, solution, write
 
 CELL_TIMEOUT = 120
 
@@ -214,7 +214,7 @@ def check_samples(assignment, expected, tmp_path):
 
 def check_visible_solution(assignment):
     """The solution passes every visible check of every name that has them, each name in under a second."""
-    namespace = notebook_namespace(nbformat.read(ROOT / "solutions" / f"{assignment}.ipynb", as_version=4))
+    namespace = notebook_namespace(solution(assignment))
     for target in visible_targets(assignment):
         result = run_visible([target], namespace, assignment)
         assert result.passed, str(result)
