@@ -10,7 +10,7 @@ CLASSROOM_KEY ?= classroom.key
 GPU_PYTHON ?= 3.12
 GPU_ARCH ?= x86_64
 
-.PHONY: install grade test exercises check-exercises bench classroom gradescope prairielearn gpu-check gpu-wheels clean
+.PHONY: install grade test exercises check-exercises i18n bench classroom gradescope prairielearn gpu-check gpu-wheels clean
 
 install: $(STAMP)
 
@@ -34,6 +34,11 @@ exercises: $(STAMP)
 
 check-exercises: $(STAMP)
 	$(PY) tools/make_exercises.py --check
+
+# The message catalogues (docs/i18n.md): extract the marked sentences, merge them into
+# locale/<lang>/LC_MESSAGES/backprop_lab.po, compile those into backprop_lab_check/locale/.
+i18n: $(STAMP)
+	$(PY) tools/i18n.py update
 
 # The GitHub Classroom template (dist/classroom/) and its manifest; see docs/classroom.md.
 classroom: $(STAMP)

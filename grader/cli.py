@@ -7,6 +7,8 @@ import os
 import sys
 from pathlib import Path
 
+from backprop_lab_check.i18n import LANGUAGES, resolve as resolve_language
+
 from .limits import Limits
 from .platforms import NBGRADER_CONFIG
 from .text import terminal
@@ -32,6 +34,12 @@ def _usage_problem(args):
     return None
 
 
+def _language_option(parser):
+    parser.add_argument("--lang", choices=LANGUAGES, default=None,
+                        help="the language of the reports (default: the notebook's own, else BACKPROP_LAB_LANG, "
+                             "LC_ALL, LC_MESSAGES or LANG, else English)")
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="python -m grader", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -41,6 +49,7 @@ def build_parser():
     grade.add_argument("--assignment", help="assignment id (default: the notebook's metadata)")
     grade.add_argument("--out", type=Path, required=True, help="directory for the reports")
     _isolation_option(grade)
+    _language_option(grade)
     grade.add_argument("--count-gpu", action="store_true",
                        help="count the GPU checks (device.*) when there is no GPU, as failed, instead of "
                             "skipping them outside max_score (see docs/gpu.md)")
@@ -62,6 +71,7 @@ def build_parser():
                        help="grade only part I of N (0 <= I < N) of the class, chosen by student; merge the "
                             "parts with `python -m grader gradebook`")
     _isolation_option(batch)
+    _language_option(batch)
     Limits.add_arguments(batch)
 
     gradebook = commands.add_parser("gradebook", help="merge the gradebooks of several batches (the shards of a class)")
@@ -106,7 +116,8 @@ def _grade(args):
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         return 2
-    report = grade(args.submission, args.assignment, Limits.from_arguments(args), args.isolation, count_gpu=args.count_gpu)
+    report = grade(args.submission, args.assignment, Limits.from_arguments(args), args.isolation, count_gpu=args.count_gpu,
+                   language=args.lang, default_language=resolve_language())
     from .render import write_reports
 
     try:
@@ -139,7 +150,8 @@ def _batch(args):
     try:
         result = run_batch(args.submissions, args.out, jobs=args.jobs, force=args.force, known_ids=known_assignments(),
                            template=args.template, limits=Limits.from_arguments(args), isolation=args.isolation,
-                           shard=Shard.parse(args.shard) if args.shard else None, cluster=args.cluster)
+                           shard=Shard.parse(args.shard) if args.shard else None, cluster=args.cluster,
+                           language=args.lang, default_language=resolve_language())
     except BatchUsageError as exc:
         print(terminal(f"error: {exc}"), file=sys.stderr)
         return 2

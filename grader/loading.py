@@ -41,6 +41,7 @@ class Submission:
     cells: list = field(default_factory=list)
     assignment: str = None
     warnings: list = field(default_factory=list)
+    language: str = None  # the natural language the notebook is written in (its backprop_lab metadata)
 
 
 def load(path):
@@ -70,7 +71,7 @@ def load(path):
 
 
 def _notebook(name, text, data):
-    """(code cells, assignment id or None, warnings) of a notebook's text."""
+    """(code cells, assignment id or None, warnings, language or None) of a notebook's text."""
     if not text.strip():
         raise SubmissionError(f"{name} is empty.")
     containers, items = data.count(b"{") + data.count(b"["), data.count(b",")
@@ -101,8 +102,10 @@ def _notebook(name, text, data):
     metadata = nb.get("metadata")
     meta = metadata.get(METADATA_KEY) if isinstance(metadata, dict) else None
     assignment = meta.get("assignment") if isinstance(meta, dict) else None
+    language = meta.get("language") if isinstance(meta, dict) else None
     warnings = [] if cells or skipped else ["The notebook has no code cells."]
-    return cells, assignment if isinstance(assignment, str) else None, warnings
+    return (cells, assignment if isinstance(assignment, str) else None, warnings,
+            language if isinstance(language, str) else None)
 
 
 def _is_visible_test(cell):

@@ -13,6 +13,8 @@ import contextlib
 import os
 import time
 
+from backprop_lab_check import i18n
+
 from . import loading
 from .assignments import known_assignments
 from .limits import Limits
@@ -25,15 +27,20 @@ MAX_CELL_ENTRIES = 50  # cells that did not run cleanly, listed in the report
 NOTHING_RUN = "none (nothing was run)"
 
 
-def grade(path, assignment=None, limits=None, isolation="auto", count_gpu=False):
+def grade(path, assignment=None, limits=None, isolation="auto", count_gpu=False, language=None,
+          default_language=i18n.SOURCE_LANGUAGE):
     """The Report of the submission at `path` for `assignment` (default: the one its notebook
-    names); an unreadable submission gets a Report too, with every check an error and `error`."""
+    names); an unreadable submission gets a Report too, with every check an error and `error`.
+    Its language: `language` when given, else the notebook's own (its backprop_lab metadata),
+    else `default_language`."""
     started = time.monotonic()
     limits = limits or Limits()
     report = Report(assignment or "unknown", limits=limits.to_dict(), grader_version=grader_version(),
                     isolation=NOTHING_RUN, submission={"name": str(path).rsplit("/", 1)[-1], "path": str(path),
                                                        "sha256": None})
     submission, assignment = read(path, assignment, report)
+    report.language = (i18n.supported(language) or i18n.supported(getattr(submission, "language", None))
+                       or i18n.supported(default_language) or i18n.SOURCE_LANGUAGE)
     if submission is not None:
         run(submission, assignment, limits, isolation, count_gpu, report)
     elif assignment is not None:

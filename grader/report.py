@@ -65,6 +65,7 @@ class Report:
     cells: list = field(default_factory=list)       # [CellProblem]
     artifacts: dict = field(default_factory=dict)   # plain data for the plots
     grader_version: str = ""
+    language: str = "en"                            # of every sentence in the report (i18n.LANGUAGES)
     isolation: str = ""
     protections: list = field(default_factory=list)
     limits: dict = field(default_factory=dict)

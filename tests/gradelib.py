@@ -38,13 +38,15 @@ def write(nb, path):
     return path
 
 
-def grade(submission, assignment=None, out=None, extra_args=(), timeout=300):
-    """Run `python -m grader grade` and return (report dict, completed process)."""
+def grade(submission, assignment=None, out=None, extra_args=(), timeout=300, environment=None):
+    """Run `python -m grader grade` (with `environment`'s variables added) and return (report
+    dict, completed process)."""
     out = Path(out or Path(submission).with_suffix(".report"))
     cmd = [sys.executable, "-m", "grader", "grade", str(submission), "--out", str(out), *extra_args]
     if assignment:
         cmd += ["--assignment", assignment]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+           **(environment or {})}
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
     report_path = out / "report.json"
     report = json.loads(report_path.read_text()) if report_path.exists() else None

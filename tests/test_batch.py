@@ -91,7 +91,7 @@ def test_parallel_batch_writes_reports_and_gradebook(tmp_path, fake, monkeypatch
         assert o.report_path == out / o.student / o.assignment / "report.json"
         assert (o.report_dir / ".cache-key").read_text().strip() == \
             cache_key(o.entry.path, o.assignment, result.grader_version,
-                      {"limits": Limits().to_dict(), "isolation": "auto"})
+                      {"limits": Limits().to_dict(), "isolation": "auto", "language": None, "default_language": "en"})
         assert not (o.report_dir / ".grade.log").exists()
     assert read_csv(out / "gradebook.csv") == [
         ["student", "layers", "optimizers", "spiral", "total"],

@@ -96,13 +96,15 @@ def test_imports_point_down_the_layers(module):
 
 def test_every_package_is_installed():
     """pyproject.toml lists every package folder (a non-editable install copies only those),
-    and the report templates' folder with its package data."""
+    and the report templates' folder and the compiled message catalogues as package data."""
     tomllib = pytest.importorskip("tomllib")
     setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
     folders = {module_name(init) for top in (*PACKAGES, "reference") for init in (ROOT / top).rglob("__init__.py")
                if "__pycache__" not in init.parts}
     assert set(setuptools["packages"]) == folders | {"grader.render.templates"}
-    assert setuptools["package-data"] == {"grader.render.templates": ["*.j2"]}
+    assert setuptools["package-data"] == {"grader.render.templates": ["*.j2"],
+                                          "backprop_lab_check": ["locale/*/LC_MESSAGES/*.mo"]}
+    assert list((ROOT / "backprop_lab_check").glob("locale/*/LC_MESSAGES/*.mo"))
 
 
 def test_the_judge_does_not_load_the_visible_checks():

@@ -288,7 +288,7 @@ def test_plot_failure_is_a_warning_not_a_crash(tmp_path):
     write_reports(report, tmp_path)
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert html.count("data:image/png;base64,") == 1
-    assert "The decision boundary plot could not be drawn" in html
+    assert "The plot “Decision boundary” could not be drawn" in html
     assert "Training loss" not in html
     assert json.loads((tmp_path / "report.json").read_text())["artifacts"]["loss_curve"] == {"losses": []}
 

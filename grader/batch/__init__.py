@@ -61,7 +61,7 @@ def run_batch(root: Path, out: Path, jobs: int, force: bool = False, progress: b
               limits: Limits | None = None, isolation: str = "auto", timeout: float | None = None,
               known_ids: Iterable[str] | None = None, max_scores: Mapping[str, float] | None = None,
               console=None, template: Path | None = None, judge_command=None, shard: Shard | None = None,
-              cluster: str | None = None) -> BatchResult:
+              cluster: str | None = None, language: str | None = None, default_language: str = "en") -> BatchResult:
     """Grade every submission under `root` into `out`, `jobs` judges at a time, each with
     `limits` and `isolation`. `timeout`: seconds per submission before its judge's process group
     is killed (default: the submission's own time budget plus two minutes, at least 600).
@@ -71,7 +71,8 @@ def run_batch(root: Path, out: Path, jobs: int, force: bool = False, progress: b
     cold judge's command (it reads a Job on stdin, writes a JobResult on stdout; tests inject a
     fake); with it no fork server is used. `shard`: grade only the students of that part of the
     class (shard.py). `cluster`: a Dask scheduler's address, or `local:N`, to grade on (cluster.py)
-    instead of `jobs` local judges. Writes `out/gradebook.csv` and `out/gradebook.json`.
+    instead of `jobs` local judges. `language`: of every report (None: each notebook's own, else
+    `default_language`). Writes `out/gradebook.csv` and `out/gradebook.json`.
 
     Raises BatchUsageError for usage errors; KeyboardInterrupt (also for SIGTERM) after killing
     the running judges."""
@@ -86,7 +87,8 @@ def run_batch(root: Path, out: Path, jobs: int, force: bool = False, progress: b
     out.mkdir(parents=True, exist_ok=True)
     with _lock(out), ExitStack() as stack, _cluster_errors():
         store.remove_stale_temp_files(out)
-        job_options = {"limits": limits.to_dict(), "isolation": isolation}
+        job_options = {"limits": limits.to_dict(), "isolation": isolation, "language": language,
+                       "default_language": default_language}
         judges = Judges(judge_command, judge_environment(), float(timeout), dict(max_scores or {}), job_options)
         done, todo = _cached(entries, out, version, force, judges)
         entries = [entry for entry, _, _ in todo] + list(done)  # refusals found while hashing

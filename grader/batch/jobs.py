@@ -20,6 +20,8 @@ class Job:
     out: str            # the report folder
     limits: dict        # Limits.to_dict()
     isolation: str = "auto"
+    language: str | None = None     # of the report; None: the notebook's own, else default_language
+    default_language: str = "en"
 
     def to_dict(self):
         return asdict(self)
@@ -66,7 +68,8 @@ def run_job(job):
     from ..pipeline import grade
     from ..render import write_reports
 
-    report = grade(Path(job.submission), job.assignment, Limits(**job.limits), job.isolation)
+    report = grade(Path(job.submission), job.assignment, Limits(**job.limits), job.isolation,
+                   language=job.language, default_language=job.default_language)
     write_reports(report, job.out)
     return JobResult(report.score, report.max_score, report.error[:MAX_ERROR_CHARS] if report.error else None)
 

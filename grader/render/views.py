@@ -14,6 +14,8 @@ from pathlib import Path
 
 import jinja2
 
+from backprop_lab_check import i18n
+
 from ..report import STATUSES
 from ..text import strip_controls
 
@@ -113,8 +115,23 @@ def _clean(value):
     return strip_controls(_text(value).replace("\r\n", "\n"))
 
 
-def _view(report):
-    """Everything the templates show, computed once, tolerant of missing keys."""
+# What a check's or a cell's status is called in the report's language.
+STATUS_TEXT = {"pass": i18n.N_("pass"), "fail": i18n.N_("fail"), "error": i18n.N_("error"), "skip": i18n.N_("skip"),
+               "timeout": i18n.N_("timeout")}
+
+
+def _translations(report):
+    """The catalogue of the language the report was written in (report.json's `language`)."""
+    return i18n.translations(i18n.supported(report.get("language")) or i18n.SOURCE_LANGUAGE)
+
+
+def _status_text(value, tr):
+    value = _text(value)
+    return tr.gettext(STATUS_TEXT[value]) if value in STATUS_TEXT else (value or "?")
+
+
+def _view(report, tr):
+    """Everything the templates show, computed once, tolerant of missing keys; `tr` translates."""
     checks = [c for c in report.get("checks") or [] if isinstance(c, dict)]
     targets = [t for t in report.get("targets") or [] if isinstance(t, dict)]
     score, max_score = report.get("score"), report.get("max_score")
@@ -130,7 +147,7 @@ def _view(report):
     for c in checks:
         status = _status(c.get("status"))
         row = {"id": _text(c.get("id")), "target": _text(c.get("target")), "status": status,
-               "status_text": _text(c.get("status")) or "?",
+               "status_text": _status_text(c.get("status"), tr),
                "points": _fraction(c.get("points"), c.get("max_points")),
                "message": _clean(c.get("message")), "hint": _clean(c.get("hint")), "note": _clean(c.get("note")),
                "same_as": _text(c.get("same_mistake_as"))}
@@ -155,7 +172,7 @@ def _view(report):
         "checks": rows,
         "counts": counts,
         "cells": [{"index": _text(c.get("index")), "status": _text(c.get("status")) or "error",
-                   "message": _clean(c.get("message"))}
+                   "status_text": _status_text(c.get("status") or "error", tr), "message": _clean(c.get("message"))}
                   for c in report.get("cells") or [] if isinstance(c, dict)],
         "warnings": [_clean(w) for w in report.get("warnings") or []],
         "submission": {"name": _text(submission.get("name")), "sha256": _text(submission.get("sha256"))},
@@ -164,53 +181,60 @@ def _view(report):
         "duration": f"{duration:.2f} s" if isinstance(duration, (int, float)) and math.isfinite(duration) else "",
         "created": _text(report.get("created")),
         "limits": [(str(k), _text(v)) for k, v in limits.items()],
+        "language": i18n.supported(report.get("language")) or i18n.SOURCE_LANGUAGE,
     }
 
 
 # ---------------------------------------------------------------- plots
 
 def figures(report):
-    """([{title, caption, src (a data URI)}] for the artifacts present, [warnings for plots that failed])."""
+    """([{title, caption, src (a data URI), wide}] for the artifacts present, [warnings for plots
+    that failed]), in the report's language."""
     from .plots import DEFAULT_TOLERANCE, decision_boundary, gradient_errors, loss_curve
 
+    tr = _translations(report)
     artifacts = report.get("artifacts") if isinstance(report.get("artifacts"), dict) else {}
     drawn, problems = [], []
 
-    def attempt(title, caption, draw):
+    def attempt(title, caption, draw, wide=False):
         try:
             png = draw()
         except Exception as exc:
-            problems.append(f"The {title.lower()} plot could not be drawn: {type(exc).__name__}: {exc}")
+            problems.append(tr.gettext("The plot “{title}” could not be drawn: {error}").format(
+                title=title, error=f"{type(exc).__name__}: {exc}"))
             return
-        drawn.append({"title": title, "caption": caption,
+        drawn.append({"title": title, "caption": caption, "wide": wide,
                       "src": "data:image/png;base64," + base64.b64encode(png).decode("ascii")})
 
     loss = artifacts.get("loss_curve")
     if isinstance(loss, dict) and loss.get("losses"):
-        attempt("Training loss", "Trainer.loss_list of the submission's own training run.",
+        attempt(tr.gettext("Training loss"), tr.gettext("Trainer.loss_list of the submission's own training run."),
                 lambda: loss_curve(loss["losses"], loss.get("eval_interval")))
     boundary = artifacts.get("decision_boundary")
     if isinstance(boundary, dict) and boundary.get("grid"):
-        attempt("Decision boundary", "Classes the trained model predicts over the plane, with the data set.",
+        attempt(tr.gettext("Decision boundary"),
+                tr.gettext("Classes the trained model predicts over the plane, with the data set."),
                 lambda: decision_boundary(boundary))
     gradients = artifacts.get("gradient_errors")
     if isinstance(gradients, dict) and gradients.get("rows"):
-        attempt("Gradient errors", "Largest relative error of each backward gradient against "
-                "central differences; bars right of the dashed line fail.",
-                lambda: gradient_errors(gradients["rows"], gradients.get("tolerance", DEFAULT_TOLERANCE)))
+        attempt(tr.gettext("Gradient errors"),
+                tr.gettext("Largest relative error of each backward gradient against central differences; "
+                           "bars right of the dashed line fail."),
+                lambda: gradient_errors(gradients["rows"], gradients.get("tolerance", DEFAULT_TOLERANCE)), wide=True)
     return drawn, problems
 
 
 # ---------------------------------------------------------------- rendering
 
 _loader = jinja2.FileSystemLoader(TEMPLATES)
+# Babel's extraction (babel.cfg) reads the templates with these same settings.
 _html_env = jinja2.Environment(
-    loader=_loader,
+    loader=_loader, extensions=["jinja2.ext.i18n"],
     autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=True),
     undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 # Markdown has no autoescape of its own: finalize escapes every printed value
 # unless it is MdRaw built by this module.
-_md_env = jinja2.Environment(loader=_loader, autoescape=False, finalize=_md_finalize,
+_md_env = jinja2.Environment(loader=_loader, extensions=["jinja2.ext.i18n"], autoescape=False, finalize=_md_finalize,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                              keep_trailing_newline=True)
 
@@ -233,35 +257,44 @@ def warm_up():
     _warm = True
 
 
+def _render(env, name, report, view):
+    """Template `name` filled with `view`, its sentences in the report's language (a process renders
+    one report at a time, so installing the catalogue on the shared environment is safe)."""
+    env.install_gettext_translations(_translations(report), newstyle=True)
+    return env.get_template(name).render(**view)
+
+
 def render_markdown(report, html_beside=True):
     """report.md; `html_beside`: its footer points to report.html (not where a platform shows the
     Markdown alone)."""
-    view = _view(report)
+    view = _view(report, _translations(report))
     view["html_beside"] = html_beside
     view["icons"] = {s: MdRaw(MD_ICONS[s]) for s in STATUSES}
     view["br"] = MdRaw("<br>")
-    text = _md_env.get_template("report.md.j2").render(**view)
+    text = _render(_md_env, "report.md.j2", report, view)
     return _neutralise_commands(re.sub(r"\n{3,}", "\n\n", text).strip() + "\n")
 
 
 def render_html(report):
-    view = _view(report)
+    view = _view(report, _translations(report))
     view["figures"], problems = figures(report)
     view["warnings"] = view["warnings"] + problems
     view["message_chars"] = HTML_MESSAGE_CHARS
-    return _html_env.get_template("report.html.j2").render(**view)
+    return _render(_html_env, "report.html.j2", report, view)
 
 
 def _fallback_markdown(report, problem):
     return _neutralise_commands(
         f"## {md_escape(report.get('assignment'))}: "
         f"{_fraction(report.get('score'), report.get('max_score'))}\n\n"
-        f"The full report could not be rendered ({md_escape(problem)}); see report.json.\n")
+        f"{md_escape(_translations(report).gettext('The full report could not be rendered ({problem}); see report.json.').format(problem=problem))}\n")
 
 
 def _fallback_html(report, problem):
     from markupsafe import escape
-    return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>report</title></head><body>"
+    language = i18n.supported(report.get("language")) or i18n.SOURCE_LANGUAGE
+    sentence = _translations(report).gettext("The full report could not be rendered ({problem}); see report.json.")
+    return (f"<!DOCTYPE html><html lang=\"{language}\"><head><meta charset=\"utf-8\"><title>report</title></head><body>"
             f"<h1>{escape(_text(report.get('assignment')))}: "
             f"{escape(_fraction(report.get('score'), report.get('max_score')))}</h1>"
-            f"<p>The full report could not be rendered ({escape(problem)}); see report.json.</p></body></html>\n")
+            f"<p>{escape(sentence.format(problem=problem))}</p></body></html>\n")
