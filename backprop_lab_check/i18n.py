@@ -23,7 +23,7 @@ LANGUAGES = ("en", "ko")
 ENVIRONMENT = "BACKPROP_LAB_LANG"
 
 _translations = _gettext.NullTranslations()
-_language = SOURCE_LANGUAGE
+_language = SOURCE_LANGUAGE  # until use(): at the end of this module, the environment's
 
 
 def supported(value):
@@ -78,3 +78,6 @@ def ngettext(singular, plural, n):
 def N_(message):
     """Marks `message` for the catalogue where it is defined; it is translated where it is shown."""
     return message
+
+
+use()

@@ -41,6 +41,7 @@ def grade(path, assignment=None, limits=None, isolation="auto", count_gpu=False,
     submission, assignment = read(path, assignment, report)
     report.language = (i18n.supported(language) or i18n.supported(getattr(submission, "language", None))
                        or i18n.supported(default_language) or i18n.SOURCE_LANGUAGE)
+    i18n.use(report.language)  # the checks' messages: this process grades one submission at a time
     if submission is not None:
         run(submission, assignment, limits, isolation, count_gpu, report)
     elif assignment is not None:
