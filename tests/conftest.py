@@ -1,8 +1,42 @@
-"""Fixtures shared by the test modules that run notebooks."""
+"""Fixtures shared by the test modules: kernels for notebooks, a fake judge, what the tests
+that look at rendered pages need."""
 import json
+import os
+import shutil
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+import student_path  # noqa: E402  (tools/student_path.py: the Chromium the JupyterLab tests drive too)
+
+
+def required(problem):
+    """Fail in CI, where `make install` provides everything; skip elsewhere."""
+    if os.environ.get("CI"):
+        pytest.fail(f"required in CI: {problem}")
+    pytest.skip(problem)
+
+
+@pytest.fixture
+def chromium():
+    """The headless Chromium that renders reports in tests."""
+    found = student_path.chromium()
+    if found is None:
+        required("Chromium is not installed: cannot look at the rendered report (apt-get install chromium)")
+    return found
+
+
+@pytest.fixture
+def korean_font():
+    """A font with Hangul (the install step's fonts-nanum), for Korean reports and plots."""
+    listed = subprocess.run(["fc-list", ":lang=ko", "family"], capture_output=True, text=True).stdout \
+        if shutil.which("fc-list") else ""
+    if not listed.strip():
+        required("no font with Hangul is installed (apt-get install fonts-nanum)")
+    return listed.split("\n")[0]
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,10 @@ the Korean uses the glossary's terms; a report is written in the language asked 
 notebook's own, else the environment's."""
 import re
 import sys
+import warnings
 
+import matplotlib.image
+import numpy
 import pytest
 
 from backprop_lab_check import i18n
@@ -13,6 +16,7 @@ from gradelib import ROOT, grade, solution, write
 
 sys.path.insert(0, str(ROOT / "tools"))
 import i18n as catalogues  # noqa: E402  (tools/i18n.py)
+import student_path  # noqa: E402  (tools/student_path.py)
 
 GLOSSARY = ROOT / "locale" / "ko" / "glossary.md"
 
@@ -36,9 +40,11 @@ def test_glossary_terms_are_used_consistently():
         if not message.id:
             continue
         english = catalogues.PLACEHOLDER.sub("", message.id)  # "%(check)s" names a value, not a check
-        for en, ko in terms:
-            if re.search(rf"\b{re.escape(en)}(e?s)?\b", english, re.IGNORECASE) and ko not in message.string:
+        for en, ko in sorted(terms, key=lambda term: -len(term[0])):  # "gradient check" before "check"
+            pattern = re.compile(rf"\b{re.escape(en)}(e?s)?\b", re.IGNORECASE)
+            if pattern.search(english) and ko not in message.string:
                 inconsistent.append(f"{message.id!r} -> {message.string!r}: {en!r} is {ko!r}")
+            english = pattern.sub(" ", english)
     assert inconsistent == []
 
 
@@ -99,3 +105,55 @@ def test_unknown_language_is_a_usage_error(tmp_path):
 def test_compiled_catalogue_ships_with_the_package():
     assert catalogues.mo_path("ko").is_file()
     assert i18n.translations("ko").gettext("Checks") == "검사 항목"
+
+
+# -- Hangul on the page and in the plots -------------------------------------------------------
+
+def korean_report_data():
+    from grader.report import CheckResult, Report, TargetScore
+    report = Report("layers", 1.0, 3.0, language="ko", grader_version="test", isolation="bubblewrap",
+                    checks=[CheckResult("affine.forward", "Affine", "pass", 1.0, 1.0, "ok"),
+                            CheckResult("affine.backward", "Affine", "fail", 0.0, 2.0, "dW differs", hint="x.T @ dout")],
+                    targets=[TargetScore("Affine", 1.0, 3.0)],
+                    artifacts={"loss_curve": {"losses": [2.0, 1.0, float("nan"), 0.5], "eval_interval": 20}})
+    return report.to_json()
+
+
+HANGUL = re.compile("[\uac00-\ud7a3]")
+
+
+def test_korean_plots_draw_every_glyph(korean_font):
+    from grader.render import plots
+    tr = i18n.translations("ko")
+    draw = [lambda: plots.loss_curve([2.0, 1.0, float("nan"), 0.5], 20, tr.gettext),
+            lambda: plots.gradient_errors([{"tensor": "Affine.dW", "max_rel": 1e-9}] * 70, 1e-5, tr.gettext),
+            lambda: plots.decision_boundary({"xlim": [0, 1], "ylim": [0, 1], "grid": [[0, 1]], "points": [[0.2, 0.5]],
+                                             "labels": [0]}, tr.gettext)]
+
+    def missing_glyphs(language):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            with plots.fonts_for(language):
+                for plot in draw:
+                    plot()
+        return [str(w.message) for w in caught if "missing from" in str(w.message)]
+
+    assert missing_glyphs("ko") == []
+    assert missing_glyphs("en"), "the Korean labels should need the Korean font (the test would prove nothing)"
+
+
+def test_korean_report_renders_hangul_in_chromium(tmp_path, chromium, korean_font):
+    """The page with its Hangul, against the same page with every Hangul syllable replaced by an
+    unassigned code point: without a font for Hangul both show the same empty boxes."""
+    from grader.render.views import render_html
+    html = render_html(korean_report_data())
+    assert '<html lang="ko">' in html and "검사 항목" in html
+    pages = {"hangul": html, "boxes": HANGUL.sub("\u0378", html)}
+    shots = {}
+    for name, text in pages.items():
+        (tmp_path / f"{name}.html").write_text(text, encoding="utf-8")
+        student_path.screenshot(tmp_path / f"{name}.html", tmp_path / f"{name}.png", tmp_path / f"profile-{name}",
+                                width=900, height=700)
+        shots[name] = matplotlib.image.imread(str(tmp_path / f"{name}.png"))[..., :3]
+    differs = numpy.abs(shots["hangul"] - shots["boxes"]).max(axis=-1) > 0.2
+    assert differs.mean() > 0.002, f"only {differs.mean():.2%} of the pixels differ: is Hangul drawn as boxes?"

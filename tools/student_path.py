@@ -78,6 +78,28 @@ def chromium():
     return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 
 
+class ScreenshotFailed(Exception):
+    """Chromium did not take the screenshot; the message holds the end of its output."""
+
+
+def screenshot(page, shot, profile, width=1200, height=1600, timeout=60):
+    """A screenshot of the file `page` (HTML) into `shot` (PNG), by headless Chromium with its
+    own profile folder `profile`, as a reader's window of width x height pixels."""
+    command = [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               "--hide-scrollbars", f"--user-data-dir={profile}", f"--window-size={width},{height}",
+               f"--screenshot={shot}", Path(page).resolve().as_uri()]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               start_new_session=True, env={**os.environ, "HOME": str(profile)})
+    try:
+        output, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)  # it has written the shot and hangs on exit at times
+        output, _ = process.communicate()
+    if not Path(shot).exists():
+        raise ScreenshotFailed(output.decode(errors="replace")[-2000:])
+
+
 def _chromedriver():
     return next((found for name in CHROMEDRIVER if (found := shutil.which(name))), None)
 

@@ -1,10 +1,11 @@
 """PNG plots for the HTML report, drawn from the plain data in report["artifacts"].
 
 Each function takes JSON-like data (lists, numbers, None for non-finite values)
-and returns PNG bytes. Figures are built with the object-oriented API on the Agg
-canvas, never through pyplot's global state, so plotting is safe in the judge
-process and in threads.
+and the gettext of the report's language (`_`), and returns PNG bytes. Figures are
+built with the object-oriented API on the Agg canvas, never through pyplot's global
+state, so plotting is safe in the judge process and in threads.
 """
+import contextlib
 import io
 import math
 
@@ -12,6 +13,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+from matplotlib import font_manager, rc_context  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.colors import ListedColormap  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
@@ -49,7 +51,36 @@ def _figure(width, height, left=0.7, right=0.2, bottom=0.55, top=0.4):
     return fig
 
 
+def _set_title(fig, ax, title):
+    """The axes' title, with the figure's top margin grown for each line beyond the first."""
+    ax.set_title(title, fontsize=10)
+    extra = title.count("\n")
+    if extra:
+        top = fig.subplotpars.top - 0.18 * extra / fig.get_figheight()
+        fig.subplots_adjust(top=top)
+
+
 SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+# Fonts with Hangul, in the order they are preferred (the install step provides NanumGothic).
+KOREAN_FONTS = ("NanumGothic", "Noto Sans CJK KR", "Noto Sans KR", "NanumBarunGothic", "Malgun Gothic",
+                "AppleGothic", "UnDotum")
+
+
+def _untranslated(message):
+    return message
+
+
+@contextlib.contextmanager
+def fonts_for(language):
+    """Draw in a font family that has `language`'s script: DejaVu Sans first (the digits and
+    the Latin of identifiers look the same in every report), then a Korean font for Hangul."""
+    if language != "ko":
+        yield
+        return
+    installed = {font.name for font in font_manager.fontManager.ttflist}
+    korean = [name for name in KOREAN_FONTS if name in installed][:1]
+    with rc_context({"font.family": ["DejaVu Sans", *korean]}):
+        yield
 
 
 def _power_of_ten(value, _position=None):
@@ -80,7 +111,7 @@ def _finite(value):
     return number if math.isfinite(number) else None
 
 
-def loss_curve(losses, eval_interval=None):
+def loss_curve(losses, eval_interval=None, _=_untranslated):
     """The student's Trainer.loss_list against evaluations, as in the book's Trainer.plot."""
     values = [_finite(v) for v in losses]
     if not values:
@@ -97,20 +128,19 @@ def loss_curve(losses, eval_interval=None):
     elif finite.size:
         ax.set_ylim(bottom=min(0.0, float(finite.min())))
     interval = _finite(eval_interval)
-    ax.set_xlabel(f"iterations (x{interval:g})" if interval else "evaluations")
-    ax.set_ylabel("loss")
-    title = "Training loss"
+    ax.set_xlabel(_("iterations (x{interval})").format(interval=f"{interval:g}") if interval else _("evaluations"))
+    ax.set_ylabel(_("loss"))
+    title = _("Training loss: last value {value}").format(value=f"{finite[-1]:.3g}") if finite.size \
+        else _("Training loss")
     missing = int(numpy.sum(~numpy.isfinite(y)))
     if missing:
-        title += f" ({missing} non-finite value{'s' if missing > 1 else ''} not drawn)"
-    if finite.size:
-        title += f" - last {finite[-1]:.3g}"
-    ax.set_title(title, fontsize=10)
+        title += "\n" + _("Non-finite values not drawn: {count}").format(count=missing)
+    _set_title(fig, ax, title)
     ax.grid(True, alpha=0.3)
     return _png(fig)
 
 
-def decision_boundary(art):
+def decision_boundary(art, _=_untranslated):
     """Predicted class regions over a grid, with the data points coloured by their label."""
     xlim = [float(v) for v in art["xlim"]]
     ylim = [float(v) for v in art["ylim"]]
@@ -141,18 +171,18 @@ def decision_boundary(art):
         chosen = labels == c
         if chosen.any():
             ax.scatter(points[chosen, 0], points[chosen, 1], s=14, color=colours[i], edgecolors="white",
-                       linewidths=0.4, label=f"class {c}", zorder=3)
+                       linewidths=0.4, label=_("class {label}").format(label=c), zorder=3)
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
     ax.set_xlabel("x")
     ax.set_ylabel("y")
-    ax.set_title("Decision boundary (regions: predicted class; points: true class)", fontsize=10)
+    ax.set_title(_("Decision boundary (regions: predicted class; dots: true class)"), fontsize=10)
     if len(points):
         ax.legend(loc="upper right", fontsize=8, framealpha=0.85)
     return _png(fig)
 
 
-def gradient_errors(rows, tolerance=DEFAULT_TOLERANCE):
+def gradient_errors(rows, tolerance=DEFAULT_TOLERANCE, _=_untranslated):
     """Max relative error per checked tensor, on a log scale against the tolerance."""
     tolerance = _finite(tolerance) or DEFAULT_TOLERANCE
     rows = [row for row in rows if isinstance(row, dict)]
@@ -183,7 +213,7 @@ def gradient_errors(rows, tolerance=DEFAULT_TOLERANCE):
     ax.barh(y, [end - bottom for end in ends], left=bottom, height=0.65,
             color=[PASS_COLOUR if ok else FAIL_COLOUR for ok in passed])
     for yi, v, w in zip(y, values, ends):
-        text = "non-finite" if v is None else f"{v:.2g}"
+        text = _("non-finite") if v is None else f"{v:.2g}"
         ax.text(w * 1.15 if v is not None else w / 1.15, yi, text, va="center", fontsize=7,
                 ha="left" if v is not None else "right", color="black" if v is not None else "white")
     _log_scale(ax, "x")
@@ -191,13 +221,14 @@ def gradient_errors(rows, tolerance=DEFAULT_TOLERANCE):
     ax.set_yticks(y, labels, fontsize=8)
     ax.invert_yaxis()
     ax.axvline(tolerance, color="#333333", linestyle="--", linewidth=1.2)
-    ax.text(tolerance, -0.95, f" tolerance {tolerance:g}", fontsize=8, va="center", ha="left", color="#333333")
+    ax.text(tolerance, -0.95, " " + _("tolerance {tolerance}").format(tolerance=f"{tolerance:g}"), fontsize=8,
+            va="center", ha="left", color="#333333")
     ax.set_ylim(len(shown) - 0.5, -1.5)
-    ax.set_xlabel("max relative error (log scale)")
-    title = f"Gradient check: {sum(passed)} of {len(shown)} tensors within tolerance"
+    ax.set_xlabel(_("max relative error (log scale)"))
+    title = _("Gradient check: {passed} of {total} tensors within tolerance").format(passed=sum(passed), total=len(shown))
     if len(shown) < len(rows):
-        title += f" (worst {len(shown)} of {len(rows)} shown)"
-    ax.set_title(title, fontsize=10)
+        title += "\n" + _("Only the worst {shown} of {total} are shown.").format(shown=len(shown), total=len(rows))
+    _set_title(fig, ax, title)
     ax.grid(True, axis="x", alpha=0.3)
     return _png(fig)
 

@@ -190,7 +190,7 @@ def _view(report, tr):
 def figures(report):
     """([{title, caption, src (a data URI), wide}] for the artifacts present, [warnings for plots
     that failed]), in the report's language."""
-    from .plots import DEFAULT_TOLERANCE, decision_boundary, gradient_errors, loss_curve
+    from .plots import DEFAULT_TOLERANCE, decision_boundary, fonts_for, gradient_errors, loss_curve
 
     tr = _translations(report)
     artifacts = report.get("artifacts") if isinstance(report.get("artifacts"), dict) else {}
@@ -198,7 +198,8 @@ def figures(report):
 
     def attempt(title, caption, draw, wide=False):
         try:
-            png = draw()
+            with fonts_for(i18n.supported(report.get("language"))):
+                png = draw()
         except Exception as exc:
             problems.append(tr.gettext("The plot “{title}” could not be drawn: {error}").format(
                 title=title, error=f"{type(exc).__name__}: {exc}"))
@@ -209,18 +210,19 @@ def figures(report):
     loss = artifacts.get("loss_curve")
     if isinstance(loss, dict) and loss.get("losses"):
         attempt(tr.gettext("Training loss"), tr.gettext("Trainer.loss_list of the submission's own training run."),
-                lambda: loss_curve(loss["losses"], loss.get("eval_interval")))
+                lambda: loss_curve(loss["losses"], loss.get("eval_interval"), tr.gettext))
     boundary = artifacts.get("decision_boundary")
     if isinstance(boundary, dict) and boundary.get("grid"):
         attempt(tr.gettext("Decision boundary"),
                 tr.gettext("Classes the trained model predicts over the plane, with the data set."),
-                lambda: decision_boundary(boundary))
+                lambda: decision_boundary(boundary, tr.gettext))
     gradients = artifacts.get("gradient_errors")
     if isinstance(gradients, dict) and gradients.get("rows"):
         attempt(tr.gettext("Gradient errors"),
                 tr.gettext("Largest relative error of each backward gradient against central differences; "
                            "bars right of the dashed line fail."),
-                lambda: gradient_errors(gradients["rows"], gradients.get("tolerance", DEFAULT_TOLERANCE)), wide=True)
+                lambda: gradient_errors(gradients["rows"], gradients.get("tolerance", DEFAULT_TOLERANCE), tr.gettext),
+                wide=True)
     return drawn, problems
 
 
