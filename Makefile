@@ -38,7 +38,7 @@ check-exercises: $(STAMP)
 # The message catalogues (docs/i18n.md): extract the marked sentences, merge them into
 # locale/<lang>/LC_MESSAGES/backprop_lab.po, compile those into backprop_lab_check/locale/.
 i18n: $(STAMP)
-	$(PY) tools/i18n.py update
+	$(PY) tools/catalogues.py update
 
 # The GitHub Classroom template (dist/classroom/) and its manifest; see docs/classroom.md.
 classroom: $(STAMP)

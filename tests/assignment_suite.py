@@ -87,13 +87,15 @@ def check_markup(assignment, figures, graded_names):
 
 
 def check_exercise_in_sync(assignment):
+    """Every edition of the exercise (English, and each translation) is generated from the solution."""
     sys.path.insert(0, str(ROOT / "tools"))
     try:
-        from make_exercises import generate
+        from make_exercises import editions, generate
     finally:
         sys.path.pop(0)
-    assert (ROOT / "exercises" / f"{assignment}.ipynb").read_text() == \
-        generate(ROOT / "solutions" / f"{assignment}.ipynb"), "run `make exercises`"
+    solution_path = ROOT / "solutions" / f"{assignment}.ipynb"
+    for exercise, language in editions(solution_path, ROOT / "exercises"):
+        assert exercise.read_text() == generate(solution_path, language), f"run `make exercises` ({exercise.name}, {language})"
 
 
 def check_graded_names(assignment, graded_names):

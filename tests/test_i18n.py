@@ -1,4 +1,4 @@
-"""The message catalogues (Babel, tools/i18n.py) and the language of the reports.
+"""The message catalogues (Babel, tools/catalogues.py) and the language of the reports.
 
 Every marked sentence has a current, complete Korean entry whose compiled copy is up to date;
 the Korean uses the glossary's terms; a report is written in the language asked for, else the
@@ -15,7 +15,7 @@ from backprop_lab_check import i18n
 from gradelib import ROOT, grade, solution, write
 
 sys.path.insert(0, str(ROOT / "tools"))
-import i18n as catalogues  # noqa: E402  (tools/i18n.py)
+import catalogues  # noqa: E402  (tools/catalogues.py)
 import student_path  # noqa: E402  (tools/student_path.py)
 
 GLOSSARY = ROOT / "locale" / "ko" / "glossary.md"
@@ -157,3 +157,32 @@ def test_korean_report_renders_hangul_in_chromium(tmp_path, chromium, korean_fon
         shots[name] = matplotlib.image.imread(str(tmp_path / f"{name}.png"))[..., :3]
     differs = numpy.abs(shots["hangul"] - shots["boxes"]).max(axis=-1) > 0.2
     assert differs.mean() > 0.002, f"only {differs.mean():.2%} of the pixels differ: is Hangul drawn as boxes?"
+
+
+# -- the notebooks' editions -------------------------------------------------------------------
+
+import notebook_text  # noqa: E402  (tools/notebook_text.py)
+
+ASSIGNMENTS = sorted(path.stem for path in (ROOT / "solutions").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_notebook_text_round_trips(assignment):
+    """Replacing every unit by itself gives the notebook back: no text is lost or added."""
+    nb = solution(assignment)
+    same = notebook_text.translate(nb, {unit: unit for unit in notebook_text.units(nb)}, "ko")
+    assert [cell.source for cell in same.cells] == [cell.source for cell in nb.cells]
+
+
+@pytest.mark.parametrize("language", catalogues.TRANSLATED)
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_translated_exercise_has_the_same_code(assignment, language):
+    import nbformat
+    english = nbformat.read(ROOT / "exercises" / f"{assignment}.ipynb", as_version=4)
+    translated = nbformat.read(ROOT / "exercises" / language / f"{assignment}.ipynb", as_version=4)
+    assert notebook_text.code_only(translated) == notebook_text.code_only(english)
+    assert [cell.cell_type for cell in translated.cells] == [cell.cell_type for cell in english.cells]
+    assert translated.metadata["backprop_lab"]["language"] == language
+    assert translated.metadata["backprop_lab"]["assignment"] == english.metadata["backprop_lab"]["assignment"]
+    korean_text = " ".join(cell.source for cell in translated.cells if cell.cell_type == "markdown")
+    assert len(HANGUL.findall(korean_text)) > 500
