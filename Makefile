@@ -42,7 +42,7 @@ i18n: $(STAMP)
 
 # The GitHub Classroom template (dist/classroom/) and its manifest; see docs/classroom.md.
 classroom: $(STAMP)
-	$(PY) tools/classroom.py --out dist/classroom --key-file $(CLASSROOM_KEY)
+	$(PY) tools/classroom.py --out dist/classroom --key-file $(CLASSROOM_KEY) $(CLASSROOM_OPTIONS)
 
 # Course platforms (docs/platforms.md): Gradescope's autograder zip, PrairieLearn's questions.
 gradescope: $(STAMP)

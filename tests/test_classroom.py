@@ -102,7 +102,7 @@ def test_template_contents(template):
     assert {f"{a}.ipynb" for a in ids} <= set(files)
     for name in ["README.md", "requirements.txt", ".github/workflows/classroom.yml", GRADE_SCRIPT,
                  ".github/classroom/grader.bundle", "backprop_lab_check/__init__.py",
-                 "backprop_lab_check/checks/layers.py"]:
+                 "backprop_lab_check/checks/layers.py", "backprop_lab_check/locale/ko/LC_MESSAGES/backprop_lab.mo"]:
         assert name in files
     for a in ids:
         assert (out / f"{a}.ipynb").read_bytes() == (ROOT / "exercises" / f"{a}.ipynb").read_bytes()
@@ -111,6 +111,18 @@ def test_template_contents(template):
     recorded = json.loads(manifest.read_text())["files"]
     assert recorded == {rel: tamper.digest(out / rel) for rel in tamper.protected_files(out)}
     assert ".github/workflows/classroom.yml" in recorded and "backprop_lab_check/registry.py" in recorded
+
+
+def test_korean_template(tmp_path, key):
+    """`--lang ko`: the Korean exercises and README; both editions ship the compiled catalogues,
+    so the visible checks and the grader can speak Korean in a student's repository."""
+    out = tmp_path / "classroom"
+    classroom.build(out, key, ["layers"], "ko")
+    assert (out / "layers.ipynb").read_bytes() == (ROOT / "exercises" / "ko" / "layers.ipynb").read_bytes()
+    readme = (out / "README.md").read_text(encoding="utf-8")
+    assert readme.startswith("# backprop-lab: 과제 진행과 검사 방법") and "## 수정하지 말아야 할 것" in readme
+    assert "`check(\"Sigmoid\", \"Relu\")`" in readme, "code spans stay as they are"
+    assert (out / "backprop_lab_check/locale/ko/LC_MESSAGES/backprop_lab.mo").is_file()
 
 
 def test_build_is_reproducible(template, key):

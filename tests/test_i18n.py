@@ -4,7 +4,6 @@ Every marked sentence has a current, complete Korean entry whose compiled copy i
 the Korean uses the glossary's terms; a report is written in the language asked for, else the
 notebook's own, else the environment's."""
 import re
-import sys
 import warnings
 
 import matplotlib.image
@@ -14,9 +13,8 @@ import pytest
 from backprop_lab_check import i18n
 from gradelib import ROOT, grade, solution, write
 
-sys.path.insert(0, str(ROOT / "tools"))
-import catalogues  # noqa: E402  (tools/catalogues.py)
-import student_path  # noqa: E402  (tools/student_path.py)
+import student_path  # noqa: E402  (tools/student_path.py, on the path by conftest.py)
+from tools import catalogues, notebook_text  # noqa: E402
 
 GLOSSARY = ROOT / "locale" / "ko" / "glossary.md"
 
@@ -160,8 +158,6 @@ def test_korean_report_renders_hangul_in_chromium(tmp_path, chromium, korean_fon
 
 
 # -- the notebooks' editions -------------------------------------------------------------------
-
-import notebook_text  # noqa: E402  (tools/notebook_text.py)
 
 ASSIGNMENTS = sorted(path.stem for path in (ROOT / "solutions").glob("*.ipynb"))
 

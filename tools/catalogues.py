@@ -3,8 +3,9 @@
     python tools/catalogues.py update    # extract every marked sentence of the sources, merge them into
                                    # each locale/<lang>/LC_MESSAGES/backprop_lab.po,
                                    # compile each .po into backprop_lab_check/locale/ (the runtime's copy);
-                                   # and every solution notebook's text (tools/notebook_text.py) into
-                                   # locale/<lang>/notebooks/<id>.po
+                                   # and the text of every solution notebook and of the students'
+                                   # README (tools/notebook_text.py) into locale/<lang>/notebooks/<id>.po
+                                   # and locale/<lang>/docs/students.po
     python tools/catalogues.py check     # exit 1, naming them, when an entry is missing, untranslated,
                                    # fuzzy, stale, or a compiled catalogue is older than its .po
 
@@ -17,23 +18,24 @@ import re
 import sys
 from pathlib import Path
 
-from babel.messages.extract import extract_from_dir
 import nbformat
 from babel import Locale
 from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
-import notebook_text  # noqa: E402  (tools/notebook_text.py)
+from tools import notebook_text  # noqa: E402
 from backprop_lab_check.i18n import DOMAIN, LANGUAGES, LOCALE_DIR, SOURCE_LANGUAGE  # noqa: E402
 
 MAPPING = ROOT / "babel.cfg"
 SOURCES = ROOT / "locale"
 TRANSLATED = [language for language in LANGUAGES if language != SOURCE_LANGUAGE]
-MARKUP = re.compile(r"`[^`\n]+`|\$\$?[^$]+\$\$?|\]\([^)\s]+\)")
+MARKUP = re.compile(r"`[^`]+`|\$\$?[^$]+\$\$?|\]\([^)\s]+\)")
 PLACEHOLDER = re.compile(r"\{(\w*)[^{}]*\}|%\((\w+)\)")  # {name}, {name:.3g} and %(name)s
 
 
@@ -85,26 +87,38 @@ def read(path, locale=None):
         return read_po(fileobj, locale=locale, domain=DOMAIN)
 
 
-def notebook_po_path(language, notebook):
-    """The catalogue of a notebook's text (tools/notebook_text.py) in `language`."""
-    return SOURCES / language / "notebooks" / f"{notebook}.po"
+STUDENT_README = ROOT / "docs" / "students.md"  # the Classroom template's README.md
 
 
 def solutions():
     return sorted((ROOT / "solutions").glob("*.ipynb"))
 
 
-def notebook_template(solution):
-    """The units of a solution notebook's text, as a Catalog."""
+def texts():
+    """{catalogue name: (what it is, its units in order)} of the texts translated unit by unit
+    (tools/notebook_text.py): every solution notebook and the students' README."""
+    found = {f"notebooks/{solution.stem}": (f"the notebook {solution.name}", lambda solution=solution:
+                                             notebook_text.units(nbformat.read(solution, as_version=4)))
+             for solution in solutions()}
+    found["docs/students"] = ("the students' README (docs/students.md)",
+                              lambda: notebook_text.markdown_units(STUDENT_README.read_text(encoding="utf-8")))
+    return found
+
+
+def text_po_path(language, name):
+    return SOURCES / language / f"{name}.po"
+
+
+def text_template(units):
     catalog = Catalog(project="backprop-lab", charset="utf-8", fuzzy=False)
-    for unit in notebook_text.units(nbformat.read(solution, as_version=4)):
-        catalog.add(unit, None, [(f"solutions/{solution.name}", 0)])
+    for unit in units:
+        catalog.add(unit)
     return catalog
 
 
-def notebook_translations(language, solution):
-    """{unit: translation} of a solution notebook in `language` (empty when it has no catalogue)."""
-    path = notebook_po_path(language, solution.stem)
+def translations(language, name):
+    """{unit: translation} of the text `name` (see texts()) in `language`; empty without a catalogue."""
+    path = text_po_path(language, name)
     if not path.exists():
         return {}
     return {message.id: message.string for message in read(path, language)
@@ -135,14 +149,13 @@ def update():
         catalog = _merge(po_path(language), template, language, "backprop-lab's messages")
         mo_path(language).parent.mkdir(parents=True, exist_ok=True)
         mo_path(language).write_bytes(_mo_bytes(catalog))
-        for solution in solutions():
-            _merge(notebook_po_path(language, solution.stem), notebook_template(solution), language,
-                   f"the notebook {solution.name}", sort=False)
+        for name, (about, units) in texts().items():
+            _merge(text_po_path(language, name), text_template(units()), language, about, sort=False)
 
 
 def markup(text):
     """What a translation must keep as it is: code spans, math and link targets."""
-    return sorted(MARKUP.findall(text or ""))
+    return sorted(" ".join(found.split()) for found in MARKUP.findall(text or ""))  # a span may wrap a line
 
 
 def _entry_problems(where, catalog, wanted, keeps):
@@ -181,13 +194,12 @@ def problems():
         compiled = mo_path(language)
         if not compiled.exists() or compiled.read_bytes() != _mo_bytes(catalog):
             found.append(f"{compiled.relative_to(ROOT)} is not compiled from {path.relative_to(ROOT)}: run `make i18n`")
-        for solution in solutions():
-            path = notebook_po_path(language, solution.stem)
+        for name, (about, units) in texts().items():
+            path = text_po_path(language, name)
             if not path.exists():
                 found.append(f"{path.relative_to(ROOT)} is missing: run `make i18n`, then translate it")
                 continue
-            units = {message.id for message in notebook_template(solution) if message.id}
-            found += _entry_problems(f"{language} {solution.name}", read(path, language), units, markup)
+            found += _entry_problems(f"{language} {name}", read(path, language), set(units()), markup)
     return found
 
 

@@ -1,10 +1,11 @@
 """Build the GitHub Classroom template repository: `make classroom`.
 
     python tools/classroom.py [--out dist/classroom] [--key-file classroom.key] [--assignments layers,spiral]
+                              [--lang ko]
 
 writes OUT/ (push it as the assignment's template repository):
 
-    <id>.ipynb                         the exercises, one per assignment
+    <id>.ipynb                         the exercises, one per assignment (exercises/<lang>/ with --lang)
     backprop_lab_check/                the visible checks the notebooks run (no reference, no hidden check)
     requirements.txt, README.md, .gitignore
     .github/workflows/classroom.yml    "Autograding Tests", job run-autograding-tests
@@ -35,7 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from backprop_lab_check.i18n import LANGUAGES, SOURCE_LANGUAGE  # noqa: E402
 from grader.batch import tamper  # noqa: E402
+from tools import catalogues, notebook_text  # noqa: E402
 
 SOURCES = ROOT / "tools" / "classroom_template"
 RUNTIME = "backprop_lab_check"
@@ -115,13 +118,23 @@ def load_key(key_file):
 
 # ---------------------------------------------------------------- the bundle
 
+SHIPPED_SUFFIXES = (".py", ".mo")  # sources, and the compiled message catalogues (docs/i18n.md)
+
+
+def runtime_files():
+    """The student package's files as it ships to students: its sources and catalogues, no caches."""
+    return [path for path in sorted((ROOT / RUNTIME).rglob("*"))
+            if path.is_file() and path.suffix in SHIPPED_SUFFIXES and "__pycache__" not in path.parts]
+
+
 def bundled_files():
-    """(name in the bundle, path) for the judge's sources: *.py and report templates, no caches."""
+    """(name in the bundle, path) for the judge's sources: *.py, catalogues and report templates, no caches."""
     yield "pyproject.toml", ROOT / "pyproject.toml"
     for top in BUNDLED:
         for path in sorted((ROOT / top).rglob("*")):
             rel = path.relative_to(ROOT)
-            if path.is_file() and "__pycache__" not in rel.parts and (path.suffix == ".py" or "templates" in rel.parts):
+            if path.is_file() and "__pycache__" not in rel.parts and \
+                    (path.suffix in SHIPPED_SUFFIXES or "templates" in rel.parts):
                 yield rel.as_posix(), path
 
 
@@ -170,17 +183,26 @@ def write(path, data):
         path.write_text(data)
 
 
-def build(out, key, ids):
-    """Write the template into `out` and its manifest next to it; returns the manifest path."""
+def students_readme(language):
+    """docs/students.md, in `language` (from its catalogue, locale/<lang>/docs/students.po)."""
+    text = catalogues.STUDENT_README.read_text(encoding="utf-8")
+    if language == SOURCE_LANGUAGE:
+        return text
+    return notebook_text.translate_markdown(text, catalogues.translations(language, "docs/students"))
+
+
+def build(out, key, ids, language=SOURCE_LANGUAGE):
+    """Write the template into `out` (its notebooks and README in `language`) and its manifest
+    next to it; returns the manifest path."""
     out = Path(out)
     clear(out)
     scores = {a: max_score(a) for a in ids}
+    exercises = ROOT / "exercises" if language == SOURCE_LANGUAGE else ROOT / "exercises" / language
     for a in ids:
-        shutil.copyfile(ROOT / "exercises" / f"{a}.ipynb", out / f"{a}.ipynb")
-    for path in sorted((ROOT / RUNTIME).rglob("*.py")):
-        if "__pycache__" not in path.parts:
-            write(out / path.relative_to(ROOT), path.read_bytes())
-    write(out / "README.md", (ROOT / "docs" / "students.md").read_text())
+        shutil.copyfile(exercises / f"{a}.ipynb", out / f"{a}.ipynb")
+    for path in runtime_files():
+        write(out / path.relative_to(ROOT), path.read_bytes())
+    write(out / "README.md", students_readme(language))
     write(out / "requirements.txt", requirements(STUDENT_NEEDS))
     write(out / ".gitignore", GITIGNORE)
     github = out / ".github"
@@ -201,9 +223,14 @@ def main(argv=None):
     parser.add_argument("--key-file", type=Path, default=ROOT / "classroom.key",
                         help=f"the bundle's key (ignored when ${KEY_VARIABLE} is set); created when missing")
     parser.add_argument("--assignments", help="comma-separated ids (default: every assignment with an exercise)")
+    parser.add_argument("--lang", choices=LANGUAGES, default=SOURCE_LANGUAGE,
+                        help="the language of the notebooks and the README (default en; see docs/i18n.md)")
     args = parser.parse_args(argv)
     ids = assignments([a for a in (args.assignments or "").split(",") if a])
-    manifest = build(args.out, load_key(args.key_file), ids)
+    try:
+        manifest = build(args.out, load_key(args.key_file), ids, args.lang)
+    except notebook_text.Untranslated as exc:
+        parser.error(f"the {args.lang} edition is not complete ({exc}): run `make i18n` and translate it")
     scores = json.loads(manifest.read_text())["assignments"]
     print(f"wrote {args.out} ({', '.join(f'{a}: {s:g} points' for a, s in scores.items())})")
     print(f"wrote {manifest} (keep it: `python -m grader batch` flags clones that differ from the template)")

@@ -15,10 +15,11 @@ import nbformat
 from nbgrader.preprocessors import (CheckCellMetadata, ClearHiddenTests, ClearMarkScheme,
                                     ClearOutput, ClearSolutions, ComputeChecksums, LockCells)
 
-import catalogues  # noqa: E402  (tools/catalogues.py)
-import notebook_text  # noqa: E402  (tools/notebook_text.py)
-
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tools import catalogues, notebook_text  # noqa: E402
 PIPELINE = [LockCells, ClearSolutions, ClearOutput, CheckCellMetadata, ComputeChecksums,
             ClearHiddenTests, ClearMarkScheme, ComputeChecksums, CheckCellMetadata]
 
@@ -28,7 +29,7 @@ def generate(solution_path, language=None):
     (notebook_text.Untranslated when the catalogue lacks some of its text)."""
     nb = nbformat.read(solution_path, as_version=nbformat.NO_CONVERT)
     if language is not None:
-        nb = notebook_text.translate(nb, catalogues.notebook_translations(language, solution_path), language)
+        nb = notebook_text.translate(nb, catalogues.translations(language, f"notebooks/{solution_path.stem}"), language)
     resources = {"metadata": {"name": solution_path.stem, "path": str(solution_path.parent)}}
     for preprocessor in PIPELINE:
         nb, resources = preprocessor().preprocess(nb, resources)

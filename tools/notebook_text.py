@@ -1,10 +1,12 @@
 """The sentences a notebook's reader reads, as translation units, and a notebook translated by a
 catalogue of them: Markdown cells paragraph by paragraph (fenced code and display math stay as
-they are), and the comments of code cells. The code itself never changes.
+they are), and the comments of code cells. The code itself never changes. A Markdown document
+(the students' README) is cut and translated the same way.
 
-    units(nb)                   # ["# Layers: backpropagation ...", "The chain rule says ...", ...]
-    translate(nb, catalog)      # a copy whose text is the catalogue's (a Babel Catalog)
-    code_only(nb)               # each code cell without its comments: equal across editions
+    units(nb)                            # ["# Layers: backpropagation ...", "The chain rule says ...", ...]
+    translate(nb, translations, "ko")    # a copy whose text is translations[unit]
+    code_only(nb)                        # each code cell without its comments: equal across editions
+    markdown_units(text), translate_markdown(text, translations)
 
 nbgrader's own markers (`### BEGIN SOLUTION`, `# YOUR CODE HERE`, ...) are not text: nbgrader
 reads them, so they stay in English in every edition.
@@ -86,31 +88,43 @@ def _comments(source):
     return found
 
 
+def markdown_units(text):
+    """The translation units of a Markdown text, in order."""
+    return [block for block, translatable in _blocks(text) if translatable]
+
+
+def _check_complete(found, translations):
+    missing = [unit for unit in dict.fromkeys(found) if not translations.get(unit)]
+    if missing:
+        raise Untranslated(missing)
+
+
+def translate_markdown(text, translations):
+    """The Markdown text with every unit replaced by `translations[unit]`; Untranslated when
+    some unit has none."""
+    _check_complete(markdown_units(text), translations)
+    return "\n".join(translations[block] if translatable else block for block, translatable in _blocks(text))
+
+
 def units(nb):
     """Every translation unit of the notebook, in order, each once."""
-    seen = {}
+    found = []
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            for text, translatable in _blocks(cell.source):
-                if translatable:
-                    seen.setdefault(text, None)
+            found += markdown_units(cell.source)
         elif cell.cell_type == "code":
-            for _, _, text in _comments(cell.source) or []:
-                seen.setdefault(text, None)
-    return list(seen)
+            found += [text for _, _, text in _comments(cell.source) or []]
+    return list(dict.fromkeys(found))
 
 
 def translate(nb, translations, language):
     """A copy of `nb` with every unit replaced by `translations[unit]` (a dict) and the
     notebook's language set; Untranslated when some unit has none."""
-    missing = [unit for unit in units(nb) if not translations.get(unit)]
-    if missing:
-        raise Untranslated(missing)
+    _check_complete(units(nb), translations)
     nb = copy.deepcopy(nb)
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            cell.source = "\n".join(translations[text] if translatable else text
-                                    for text, translatable in _blocks(cell.source))
+            cell.source = translate_markdown(cell.source, translations)
         elif cell.cell_type == "code":
             source = cell.source
             for start, end, text in reversed(_comments(source) or []):

@@ -30,7 +30,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from grader.platforms import prairielearn  # noqa: E402
-from tools.classroom import RUNTIME, assignments, write  # noqa: E402
+from tools.classroom import RUNTIME, assignments, runtime_files, write  # noqa: E402
 
 QUESTION_FOLDER = "backprop-lab"     # the questions' ids are backprop-lab/<assignment>
 # Fixed for good: a new namespace would give every question a new identity in PrairieLearn.
@@ -109,11 +109,10 @@ def runtime_zip():
     """The visible checks as a zip with fixed dates and order."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted((ROOT / RUNTIME).rglob("*.py")):
-            if "__pycache__" not in path.parts:
-                entry = zipfile.ZipInfo(path.relative_to(ROOT).as_posix(), ZIP_DATE)
-                entry.compress_type, entry.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
-                archive.writestr(entry, path.read_bytes())
+        for path in runtime_files():
+            entry = zipfile.ZipInfo(path.relative_to(ROOT).as_posix(), ZIP_DATE)
+            entry.compress_type, entry.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
+            archive.writestr(entry, path.read_bytes())
     return buffer.getvalue()
 
 
