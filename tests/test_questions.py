@@ -179,3 +179,38 @@ def test_a_question_graded_twice_a_decimal_comma_and_sheets_that_are_not_sheets(
     assert "other.csv has no column student, assignment, question_id, points (its first line: 'name,score')" in err
     assert "latin1.csv is not UTF-8 text: save it from the spreadsheet as CSV UTF-8" in err
     assert "missing.csv does not exist" in err
+
+
+def test_the_sheets_of_a_sharded_class_merge_with_its_shards(tmp_path, fake, capsys):
+    from grader.batch import Shard
+
+    root = tmp_path / "subs"
+    students = [f"student-{i}" for i in range(4)]
+    for student in students:
+        (root / student).mkdir(parents=True)
+        (root / student / "layers.ipynb").write_text(exercise_with({LAYERS[0]: f"{student} thinks."}))
+    parts = [tmp_path / f"shard-{i}" for i in range(2)]
+    for i, part in enumerate(parts):
+        run_batch(root, part, jobs=2, progress=False, known_ids=["layers"], judge_command=fake.command,
+                  shard=Shard.parse(f"{i}/2"))
+    sheets = [part / "questions" / "layers.csv" for part in parts if (part / "questions" / "layers.csv").exists()]
+    for path in sheets:
+        rows = sheet(path.parent.parent)
+        for row in rows:
+            row["points"] = row["points"] or "1"
+        write_sheet(path, rows)
+    status = main(["gradebook", *map(str, parts), "--out", str(tmp_path / "final"), "--questions", *map(str, sheets)])
+    assert status == 0, capsys.readouterr().err
+    with open(tmp_path / "final" / "gradebook.csv", newline="") as handle:
+        book = list(csv.reader(handle))
+    assert [row[0] for row in book[1:]] == students
+    assert {tuple(row[3:]) for row in book[1:]} == {("1.0", "1.0")}
+
+
+def test_a_sheet_the_batch_cannot_read_back_is_kept_not_overwritten(tmp_path, fake):
+    _, out = batch(tmp_path, fake, {"alice/layers.ipynb": exercise_with({LAYERS[0]: "An answer."})})
+    path = out / "questions" / "layers.csv"
+    path.write_bytes("student;punkte\nalice;2\n".encode("latin-1") + b"\xe4")
+    batch(tmp_path, fake, {})
+    assert path.with_name("layers.csv.unreadable").read_bytes().startswith(b"student;punkte")
+    assert by_key(sheet(out))[("alice", LAYERS[0])]["answer"] == "An answer."
