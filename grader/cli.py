@@ -1,6 +1,6 @@
 """Command line: `python -m grader grade SUBMISSION --assignment ID --out DIR`,
 `python -m grader batch SUBMISSIONS --out REPORTS [--jobs N | --cluster ADDRESS] [--shard I/N]`,
-`python -m grader gradebook REPORTS... --out DIR` and
+`python -m grader gradebook REPORTS... --out DIR [--questions SHEET...]` and
 `python -m grader export REPORTS --lms canvas|moodle --out FILE`."""
 import argparse
 import os
@@ -74,9 +74,13 @@ def build_parser():
     _language_option(batch)
     Limits.add_arguments(batch)
 
-    gradebook = commands.add_parser("gradebook", help="merge the gradebooks of several batches (the shards of a class)")
+    gradebook = commands.add_parser("gradebook", help="merge the gradebooks of several batches (the shards of a class), "
+                                                      "with the written questions' points")
     gradebook.add_argument("reports", type=Path, nargs="+", help="the --out folders of the batches")
     gradebook.add_argument("--out", type=Path, required=True, help="the folder for the merged gradebook")
+    gradebook.add_argument("--questions", type=Path, nargs="+", default=[], metavar="SHEET",
+                           help="answer sheets with the teaching assistants' points (REPORTS/questions/*.csv, "
+                                "as the batch wrote them): adds `<assignment> written` and `total with written`")
 
     export = commands.add_parser("export", help="a batch's gradebook as the CSV Canvas or Moodle imports")
     export.add_argument("reports", type=Path, help="the --out folder of a batch")
@@ -159,6 +163,8 @@ def _batch(args):
         print("interrupted: finished reports are kept; run again to grade the rest", file=sys.stderr)
         return 130
     print_gradebook(Console(), args.out)
+    for assignment, (sheet, to_grade) in result.answer_sheets.items():
+        print(terminal(f"{assignment}: written answers for teaching assistants in {sheet} ({to_grade} without points)"))
     return result.exit_code
 
 
@@ -182,15 +188,16 @@ def _batch_problem(args):
 
 
 def _attempt(action, own_error, written):
-    """(action(), 0), or (None, 2) once its error is printed as one line: the command's own
-    error (`own_error`) as it words it, an OSError as what could not be `written`."""
+    """(action(), 0), or (None, 2) once its error is printed, an inert line per line of it: the
+    command's own error (`own_error`) as it words it, an OSError as what could not be `written`."""
     try:
         return action(), 0
     except own_error as exc:
         message = str(exc)
     except OSError as exc:
         message = f"cannot write {written}: {exc.strerror or exc}"
-    print(terminal(f"error: {message}"), file=sys.stderr)
+    for line in message.splitlines():
+        print(terminal(f"error: {line}"), file=sys.stderr)
     return None, 2
 
 
@@ -200,11 +207,16 @@ def _merge(args):
     from .batch import print_gradebook
     from .batch.merge import MergeError, merge_gradebooks
 
-    merged, status = _attempt(lambda: merge_gradebooks(args.reports, args.out), MergeError,
+    merged, status = _attempt(lambda: merge_gradebooks(args.reports, args.out, args.questions), MergeError,
                               f"the gradebook to {args.out}")
     if status:
         return status
     print_gradebook(Console(), args.out)
+    ungraded = {a: n for a, n in merged.get("written", {}).get("ungraded", {}).items() if n}
+    if ungraded:
+        counts = ", ".join(f"{a}: {n}" for a, n in ungraded.items())
+        print(terminal(f"note: {sum(ungraded.values())} written answer(s) have no points yet ({counts}); "
+                       "they count 0 until a teaching assistant fills them in"), file=sys.stderr)
     print(terminal(f"merged {len(merged['parts'])} gradebook(s) into {args.out}"))
     return 0
 

@@ -46,17 +46,8 @@ class Submission:
 
 def load(path):
     path = Path(path)
-    name = shown_name(path.name)
-    try:
-        data = files.read_regular(path, MAX_SUBMISSION_BYTES, name)
-    except files.Refused as exc:
-        raise SubmissionError(str(exc)) from None
+    name, data, text = _read(path)
     digest = hashlib.sha256(data).hexdigest()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise SubmissionError(f"{name} is not a text file (it is not UTF-8), so it is not a "
-                              "notebook or a Python file.") from None
     if path.suffix == ".py":
         submission = Submission(path, digest, _python_cells(text))
     else:
@@ -70,8 +61,50 @@ def load(path):
     return submission
 
 
+def _read(path):
+    """(the name as shown, the bytes, the text) of the submission file `path`."""
+    name = shown_name(path.name)
+    try:
+        data = files.read_regular(path, MAX_SUBMISSION_BYTES, name)
+    except files.Refused as exc:
+        raise SubmissionError(str(exc)) from None
+    try:
+        return name, data, data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SubmissionError(f"{name} is not a text file (it is not UTF-8), so it is not a "
+                              "notebook or a Python file.") from None
+
+
+def read_notebook(path):
+    """The notebook at `path` as plain data in nbformat 4 (a dict whose `cells` is a list);
+    SubmissionError with the report's sentence when it cannot be read."""
+    name, data, text = _read(Path(path))
+    return _notebook_data(name, text, data)
+
+
 def _notebook(name, text, data):
     """(code cells, assignment id or None, warnings, language or None) of a notebook's text."""
+    nb = _notebook_data(name, text, data)
+    cells, skipped = [], 0
+    for cell in nb.get("cells", []):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        if _is_visible_test(cell):
+            skipped += 1
+            continue
+        cells.append(cell_source(cell))
+    metadata = nb.get("metadata")
+    meta = metadata.get(METADATA_KEY) if isinstance(metadata, dict) else None
+    assignment = meta.get("assignment") if isinstance(meta, dict) else None
+    language = meta.get("language") if isinstance(meta, dict) else None
+    warnings = [] if cells or skipped else ["The notebook has no code cells."]
+    return (cells, assignment if isinstance(assignment, str) else None, warnings,
+            language if isinstance(language, str) else None)
+
+
+def _notebook_data(name, text, data):
+    """The notebook of a notebook file's text as plain data in nbformat 4, parsed only when its
+    size allows."""
     if not text.strip():
         raise SubmissionError(f"{name} is empty.")
     containers, items = data.count(b"{") + data.count(b"["), data.count(b",")
@@ -87,33 +120,28 @@ def _notebook(name, text, data):
     if not isinstance(raw, dict) or ("cells" not in raw and "worksheets" not in raw):
         raise SubmissionError(f"{name} is JSON but not a Jupyter notebook (it has no cells).")
     if raw.get("nbformat") == 4 and isinstance(raw.get("cells"), list):
-        nb = raw  # read directly: importing nbformat costs about a second (jsonschema)
-    else:
-        nb = _convert(name, raw, text)
-    cells, skipped = [], 0
-    for cell in nb.get("cells", []):
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
-            continue
-        if _is_visible_test(cell):
-            skipped += 1
-            continue
-        source = cell.get("source", "")
-        cells.append("".join(map(str, source)) if isinstance(source, list) else str(source))
-    metadata = nb.get("metadata")
-    meta = metadata.get(METADATA_KEY) if isinstance(metadata, dict) else None
-    assignment = meta.get("assignment") if isinstance(meta, dict) else None
-    language = meta.get("language") if isinstance(meta, dict) else None
-    warnings = [] if cells or skipped else ["The notebook has no code cells."]
-    return (cells, assignment if isinstance(assignment, str) else None, warnings,
-            language if isinstance(language, str) else None)
+        return raw  # read directly: importing nbformat costs about a second (jsonschema)
+    return _convert(name, raw, text)
+
+
+def cell_source(cell):
+    """A cell's source as one string (nbformat stores it as a string or a list of lines)."""
+    source = cell.get("source", "")
+    return "".join(map(str, source)) if isinstance(source, list) else str(source)
+
+
+def nbgrader_metadata(cell):
+    """A cell's nbgrader metadata, or {} when it has none (or a submission mangled it)."""
+    meta = cell.get("metadata")
+    nbgrader = meta.get("nbgrader") if isinstance(meta, dict) else None
+    return nbgrader if isinstance(nbgrader, dict) else {}
 
 
 def _is_visible_test(cell):
     """nbgrader's locked self-check cells only assert: the hidden checks replace them,
     and skipping them saves the time their numerical gradients take."""
-    meta = cell.get("metadata")
-    nbgrader = meta.get("nbgrader") if isinstance(meta, dict) else None
-    return isinstance(nbgrader, dict) and nbgrader.get("grade") is True and not nbgrader.get("solution")
+    nbgrader = nbgrader_metadata(cell)
+    return nbgrader.get("grade") is True and not nbgrader.get("solution")
 
 
 def _convert(name, raw, text):

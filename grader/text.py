@@ -65,12 +65,17 @@ def terminal(text):
     return _COMMAND_START.sub(lambda m: m.group(1) + "\\" + m.group(2), line)
 
 
-def csv_cell(value):
+def csv_cell(value, multiline=False):
     """A CSV cell that a spreadsheet shows as text: numbers as they are, text that would start
-    a formula behind an apostrophe (OWASP's advice for CSV injection)."""
+    a formula behind an apostrophe (OWASP's advice for CSV injection). `multiline`: a paragraph
+    of prose, whose line breaks stay (as `\n`; the CSV writer quotes the cell)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return value
-    text = _escape_controls(valid_utf8(value))
+    if multiline:
+        lines = valid_utf8(value).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        text = "\n".join(_escape_controls(line) for line in lines)
+    else:
+        text = _escape_controls(valid_utf8(value))
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 

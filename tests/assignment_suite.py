@@ -68,8 +68,11 @@ def check_markup(assignment, figures, graded_names):
             assert cell.outputs == [] and cell.execution_count is None, "solutions are saved without outputs"
     grade_ids = [nbgrader_meta(c)["grade_id"] for c in solution.cells if nbgrader_meta(c)]
     assert len(grade_ids) == len(set(grade_ids)), grade_ids
+    check_written_questions(solution, exercise)
     for cell in solution.cells:
         meta = nbgrader_meta(cell)
+        if meta.get("solution") and cell.cell_type == "markdown":
+            continue  # a written answer (check_written_questions)
         if meta.get("solution"):
             assert not meta["grade"] and not meta["locked"]
             assert cell.source.count("### BEGIN SOLUTION") == cell.source.count("### END SOLUTION") >= 1
@@ -84,6 +87,35 @@ def check_markup(assignment, figures, graded_names):
     defined = "\n".join(c.source for c in solution.cells if nbgrader_meta(c).get("solution"))
     for name in graded_names:
         assert f"def {name}(" in defined or f"class {name}" in defined, f"{name} is not a solution of the notebook"
+
+
+def check_written_questions(solution, exercise):
+    """3 to 6 written questions (nbgrader's manually graded answer cells), each right after the
+    read-only cell that asks it; a model answer and positive points in the solution, the
+    placeholder in the exercise; the batch's answer sheets find the same questions."""
+    from grader.batch.questions import PLACEHOLDER, questions_of
+    from nbgrader.preprocessors import ClearSolutions
+
+    assert PLACEHOLDER == ClearSolutions.text_stub.default_value
+    answers = {}
+    for nb in (solution, exercise):
+        cells = nb.cells
+        found = [(i, c) for i, c in enumerate(cells) if c.cell_type == "markdown" and nbgrader_meta(c).get("solution")]
+        answers[id(nb)] = {nbgrader_meta(c)["grade_id"]: c.source for _, c in found}
+        assert 3 <= len(found) <= 6, f"{len(found)} written questions"
+        for i, cell in found:
+            meta, asked = nbgrader_meta(cell), nbgrader_meta(cells[i - 1])
+            assert meta["grade"] and not meta["locked"] and meta["grade_id"].startswith("written_")
+            assert isinstance(meta["points"], int) and meta["points"] > 0
+            assert cells[i - 1].cell_type == "markdown" and asked["locked"] and not asked["grade"]
+            assert asked["grade_id"] == meta["grade_id"] + "_question"
+            assert cells[i - 1].source.startswith("**Written question.** ")
+    model, blank = answers[id(solution)], answers[id(exercise)]
+    assert model.keys() == blank.keys() and set(blank.values()) == {PLACEHOLDER}
+    assert all(len(text.split()) >= 30 and "BEGIN SOLUTION" not in text for text in model.values()), \
+        "a model answer is a paragraph a TA can grade against"
+    assignment = solution.metadata["backprop_lab"]["assignment"]
+    assert [q.id for q in questions_of(assignment)] == list(model)
 
 
 def check_exercise_in_sync(assignment):
@@ -134,7 +166,7 @@ def check_solution_runs(assignment, figures, kernel_dir, tmp_path):
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(c.execution_count is not None for c in code)
     assert not any(error_outputs(c) for c in code)
-    for cell in nb.cells:
+    for cell in code:
         if nbgrader_meta(cell).get("grade"):
             out = stdout_of(cell).strip()
             assert out.endswith("ok"), f"{nbgrader_meta(cell)['grade_id']} printed {out[-200:]!r}"

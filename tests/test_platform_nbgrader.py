@@ -95,14 +95,17 @@ def test_every_student_gets_the_score_of_the_report_scaled_to_nbgrader_points(co
     course, graded = course
     with gradebook(course) as gb:
         assignment = gb.find_assignment("layers")
-        points = sum(cell.max_score for cell in gb.find_notebook("layers", "layers").grade_cells)
-        assert assignment.max_score == points == 28  # the solution notebook's grade cells
+        cells = gb.find_notebook("layers", "layers").grade_cells
+        autograded = sum(cell.max_score for cell in cells if cell.cell_type == "code")
+        written = sum(cell.max_score for cell in cells if cell.cell_type == "markdown")
+        # the solution notebook's grade cells: self-checks, and written answers for a person
+        assert (autograded, written, assignment.max_score) == (28, 9, 37)
         scores = {s.student.id: (s.score, s.max_score, s.timestamp) for s in gb.assignment_submissions("layers")}
     assert set(scores) == {"alice", "bob"}
     for student, (score, max_score, timestamp) in scores.items():
         report = report_of(course, student)
-        assert max_score == 28
-        assert score == pytest.approx(report.score / report.max_score * 28)
+        assert max_score == 37
+        assert score == pytest.approx(report.score / report.max_score * 28)  # the written answers wait
         assert timestamp == SUBMITTED_AT.replace(tzinfo=None)
     assert scores["alice"][0] == 28 and report_of(course, "alice").score == report_of(course, "alice").max_score
     assert scores["bob"][0] == 0
@@ -123,7 +126,7 @@ def test_formgrader_lists_them_as_autograded_and_export_writes_them(course, tmp_
         CsvExportPlugin(to=str(tmp_path / "grades.csv")).export(gb)
     rows = [line.split(",") for line in (tmp_path / "grades.csv").read_text().splitlines()]
     by_student = {row[rows[0].index("student_id")]: dict(zip(rows[0], row)) for row in rows[1:]}
-    assert float(by_student["alice"]["score"]) == float(by_student["alice"]["max_score"]) == 28
+    assert (float(by_student["alice"]["score"]), float(by_student["alice"]["max_score"])) == (28, 37)
     assert float(by_student["bob"]["score"]) == 0
 
 
@@ -162,7 +165,8 @@ def test_running_again_changes_nothing_and_keeps_a_manual_grade(course, tmp_path
     again = grade_course(course, "--assignment", "layers")
     assert again.returncode == 0, again.stdout + again.stderr
     after = grade_rows(course)
-    assert len(after) == len(before) == 18  # 9 grade cells, 2 students, no duplicates
+    assert len(after) == len(before) == 26  # 9 self-checks and 4 written answers, 2 students, no duplicates
+    assert {row[3:] for row in after if row[2].startswith("written_")} == {(None, None, True)}  # for a person
     changed = [row for row in after if row not in before]
     assert changed == [("bob", "layers", "check_network", 0.0, 1.0, True)]  # a person's grade wins, flagged
 

@@ -74,7 +74,7 @@ def bench_single(work, assignments, repeat):
             theirs.append(timed([sys.executable, "-m", "nbgrader", "autograde", assignment, "--force"], course, env)[0])
         report = json.loads((work / f"out-{assignment}-0" / "report.json").read_text())
         visible = sum(1 for cell in json.loads((ROOT / "solutions" / f"{assignment}.ipynb").read_text())["cells"]
-                      if cell.get("metadata", {}).get("nbgrader", {}).get("grade"))
+                      if cell.get("cell_type") == "code" and cell.get("metadata", {}).get("nbgrader", {}).get("grade"))
         rows.append((assignment, statistics.median(ours), statistics.median(theirs), len(report["checks"]), visible))
     return rows
 

@@ -7,6 +7,9 @@ rest to judges, each its own process grading one Job (judges, jobs, forkserver),
 that submission a fallback report, never the batch; whatever one student's folder holds costs
 only that student.
 
+`out/questions/<assignment>.csv`: the answers to the assignment's written questions, for
+teaching assistants to give points (questions.py).
+
 Files under `out/<student>/<assignment>/`: the reports the judge wrote (or a fallback, score 0
 and an `error` sentence, graded again on the next run), `.cache-key` (written after a judge
 finished: sha256 of the submission, the assignment, the grader version and the judges'
@@ -37,6 +40,7 @@ from .forkserver import ForkServer
 from .gradebook import print_gradebook, write_gradebook
 from .judges import Judges, judge_environment, signal_name, write_fallback
 from .progress import Progress
+from .questions import write_answer_sheets
 from .results import CACHED, FAILED, BatchResult, EntryResult
 from .shard import Shard
 
@@ -72,7 +76,8 @@ def run_batch(root: Path, out: Path, jobs: int, force: bool = False, progress: b
     fake); with it no fork server is used. `shard`: grade only the students of that part of the
     class (shard.py). `cluster`: a Dask scheduler's address, or `local:N`, to grade on (cluster.py)
     instead of `jobs` local judges. `language`: of every report (None: each notebook's own, else
-    `default_language`). Writes `out/gradebook.csv` and `out/gradebook.json`.
+    `default_language`). Writes `out/gradebook.csv`, `out/gradebook.json` and the written
+    questions' answer sheets, `out/questions/<assignment>.csv`, of every submission (cached ones too).
 
     Raises BatchUsageError for usage errors; KeyboardInterrupt (also for SIGTERM) after killing
     the running judges."""
@@ -109,6 +114,7 @@ def run_batch(root: Path, out: Path, jobs: int, force: bool = False, progress: b
                              version, time.monotonic() - started, ignored, _tamper(entries, manifest),
                              refused_entries, shard)
         write_gradebook(out, result)
+        result.answer_sheets = write_answer_sheets(out, result.results)
     return result
 
 

@@ -19,11 +19,11 @@ from typing import Iterable, Iterator
 from .. import files
 from ..assignments import known_assignments
 from ..text import folder_name, shown_name
-from .store import GRADEBOOK_CSV, GRADEBOOK_JSON
+from .store import GRADEBOOK_CSV, GRADEBOOK_JSON, QUESTIONS_FOLDER
 
 SUBMISSION_SUFFIXES = (".ipynb", ".py")
 SKIPPED_DIRS = frozenset({".ipynb_checkpoints", "__pycache__", "node_modules"})
-RESERVED_NAMES = (GRADEBOOK_CSV, GRADEBOOK_JSON)  # no student's reports folder may take these names
+RESERVED_NAMES = (GRADEBOOK_CSV, GRADEBOOK_JSON, QUESTIONS_FOLDER)  # no student's reports folder may take these names
 MAX_DEPTH = 8          # folders below a student's folder that are searched for notebooks
 MAX_ENTRIES = 20_000   # files and folders looked at in one student's folder
 

@@ -1,7 +1,8 @@
 """The gradebook of a batch: `gradebook.csv` (a row per student, a column per assignment, the
-total, and `tamper` when Classroom clones were compared with the template), `gradebook.json`
-(per student and assignment: score, max_score, error, status, report; what was refused and
-ignored), and the table printed at the end. A student's name never starts a spreadsheet
+total, and `tamper` when Classroom clones were compared with the template; once teaching
+assistants' points for the written questions are merged in, `<assignment> written` columns and
+`total with written`), `gradebook.json` (per student and assignment: score, max_score, error,
+status, report; what was refused and ignored; `written`), and the table printed at the end. A student's name never starts a spreadsheet
 formula in the CSV, nor drives a console."""
 from __future__ import annotations
 
@@ -65,15 +66,21 @@ class _Grid:
 def _csv_text(book: dict) -> str:
     tampered = book.get("tamper", {})
     names = book.get("names", {})
+    written = book.get("written", {})
+    written_assignments = list(written.get("max_scores", {}))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["student", *book["assignments"], "total", *(["tamper"] if tampered else [])])
+    writer.writerow(["student", *book["assignments"], "total", *(["tamper"] if tampered else []),
+                     *(f"{a} written" for a in written_assignments), *(["total with written"] if written else [])])
     for folder, row in book["students"].items():
         total = sum(cell["score"] for cell in row.values())
         flags = [csv_cell("; ".join(tampered.get(folder, [])))] if tampered else []
+        marks = written.get("students", {}).get(folder, {})
         writer.writerow([csv_cell(names.get(folder, folder)),
                          *(points(row[a]["score"]) if a in row else "" for a in book["assignments"]),
-                         points(total), *flags])
+                         points(total), *flags,
+                         *(points(marks[a]) if a in marks else "" for a in written_assignments),
+                         *([points(total + sum(marks.values()))] if written else [])])
     return buffer.getvalue()
 
 
@@ -128,6 +135,12 @@ def print_gradebook(console, out: Path) -> None:
     for a in assignments:
         table.add_column(f"{a}\n/ {points(book['max_scores'].get(a, 0.0))}", justify="right")
     table.add_column(f"total\n/ {points(sum(book['max_scores'].values()))}", justify="right")
+    written = book.get("written", {})
+    for a, best in written.get("max_scores", {}).items():
+        table.add_column(f"{a} written\n/ {points(best)}", justify="right")
+    if written:
+        best = sum(book["max_scores"].values()) + sum(written["max_scores"].values())
+        table.add_column(f"with written\n/ {points(best)}", justify="right")
     for folder, row in book["students"].items():
         cells = []
         for a in assignments:
@@ -141,7 +154,12 @@ def print_gradebook(console, out: Path) -> None:
             else:
                 cells.append(Text(points(cell["score"])))
         total = sum(cell["score"] for cell in row.values())
-        table.add_row(Text(terminal(names.get(folder, folder))), *cells, Text(points(total), style="bold"))
+        cells.append(Text(points(total), style="bold"))
+        if written:
+            marks = written["students"].get(folder, {})
+            cells += [Text(points(marks[a]) if a in marks else "") for a in written["max_scores"]]
+            cells.append(Text(points(total + sum(marks.values())), style="bold"))
+        table.add_row(Text(terminal(names.get(folder, folder))), *cells)
     console.print(table)
     for failure in book.get("failed", []):
         log = f" (log: {out / failure['log']})" if failure.get("log") else ""

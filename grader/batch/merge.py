@@ -1,5 +1,7 @@
-"""`python -m grader gradebook PART... --out DIR`: one gradebook from the gradebooks of several
-batches, the shards of one class (`--shard i/N`) or separately graded sections.
+"""`python -m grader gradebook PART... --out DIR [--questions SHEET...]`: one gradebook from the
+gradebooks of several batches, the shards of one class (`--shard i/N`) or separately graded
+sections (or of one batch), with the written questions' points that teaching assistants gave in
+the answer sheets the batches wrote (questions.py).
 
 Nothing is graded again: the parts' gradebook.json files are read, checked to belong together
 (one grader version, no student twice, every shard of a sharded class present), and their rows
@@ -12,18 +14,22 @@ from pathlib import Path
 
 from ..text import shown_name
 from .gradebook import write_book
+from .questions import QuestionsError, read_answer_sheets
 from .store import GRADEBOOK_JSON
 
 SUMMED = ("graded", "cached", "failed", "refused")
 
 
 class MergeError(Exception):
-    """The parts cannot be merged; the message is a sentence for the user."""
+    """The parts cannot be merged; the message is a sentence for the user (a line each, when
+    the answer sheets have several problems)."""
 
 
-def merge_gradebooks(parts: list[Path], out: Path) -> dict:
-    """Read each part's gradebook.json, merge them, write `out/gradebook.{csv,json}`; the merged
-    gradebook. MergeError when a part is missing, unreadable or does not belong with the others."""
+def merge_gradebooks(parts: list[Path], out: Path, answer_sheets: list[Path] = ()) -> dict:
+    """Read each part's gradebook.json, merge them, add the written points of `answer_sheets`
+    (under "written", see questions.read_answer_sheets), write `out/gradebook.{csv,json}`; the
+    merged gradebook. MergeError when a part is missing, unreadable or does not belong with the
+    others, or when a sheet does not fit the gradebook."""
     parts, out = [Path(p) for p in parts], Path(out)
     if not parts:
         raise MergeError("name the folders to merge (each the --out of a batch)")
@@ -33,6 +39,11 @@ def merge_gradebooks(parts: list[Path], out: Path) -> dict:
     _check_versions(parts, books)
     _check_shards(parts, books)
     merged = _merge(parts, books, out)
+    if answer_sheets:
+        try:
+            merged["written"] = read_answer_sheets(list(answer_sheets), merged["students"])
+        except QuestionsError as exc:
+            raise MergeError(str(exc)) from None
     write_book(out, merged)
     return merged
 

@@ -48,6 +48,8 @@ class BatchResult:
     tamper: dict[str, list[str]] = field(default_factory=dict)  # Classroom clone's folder -> differences
     refused_entries: list[tuple[Path, str]] = field(default_factory=list)  # student folders not read
     shard: Shard | None = None      # the part of the class this batch graded (--shard i/N)
+    # assignment -> (its written questions' answer sheet, answers in it without points)
+    answer_sheets: dict[str, tuple[Path, int]] = field(default_factory=dict)
 
     def with_status(self, status) -> list[EntryResult]:
         return [r for r in self.results if r.status == status]

@@ -26,6 +26,7 @@ LOG_NAME = ".grade.log"
 LOCK_NAME = ".batch.lock"
 GRADEBOOK_CSV = "gradebook.csv"
 GRADEBOOK_JSON = "gradebook.json"
+QUESTIONS_FOLDER = "questions"  # the written questions' answer sheets, one CSV per assignment
 # A batch killed with -9 can leave a child that was forked but has not yet reached exec,
 # holding a copy of the lock's file for a moment: wait that long before calling it busy.
 LOCK_WAIT_S = 5.0

@@ -36,7 +36,8 @@ times one common factor, no cell above its points. A cell whose targets earned n
 nothing (unless every cell that earned is full and points are left: those go to the others by
 their points); where the weightings differ, a passing cell may show a little less than full (the
 hidden checks weigh the failed target more than the notebook does) or a partial one a little more.
-Written-answer and task cells are left to a person, as nbgrader leaves them.
+Written-answer and task cells are left to a person and flagged for manual grading, as nbgrader
+autograde does.
 """
 import argparse
 import ast
@@ -257,6 +258,9 @@ def record_grades(course, student, assignment, timestamp, graded):
                 # as nbgrader: a person's grade wins, and is flagged for review after a regrade;
                 # a judge that did not finish is flagged too (the next run grades it again)
                 grade.needs_manual_grade = grade.manual_score is not None or bool(item.report and item.report.fallback)
+            for cell in gb.find_notebook(item.notebook, assignment).grade_cells:
+                if cell.cell_type != "code":  # a written answer: for a person, flagged as nbgrader autograde does
+                    gb.find_grade(cell.name, item.notebook, assignment, student).needs_manual_grade = True
             gb.db.commit()
     for item in graded:
         AssignLatePenalties(config=course.app.config, log=course.app.log).preprocess(
