@@ -36,7 +36,7 @@ def labels_of(name, parts):
     for part, X, y in (("training", X_train, y_train), ("validation", X_valid, y_valid)):
         if X.ndim != 2 or X.shape[1:] != (2,) or y.shape != (len(X),):
             fail(f"{name}: the {part} part has X of shape {X.shape} and y of shape {y.shape}; expected rows of "
-                 "features (m, 2) and labels (m,)")
+                 "features (m, 2) and labels (m,)", ORDER_OF_PARTS if y.ndim == 2 or X.ndim == 1 else None)
         if not numpy.array_equal(X[:, 0] / 2, y):
             fail(f"{name}: in the {part} part the labels no longer belong to their features", LABELS_APART)
     return y_train.astype(int).tolist(), y_valid.astype(int).tolist()
@@ -155,9 +155,9 @@ def judge_standardized(got, X_train, X_other, expected_by_ddof, judge):
         if all(g.shape == e.shape and numpy.allclose(g, e, rtol=1e-6, atol=1e-8) for g, e in zip(got, expected)):
             return
     mistakes = standardize_mistakes(X_train, X_other)
-    judge("standardize's first result (the training part)", got[0], expected_by_ddof[0],
+    judge("standardize's first result (the training part)", got[0], expected_by_ddof[0][0],
           mistakes=[(train, hint) for train, _, hint in mistakes])
-    judge("standardize's second result (the other part, with the training statistics)", got[1], expected_by_ddof[0],
+    judge("standardize's second result (the other part, with the training statistics)", got[1], expected_by_ddof[0][1],
           mistakes=[(other, hint) for _, other, hint in mistakes])
 
 
@@ -230,6 +230,8 @@ def judge_ridge(got, X, y, weight_decay, expected, judge):
 K_FOLD_SUMMED = "return the MEAN of the k losses, not their sum"
 K_FOLD_SWAPPED = "return (mean training loss, mean validation loss), in that order"
 K_FOLD_LAST_ROUND = "average the losses of all k rounds, not only the last one"
+STANDARDIZED_BEFORE_SPLITTING = ("standardise inside every round, with the statistics of that round's training "
+                                 "part: standardize(X_train, X_valid) after k_fold_data")
 
 
 def judge_k_fold_pair(name, got):
