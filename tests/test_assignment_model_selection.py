@@ -130,8 +130,8 @@ EQUIVALENT = [
 
 SAMPLES = {
     "s-1a2b": {},
-    "s-3c4d": {},
-    "s-5e6f": {},
+    "s-3c4d": {"standardize": 3.0, "importance_weights": 2.0},
+    "s-5e6f": {"log_rmse": 2.0, "k_fold": 2.0, "weighted_least_squares": 2.0},
 }
 
 
