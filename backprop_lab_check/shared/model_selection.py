@@ -1,8 +1,9 @@
 """What the hidden and the visible checks of the `model_selection` notebook share: the hint of
-each known mistake, the wrong values that recognise one (computed from the inputs, never from a
-formula of the solution), and the verdicts on splits and folds, which accept every correct way
-to cut the rows (a validation part of round() or int() rows, the book's folds of n // k rows or
-np.array_split's)."""
+each known mistake and the wrong values that recognise one (computed from the inputs by the
+mistaken formula), the verdicts on splits and folds, which accept every correct way to cut the
+rows (a validation part of round() or int() rows, the book's folds of n // k rows or
+np.array_split's), and the verdict on held-out predictions, measured with the judge's own
+log-RMSE."""
 import math
 
 import numpy
@@ -55,8 +56,9 @@ def judge_split(kernel, n, valid_fraction, seed):
     name = f"train_valid_split(X, y, {valid_fraction}, seed={seed}) with {n} examples"
     parts = four_parts(name, call_pure(kernel, "train_valid_split", *numbered(n), valid_fraction, seed))
     if len(parts[0]) < len(parts[2]) and valid_fraction < 0.5:
+        in_order = parts[2].ndim == 2 and numpy.array_equal(parts[2][:, 0] / 2, parts[3])
         fail(f"{name} gave {len(parts[0])} training and {len(parts[2])} validation examples",
-             SPLIT_FRACTION_SWAPPED if numpy.array_equal(parts[2][:, 0] / 2, parts[3]) else ORDER_OF_PARTS)
+             SPLIT_FRACTION_SWAPPED if in_order else ORDER_OF_PARTS)
     train, valid = labels_of(name, parts)
     sizes = {round(valid_fraction * n), math.floor(valid_fraction * n)}
     if len(valid) not in sizes:
