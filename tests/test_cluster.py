@@ -217,7 +217,7 @@ def test_local_cluster_grades_like_the_local_batch(tmp_path):
     gradebook = (tmp_path / "jobs" / "gradebook.csv").read_text()
     assert (tmp_path / "cluster" / "gradebook.csv").read_text() == gradebook
     assert gradebook.count("\n") == 1 + len(list(samples.iterdir())) and ",," not in gradebook
-    assert "cluster: 21 task(s) for 21 submission(s) on 2 worker(s), 2 thread(s)" in cluster.stdout + cluster.stderr
+    assert "cluster: 24 task(s) for 24 submission(s) on 2 worker(s), 2 thread(s)" in cluster.stdout + cluster.stderr
 
 
 # ------------------------------------------------------------------ real dask scheduler and workers

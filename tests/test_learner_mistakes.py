@@ -16,7 +16,8 @@ from gradelib import ROOT, grade, lost
 pytestmark = pytest.mark.slow
 
 BUGGY_DIR = ROOT / "tests" / "variants" / "buggy"
-ASSIGNMENTS = ("forward", "gradients", "layers", "optimizers", "spiral", "regularization", "blocks")
+ASSIGNMENTS = ("forward", "gradients", "layers", "optimizers", "spiral", "regularization", "model_selection",
+               "blocks")
 AT_LEAST = {"layers": 10, "optimizers": 10, "spiral": 10}  # every other assignment: 6
 
 

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 
 CORPUS = Path(__file__).resolve().parent / "variants" / "correct"
 REQUIRED = {"layers": 20, "optimizers": 20, "spiral": 20,
-            "forward": 12, "gradients": 12, "regularization": 12, "blocks": 12}
+            "forward": 12, "gradients": 12, "regularization": 12, "model_selection": 12, "blocks": 12}
 CELL_MAGIC = re.compile(r"^%%\w", re.MULTILINE)
 # The only points a correct variant may lose: the checks of a feature it does not have by design.
 # The book's three-argument TwoLayerNet has no dtype: it loses the check of the dtype argument
