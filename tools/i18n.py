@@ -36,6 +36,12 @@ def placeholders(text):
     return sorted(brace or percent for brace, percent in PLACEHOLDER.findall(text or ""))
 
 
+def forms(text):
+    """The forms of a message's id or string: one, or (singular, plural) and its translation's
+    forms for an ngettext() entry."""
+    return list(text) if isinstance(text, tuple) else [text]
+
+
 def po_path(language):
     return SOURCES / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 
@@ -117,9 +123,11 @@ def problems():
                 found.append(f"{language}: {message.id!r} is not translated")
             elif message.id and message.fuzzy:
                 found.append(f"{language}: {message.id!r} is marked fuzzy")
-            elif message.id and placeholders(message.id) != placeholders(message.string):
+            elif message.id and any(placeholders(form) != placeholders(forms(message.id)[-1])
+                                    for form in forms(message.string)):
                 found.append(f"{language}: {message.id!r} and its translation name different placeholders "
-                             f"({placeholders(message.id)} against {placeholders(message.string)})")
+                             f"({placeholders(forms(message.id)[-1])} against "
+                             f"{[placeholders(form) for form in forms(message.string)]})")
         compiled = mo_path(language)
         if not compiled.exists() or compiled.read_bytes() != _mo_bytes(catalog):
             found.append(f"{compiled.relative_to(ROOT)} is not compiled from {path.relative_to(ROOT)}: run `make i18n`")
