@@ -59,24 +59,29 @@ def on_devices(slug, target, points=1.0):
 
 
 def gpu_status():
-    """None when CuPy and a CUDA device are there, else the reason (a sentence)."""
-    if not hasattr(gpu_status, "reason"):
-        gpu_status.reason = _probe_gpu()
-    return gpu_status.reason
+    """None when CuPy and a CUDA device are there, else the reason (a sentence, in the current
+    language: the probe runs once per process, its sentence is made at each call)."""
+    if not hasattr(gpu_status, "probe"):
+        gpu_status.probe = _probe_gpu()
+    if gpu_status.probe is None:
+        return None
+    reason, error = gpu_status.probe
+    return _(reason).format(error=error)
 
 
 def _probe_gpu():
+    """None, or why there is no GPU: (a sentence marked with N_, the error it names)."""
     try:
         import cupy
     except ImportError:
-        return _("no GPU: CuPy is not installed (pip install 'backprop-lab[gpu]' on a machine with an NVIDIA GPU)")
+        return N_("no GPU: CuPy is not installed (pip install 'backprop-lab[gpu]' on a machine with an NVIDIA GPU)"), None
     except Exception as exc:  # a broken CUDA installation raises all sorts
-        return _("no GPU: CuPy cannot be imported ({error})").format(error=f"{type(exc).__name__}: {exc}")
+        return N_("no GPU: CuPy cannot be imported ({error})"), f"{type(exc).__name__}: {exc}"
     try:
         count = cupy.cuda.runtime.getDeviceCount()
     except Exception as exc:
-        return _("no GPU: CuPy finds no CUDA device ({error})").format(error=f"{type(exc).__name__}: {exc}")
-    return None if count > 0 else _("no GPU: CuPy finds no CUDA device")
+        return N_("no GPU: CuPy finds no CUDA device ({error})"), f"{type(exc).__name__}: {exc}"
+    return None if count > 0 else (N_("no GPU: CuPy finds no CUDA device"), None)
 
 
 # -- the device's student --------------------------------------------------------------
