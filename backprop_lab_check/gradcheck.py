@@ -8,6 +8,7 @@ projections v^T J u as torch.autograd.gradcheck's fast mode.
 """
 import numpy
 
+from .i18n import _
 from .tolerances import GRAD_TOL
 from .verdicts import as_array, fail, recognise
 
@@ -48,7 +49,7 @@ def directional_derivatives(obj, method, args, wrt, base, dout, directions, kwar
 
 def unit_directions(rng, shape, count=3):
     directions = []
-    for _ in range(count):
+    for _direction in range(count):
         u = rng.standard_normal(shape)
         directions.append(u / numpy.linalg.norm(u))
     return directions
@@ -75,14 +76,16 @@ def gradient_agrees(obj, what, analytic, wrt, base, args, dout=1.0, *, method="f
     analytic = as_array(what, analytic)
     base = numpy.asarray(base)
     if analytic.shape != base.shape:
-        fail(f"{what} has shape {analytic.shape}, expected {base.shape} (the shape of what it is the gradient of)",
-             recognise(analytic, mistakes))
+        fail(_("{what} has shape {got}, expected {expected} (the shape of what it is the gradient of)").format(
+            what=what, got=analytic.shape, expected=base.shape), recognise(analytic, mistakes))
     if base.size <= FULL_LIMIT or rng is None:
-        how = "central differences"
+        disagrees = _("{what} disagrees with central differences of your own {method}: normalised error {error:.3g} "
+                      "(max abs {max_abs:.3g}), tolerance {tol:g}")
         got = analytic
         numeric = numerical_gradient(obj, method, list(args), wrt, base, dout)
     else:
-        how = "random projections v^T J u"
+        disagrees = _("{what} disagrees with random projections v^T J u of your own {method}: normalised error "
+                      "{error:.3g} (max abs {max_abs:.3g}), tolerance {tol:g}")
         directions = unit_directions(rng, base.shape)
         got = numpy.array([numpy.sum(analytic * u) for u in directions])
         numeric = directional_derivatives(obj, method, list(args), wrt, base, dout, directions)
@@ -92,8 +95,7 @@ def gradient_agrees(obj, what, analytic, wrt, base, args, dout=1.0, *, method="f
         record(max_abs, err)
     if not err < tol:
         explained = recognise(analytic, mistakes) or (hint(got, numeric) if callable(hint) else hint)
-        fail(f"{what} disagrees with {how} of your own {method}: normalised error {err:.3g} "
-             f"(max abs {max_abs:.3g}), tolerance {tol:g}", explained)
+        fail(disagrees.format(what=what, method=method, error=err, max_abs=max_abs, tol=tol), explained)
 
 
 def model_gradients_agree(model, name, args, which, *, tol, stale_hint=None, record=None):
@@ -104,7 +106,8 @@ def model_gradients_agree(model, name, args, which, *, tol, stale_hint=None, rec
     model.call("backward")
     grads = [as_array(f"{name}.grads[{i}]", g) for i, g in enumerate(model.get("grads"))]
     for i, label in which:
-        gradient_agrees(model, f"{name}: backward's {label}", grads[i], ["param", ["params", i]],
+        gradient_agrees(model, _("{name}: backward's {label}").format(name=name, label=label), grads[i],
+                        ["param", ["params", i]],
                         model.get("params", i), args, tol=tol,
                         mistakes=[(numpy.zeros_like(grads[i]), stale_hint)] if stale_hint else (),
                         record=record(label) if record else None)

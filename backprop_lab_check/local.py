@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy
 
+from .i18n import _
 from .outcomes import MissingName, StudentRaised
 
 PACKAGE_DIR = str(Path(__file__).resolve().parent)
@@ -40,17 +41,19 @@ def _where(exc):
         return ""
     filename, line = frame
     source = linecache.getline(filename, line).strip()
-    return f"{_cell_name(filename)}line {line}" + (f": {source}" if source else "")
+    return _place(filename, line) + (f": {source}" if source else "")
 
 
-def _cell_name(filename):
-    """'cell In[7], ' for a Jupyter cell, 'file.py, ' for a file."""
+def _place(filename, line):
+    """'cell In[7], line 12' for a Jupyter cell, 'file.py, line 12' for a file, else 'line 12'."""
     ipython = sys.modules.get("IPython")
     shell = ipython.get_ipython() if ipython is not None else None
     named = getattr(getattr(shell, "compile", None), "format_code_name", lambda name: None)(filename)
     if named:
-        return f"cell {named[1]}, "
-    return "" if filename.startswith("<") else f"{Path(filename).name}, "
+        return _("cell {cell}, line {line}").format(cell=named[1], line=line)
+    if filename.startswith("<"):
+        return _("line {line}").format(line=line)
+    return _("{file}, line {line}").format(file=Path(filename).name, line=line)
 
 
 def student_frames(exc):
@@ -172,7 +175,8 @@ class Kernel:
 
     def _lookup(self, name):
         if name not in self.namespace:
-            raise MissingName(f"`{name}` is not defined in the notebook: run the cell that defines it first")
+            raise MissingName(_("`{name}` is not defined in the notebook: run the cell that defines it first").format(
+                name=name))
         return self.namespace[name]
 
     def new(self, name, *args, **kwargs):

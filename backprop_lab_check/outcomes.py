@@ -9,6 +9,7 @@ graded name the submission does not define (`MissingName`).
 import zlib
 from dataclasses import dataclass
 
+from .i18n import _
 from .verdicts import CheckFailed, PartialCredit, PassWithNote, exception_hint
 
 
@@ -24,10 +25,15 @@ class StudentRaised(Exception):
         self.original = original
 
     def sentence(self):
-        where = f" ({self.where})" if self.where else ""
-        context = f"{self.context} raised " if self.context else ""
-        todo = ": it is not implemented yet" if self.type_name == "NotImplementedError" else ""
-        return f"{context}{self.message}{todo}{where}"
+        """What happened, in the current language, with where it happened in parentheses."""
+        todo = self.type_name == "NotImplementedError"
+        if self.context:
+            raised = (_("{context} raised {message}: it is not implemented yet") if todo
+                      else _("{context} raised {message}"))
+        else:
+            raised = _("{message}: it is not implemented yet") if todo else "{message}"
+        raised = raised.format(context=self.context, message=self.message)
+        return f"{raised} ({self.where})" if self.where else raised
 
 
 class MissingName(Exception):
@@ -51,19 +57,19 @@ class Verdict:
 def verdict(exc):
     """The verdict of a check that ended with `exc` (None: it returned)."""
     if exc is None:
-        return Verdict("pass", "ok", fraction=1.0)
+        return Verdict("pass", _("ok"), fraction=1.0)
     if isinstance(exc, PassWithNote):
-        return Verdict("pass", "ok", exc.hint, 1.0, exc.note)
+        return Verdict("pass", _("ok"), exc.hint, 1.0, exc.note)
     if isinstance(exc, PartialCredit):
         return Verdict("fail", exc.message, exc.hint, exc.fraction)
     if isinstance(exc, CheckFailed):
         return Verdict("fail", exc.message, exc.hint)
     if isinstance(exc, AssertionError):
-        return Verdict("fail", str(exc).split("\nassert")[0].strip() or "assertion failed")
+        return Verdict("fail", str(exc).split("\nassert")[0].strip() or _("assertion failed"))
     if isinstance(exc, StudentRaised):
         return Verdict("error", exc.sentence(), exception_hint(exc.type_name, exc.message))
     if isinstance(exc, MissingName):
         return Verdict("error", str(exc))
     # what the submission returned was of a kind the check did not expect
-    return Verdict("error", f"the check could not use what the submission's code returned "
-                            f"({type(exc).__name__}: {str(exc)[:300]})")
+    return Verdict("error", _("the check could not use what the submission's code returned ({error})").format(
+        error=f"{type(exc).__name__}: {str(exc)[:300]}"))

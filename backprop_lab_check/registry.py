@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy
 
+from .i18n import _
 from .local import Kernel
 from .outcomes import StudentRaised, seed_for, verdict
 from .result import Result
@@ -86,14 +87,14 @@ def checks_for(target, assignment=None, namespace=None):
     found = [c for c in load_all() if c.target == target and
              (c.assignment == assignment if assignment else not c.by_assignment_only)]
     if not found:
-        raise KeyError(f"there are no visible checks for `{target}`; names with checks: "
-                       f"{', '.join(targets(assignment))}")
+        raise KeyError(_("there are no visible checks for `{target}`; names with checks: {names}").format(
+            target=target, names=", ".join(targets(assignment))))
     owners = sorted({c.assignment for c in found})
     if len(owners) > 1:
         owner = _owner_by_names(owners, namespace or {})
         if owner is None:
-            raise KeyError(f"`{target}` is checked in several assignments ({', '.join(owners)}): "
-                           f"pass assignment=...")
+            raise KeyError(_("`{target}` is checked in several assignments ({assignments}): "
+                             "pass assignment=...").format(target=target, assignments=", ".join(owners)))
         found = [c for c in found if c.assignment == owner]
     return found
 

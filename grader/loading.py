@@ -15,6 +15,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from backprop_lab_check.i18n import _
+
 from . import files
 from .text import shown_name
 
@@ -53,8 +55,8 @@ def load(path):
     else:
         submission = Submission(path, digest, *_notebook(name, text, data))
     if len(submission.cells) > MAX_CODE_CELLS:
-        submission.warnings.append(f"The submission has {len(submission.cells)} code cells; only the first "
-                                   f"{MAX_CODE_CELLS} were run.")
+        submission.warnings.append(_("The submission has {count} code cells; only the first {run} were run.").format(
+            count=len(submission.cells), run=MAX_CODE_CELLS))
         del submission.cells[MAX_CODE_CELLS:]
     deadline = time.monotonic() + TRANSFORM_BUDGET_S
     submission.cells = [_plain_python(cell, deadline) for cell in submission.cells]
@@ -71,8 +73,8 @@ def _read(path):
     try:
         return name, data, data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise SubmissionError(f"{name} is not a text file (it is not UTF-8), so it is not a "
-                              "notebook or a Python file.") from None
+        raise SubmissionError(_("{name} is not a text file (it is not UTF-8), so it is not a notebook or a Python "
+                                "file.").format(name=name)) from None
 
 
 def read_notebook(path):
@@ -106,19 +108,22 @@ def _notebook_data(name, text, data):
     """The notebook of a notebook file's text as plain data in nbformat 4, parsed only when its
     size allows."""
     if not text.strip():
-        raise SubmissionError(f"{name} is empty.")
+        raise SubmissionError(_("{name} is empty.").format(name=name))
     containers, items = data.count(b"{") + data.count(b"["), data.count(b",")
     if containers > MAX_JSON_CONTAINERS or items > MAX_JSON_ITEMS:
-        raise SubmissionError(f"{name} has more JSON objects and items than any notebook the grader reads "
-                              f"({containers} objects and arrays, {items} items); save it again from Jupyter.")
+        raise SubmissionError(_("{name} has more JSON objects and items than any notebook the grader reads "
+                                "({containers} objects and arrays, {items} items); save it again from Jupyter.").format(
+            name=name, containers=containers, items=items))
     try:
         raw = json.loads(text)
     except ValueError as exc:
-        raise SubmissionError(f"{name} is not a Jupyter notebook: it is not valid JSON ({exc}).") from None
+        raise SubmissionError(_("{name} is not a Jupyter notebook: it is not valid JSON ({error}).").format(
+            name=name, error=exc)) from None
     except RecursionError:
-        raise SubmissionError(f"{name} is not a Jupyter notebook: its JSON is nested too deeply.") from None
+        raise SubmissionError(_("{name} is not a Jupyter notebook: its JSON is nested too deeply.").format(
+            name=name)) from None
     if not isinstance(raw, dict) or ("cells" not in raw and "worksheets" not in raw):
-        raise SubmissionError(f"{name} is JSON but not a Jupyter notebook (it has no cells).")
+        raise SubmissionError(_("{name} is JSON but not a Jupyter notebook (it has no cells).").format(name=name))
     if raw.get("nbformat") == 4 and isinstance(raw.get("cells"), list):
         return raw  # read directly: importing nbformat costs about a second (jsonschema)
     return _convert(name, raw, text)
@@ -151,16 +156,17 @@ def _convert(name, raw, text):
     cells = sum(_count(w.get("cells")) for w in worksheets if isinstance(w, dict)) \
         if isinstance(worksheets, list) else _count(raw.get("cells"))
     if cells > MAX_OLD_FORMAT_CELLS:
-        raise SubmissionError(f"{name} is an old-format notebook (nbformat {str(raw.get('nbformat'))[:20]}) with "
-                              f"{cells} cells; the grader converts at most {MAX_OLD_FORMAT_CELLS}. Open it in "
-                              "Jupyter and save it again (as nbformat 4).")
+        raise SubmissionError(_("{name} is an old-format notebook (nbformat {version}) with {cells} cells; the "
+                                "grader converts at most {limit}. Open it in Jupyter and save it again (as nbformat "
+                                "4).").format(
+            name=name, version=str(raw.get("nbformat"))[:20], cells=cells, limit=MAX_OLD_FORMAT_CELLS))
     import nbformat
 
     try:
         return nbformat.reads(text, as_version=4)
     except Exception as exc:  # nbformat raises many types for bad input
-        raise SubmissionError(f"{name} is not a readable Jupyter notebook "
-                              f"({type(exc).__name__}: {str(exc)[:300]}).") from None
+        raise SubmissionError(_("{name} is not a readable Jupyter notebook ({error}).").format(
+            name=name, error=f"{type(exc).__name__}: {str(exc)[:300]}")) from None
 
 
 def _count(cells):

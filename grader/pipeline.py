@@ -14,6 +14,7 @@ import os
 import time
 
 from backprop_lab_check import i18n
+from backprop_lab_check.i18n import _
 
 from . import loading
 from .assignments import known_assignments
@@ -24,7 +25,7 @@ from .scoring import charge_once, summarise
 from .version import grader_version
 
 MAX_CELL_ENTRIES = 50  # cells that did not run cleanly, listed in the report
-NOTHING_RUN = "none (nothing was run)"
+NOTHING_RUN = "none (nothing was run)"  # report.json's isolation value, not translated
 
 
 def grade(path, assignment=None, limits=None, isolation="auto", count_gpu=False, language=None,
@@ -32,47 +33,64 @@ def grade(path, assignment=None, limits=None, isolation="auto", count_gpu=False,
     """The Report of the submission at `path` for `assignment` (default: the one its notebook
     names); an unreadable submission gets a Report too, with every check an error and `error`.
     Its language: `language` when given, else the notebook's own (its backprop_lab metadata),
-    else `default_language`."""
+    else `default_language`; every message is built in it (this process grades one submission at
+    a time)."""
     started = time.monotonic()
     limits = limits or Limits()
+    i18n.use(_first_supported(language, default_language))  # until the notebook's own is known
     report = Report(assignment or "unknown", limits=limits.to_dict(), grader_version=grader_version(),
                     isolation=NOTHING_RUN, submission={"name": str(path).rsplit("/", 1)[-1], "path": str(path),
                                                        "sha256": None})
-    submission, assignment = read(path, assignment, report)
-    report.language = (i18n.supported(language) or i18n.supported(getattr(submission, "language", None))
-                       or i18n.supported(default_language) or i18n.SOURCE_LANGUAGE)
-    i18n.use(report.language)  # the checks' messages: this process grades one submission at a time
+    submission = load(path, report)
+    report.language = _first_supported(language, getattr(submission, "language", None), default_language)
+    i18n.use(report.language)
+    submission, assignment = check_assignment(submission, assignment, report)
     if submission is not None:
         run(submission, assignment, limits, isolation, count_gpu, report)
     elif assignment is not None:
         from .judge import NoSubmission, run_checks
-        report.checks, _, warnings = run_checks(assignment, NoSubmission(report.error), limits, count_gpu)
+        report.checks, _artifacts, warnings = run_checks(assignment, NoSubmission(report.error), limits, count_gpu)
         report.warnings += warnings
     report.score, report.max_score, report.targets = summarise(charge_once(report.checks))
     report.duration_s = round(time.monotonic() - started, 3)
     return report
 
 
-def read(path, assignment, report):
-    """(the loaded submission or None, the assignment id or None); why it cannot be graded goes
-    to report.error."""
-    submission = None
+def _first_supported(*languages):
+    """The first of `languages` the catalogues support, else the source language."""
+    return next((i18n.supported(language) for language in languages if i18n.supported(language)), i18n.SOURCE_LANGUAGE)
+
+
+def load(path, report):
+    """The loaded submission, or None when it cannot be read (why goes to report.error)."""
     try:
         submission = loading.load(path)
-        report.warnings += submission.warnings
-        report.submission["sha256"] = submission.sha256
-        assignment = assignment or submission.assignment
-        if assignment is None:
-            report.error = ("The notebook does not say which assignment it is (no backprop_lab metadata); "
-                            "pass --assignment.")
     except loading.SubmissionError as exc:
         report.error = str(exc)
+        return None
     except Exception as exc:  # a reading bug must still leave a report behind
-        report.error = f"The submission could not be read ({type(exc).__name__}); please tell your instructor."
-        report.warnings.append(f"internal grader error while reading: {type(exc).__name__}: {str(exc)[:500]}")
+        report.error = _("The submission could not be read ({error}); please tell your instructor.").format(
+            error=type(exc).__name__)
+        report.warnings.append(_("internal grader error while reading: {error}").format(
+            error=f"{type(exc).__name__}: {str(exc)[:500]}"))
+        return None
+    report.warnings += submission.warnings
+    report.submission["sha256"] = submission.sha256
+    return submission
+
+
+def check_assignment(submission, assignment, report):
+    """(the submission or None, the assignment id or None): `assignment`, else the one the notebook
+    names, when the grader knows it; why it cannot be graded goes to report.error."""
+    if submission is not None:
+        assignment = assignment or submission.assignment
+        if assignment is None:
+            report.error = _("The notebook does not say which assignment it is (no backprop_lab metadata); "
+                             "pass --assignment.")
     if assignment is not None and assignment not in known_assignments():
         shown = repr(assignment if len(assignment) <= 60 else assignment[:60] + "...")
-        report.error = f"Unknown assignment {shown}; known: {', '.join(known_assignments())}."
+        report.error = _("Unknown assignment {assignment}; known: {known}.").format(
+            assignment=shown, known=", ".join(known_assignments()))
         assignment = None
     report.assignment = assignment or "unknown"
     return (submission if report.error is None else None), assignment
@@ -103,16 +121,18 @@ def run(submission, assignment, limits, isolation, count_gpu, report):
             report.limits = {**limits.to_dict(), "process_limit": sandbox.confinement.process_limit,
                              "memory_limit": sandbox.confinement.memory_limit}
         if report.isolation == "fallback":
-            report.warnings.append("The worker ran with the fallback isolation, not bubblewrap (rlimits, scrubbed "
-                                   f"environment, private directory; {'; '.join(report.protections)}); see "
-                                   "docs/security.md.")
+            report.warnings.append(_("The worker ran with the fallback isolation, not bubblewrap (rlimits, scrubbed "
+                                     "environment, private directory; {protections}); see docs/security.md.").format(
+                protections="; ".join(report.protections)))
     except Exception as exc:  # a grader bug must still leave a report behind
         from .judge import NoSubmission, run_checks
-        report.error = f"The grader failed on this submission ({type(exc).__name__}); please tell your instructor."
-        report.warnings.append(f"internal grader error: {type(exc).__name__}: {str(exc)[:500]}")
+        report.error = _("The grader failed on this submission ({error}); please tell your instructor.").format(
+            error=type(exc).__name__)
+        report.warnings.append(_("internal grader error: {error}").format(
+            error=f"{type(exc).__name__}: {str(exc)[:500]}"))
         report.cells, report.artifacts, report.isolation = [], {}, NOTHING_RUN
-        report.checks, _, _ = run_checks(assignment, NoSubmission("the grader failed on this submission"), limits,
-                                         count_gpu)
+        report.checks = run_checks(assignment, NoSubmission(_("the grader failed on this submission")), limits,
+                                   count_gpu)[0]
 
 
 def problems(cell_results, warnings):
@@ -120,15 +140,17 @@ def problems(cell_results, warnings):
     found = [CellProblem(index, result["status"], result["message"])
              for index, result in enumerate(cell_results, start=1) if result["status"] != "ok"]
     if len(found) > MAX_CELL_ENTRIES:
-        warnings.append(f"{len(found)} cells did not run cleanly; the report lists the first {MAX_CELL_ENTRIES}.")
+        warnings.append(_("{count} cells did not run cleanly; the report lists the first {listed}.").format(
+            count=len(found), listed=MAX_CELL_ENTRIES))
     return found[:MAX_CELL_ENTRIES]
 
 
 def sandbox_warnings(sandbox, limits):
     warnings = []
     if sandbox.output_dropped:
-        warnings.append(f"The submission printed {sandbox.output_bytes + sandbox.output_dropped} "
-                        f"bytes; only the first {limits.output_bytes} were kept.")
+        warnings.append(_("The submission printed {printed} bytes; only the first {kept} were kept.").format(
+            printed=sandbox.output_bytes + sandbox.output_dropped, kept=limits.output_bytes))
     if sandbox.restarts:
-        warnings.append(f"The worker was restarted {sandbox.restarts} time(s) after a timeout or crash.")
+        warnings.append(_("The worker was restarted {count} time(s) after a timeout or crash.").format(
+            count=sandbox.restarts))
     return warnings

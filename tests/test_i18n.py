@@ -37,10 +37,12 @@ def test_glossary_terms_are_used_consistently():
     for message in catalog:
         if not message.id:
             continue
-        english = catalogues.PLACEHOLDER.sub("", message.id)  # "%(check)s" names a value, not a check
+        # "%(check)s" names a value, not a check; an ngettext() entry has several forms
+        english = catalogues.PLACEHOLDER.sub("", " ".join(catalogues.forms(message.id)))
+        korean = " ".join(catalogues.forms(message.string))
         for en, ko in sorted(terms, key=lambda term: -len(term[0])):  # "gradient check" before "check"
-            pattern = re.compile(rf"\b{re.escape(en)}(e?s)?\b", re.IGNORECASE)
-            if pattern.search(english) and ko not in message.string:
+            pattern = re.compile(rf"{re.escape(en)}(e?s)?", re.IGNORECASE)
+            if pattern.search(english) and ko not in korean:
                 inconsistent.append(f"{message.id!r} -> {message.string!r}: {en!r} is {ko!r}")
             english = pattern.sub(" ", english)
     assert inconsistent == []
@@ -182,3 +184,27 @@ def test_translated_exercise_has_the_same_code(assignment, language):
     assert translated.metadata["backprop_lab"]["assignment"] == english.metadata["backprop_lab"]["assignment"]
     korean_text = " ".join(cell.source for cell in translated.cells if cell.cell_type == "markdown")
     assert len(HANGUL.findall(korean_text)) > 500
+
+
+def test_visible_checks_follow_the_notebook_language(monkeypatch):
+    """check() in a kernel that knows its notebook's file (Jupyter's __session__) answers in the
+    notebook's language, else in the environment's; use_language() wins over both."""
+    import backprop_lab_check
+    monkeypatch.setattr(backprop_lab_check, "_chosen", False)
+    monkeypatch.setattr(i18n, "_language", i18n._language)
+    monkeypatch.setattr(i18n, "_translations", i18n._translations)
+    for name, value in LOCALE.items():
+        monkeypatch.setenv(name, value)
+
+    def summary(notebook):
+        with pytest.raises(backprop_lab_check.ChecksFailed) as failed:
+            backprop_lab_check.check("SGD", namespace={"__session__": str(notebook)})
+        return str(failed.value)
+
+    korean, english = ROOT / "exercises" / "ko" / "optimizers.ipynb", ROOT / "exercises" / "optimizers.ipynb"
+    assert HANGUL.search(summary(korean))
+    assert not HANGUL.search(summary(english))
+    monkeypatch.setenv("LANG", "ko_KR.UTF-8")
+    assert HANGUL.search(summary(english)), "a notebook that declares no language: the environment's"
+    backprop_lab_check.use_language("en")
+    assert not HANGUL.search(summary(korean)), "use_language() wins"

@@ -43,6 +43,12 @@ def placeholders(text):
     return sorted(brace or percent for brace, percent in PLACEHOLDER.findall(text or ""))
 
 
+def forms(text):
+    """The forms of a message's id or string: one, or (singular, plural) and its translation's
+    forms for an ngettext() entry."""
+    return list(text) if isinstance(text, tuple) else [text]
+
+
 def po_path(language):
     return SOURCES / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 
@@ -174,9 +180,9 @@ def _entry_problems(where, catalog, wanted, keeps):
             found.append(f"{where}: {message.id[:80]!r} is not translated")
         elif message.fuzzy:
             found.append(f"{where}: {message.id[:80]!r} is marked fuzzy")
-        elif keeps(message.id) != keeps(message.string):
-            found.append(f"{where}: the translation of {message.id[:80]!r} changes {keeps(message.id)} "
-                         f"into {keeps(message.string)}")
+        elif any(keeps(form) != keeps(forms(message.id)[-1]) for form in forms(message.string)):
+            found.append(f"{where}: the translation of {forms(message.id)[-1][:80]!r} changes "
+                         f"{keeps(forms(message.id)[-1])} into {[keeps(form) for form in forms(message.string)]}")
     return found
 
 

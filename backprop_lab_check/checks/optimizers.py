@@ -3,16 +3,17 @@ compared with the values printed in the notebook, plus in-place updates, untouch
 gradients, per-object state and float32."""
 import numpy
 
+from ..i18n import N_, _
 from ..registry import visible
-from ..verdicts import as_array, close, fail, mismatch
+from ..verdicts import EXPECTED, as_array, close, fail, mismatch
 from .common import expect
 
 START = ([1.0, -2.0], [[0.5, 0.0], [-1.0, 3.0]])
 GRAD_STEPS = [([0.5, -1.0], [[1.0, 2.0], [-0.5, 0.0]]), ([0.2, 0.4], [[-1.0, 1.0], [0.5, 0.25]]),
               ([-0.3, 0.1], [[0.0, -2.0], [1.5, -0.5]])]
-IN_PLACE = ("update each array in place (p -= ..., p[...] = ...); `p = p - ...` or params[i] = ... makes a "
-            "new array the model never sees")
-NO_EPS = "add eps = 1e-7 to the denominator: grad / (np.sqrt(h) + 1e-7)"
+IN_PLACE = N_("update each array in place (p -= ..., p[...] = ...); `p = p - ...` or params[i] = ... makes a "
+              "new array the model never sees")
+NO_EPS = N_("add eps = 1e-7 to the denominator: grad / (np.sqrt(h) + 1e-7)")
 
 # Parameters after the three steps of GRAD_STEPS (the values in the notebook's checks).
 AFTER = {
@@ -53,13 +54,14 @@ def run_steps(kernel, name, setting, steps=3, dtype=numpy.float64, optimizer=Non
     params = [numpy.array(p, dtype=dtype) for p in START]
     for k in range(steps):
         grads = [numpy.array(g, dtype=dtype) for g in GRAD_STEPS[k]]
-        _, (held, grads_after) = optimizer.call("update", params, grads, keep_args=True)
+        held, grads_after = optimizer.call("update", params, grads, keep_args=True)[1]
         for i, (g, after) in enumerate(zip(grads, grads_after)):
-            if not numpy.array_equal(g, as_array(f"grads[{i}] after {name}.update", after)):
-                fail(f"{name}.update modified grads[{i}]; it must only read the gradients")
-        held = [as_array(f"{name}: params[{i}] after update", p) for i, p in enumerate(held)]
+            if not numpy.array_equal(g, as_array(_("grads[{i}] after {name}.update").format(i=i, name=name), after)):
+                fail(_("{name}.update modified grads[{i}]; it must only read the gradients").format(name=name, i=i))
+        held = [as_array(_("{name}: params[{i}] after update").format(name=name, i=i), p) for i, p in enumerate(held)]
         if all(numpy.array_equal(h, p) for h, p in zip(held, params)):
-            fail(f"{name}.update did not change the parameters the caller holds (step {k + 1})", IN_PLACE)
+            fail(_("{name}.update did not change the parameters the caller holds (step {step})").format(
+                name=name, step=k + 1), IN_PLACE)
         params = held
     return params
 
@@ -74,43 +76,46 @@ def same_params(label, got, expected, rtol=1e-9, atol=1e-12, mistakes=(), dtype=
 def known_steps(kernel, name):
     for (owner, setting), expected in AFTER.items():
         if owner == name and setting:
-            same_params(f"{name}({setting}) after 3 steps", run_steps(kernel, name, setting), expected,
+            same_params(_("{optimizer} after 3 steps").format(optimizer=f"{name}({setting})"),
+                        run_steps(kernel, name, setting), expected,
                         mistakes=MISTAKES.get(name, ()), **TOLERANCE.get(name, EXACT))
 
 
 def defaults(kernel, name):
-    same_params(f"{name}() with the default hyperparameters, after 3 steps", run_steps(kernel, name, ""),
-                AFTER[(name, "")], **TOLERANCE.get(name, EXACT), mistakes=[
-                    (expected, f"the defaults in __init__ should be {name}({DEFAULTS[name]})")
+    same_params(_("{optimizer} with the default hyperparameters, after 3 steps").format(optimizer=f"{name}()"),
+                run_steps(kernel, name, ""), AFTER[(name, "")], **TOLERANCE.get(name, EXACT), mistakes=[
+                    (expected, _("the defaults in __init__ should be {optimizer}").format(
+                        optimizer=f"{name}({DEFAULTS[name]})"))
                     for (owner, setting), expected in AFTER.items() if owner == name and setting])
 
 
 def float32(kernel, name):
     setting = next(s for (owner, s) in AFTER if owner == name and s)
     got = run_steps(kernel, name, setting, dtype=numpy.float32)
-    same_params(f"{name}({setting}) on float32 parameters", got, AFTER[(name, setting)], rtol=1e-5, atol=1e-6,
-                dtype=numpy.float32)
+    same_params(_("{optimizer} on float32 parameters").format(optimizer=f"{name}({setting})"), got,
+                AFTER[(name, setting)], rtol=1e-5, atol=1e-6, dtype=numpy.float32)
 
 
 # What known mistakes give on the same steps, to name them.
 MISTAKES = {
-    "Momentum": [(AFTER[("SGD", "lr=0.1")], "this is plain SGD: the velocity has no memory. Keep v between calls "
-                  "(create it on the first update only): v = momentum * v - lr * grad, then param += v")],
+    "Momentum": [(AFTER[("SGD", "lr=0.1")], N_("this is plain SGD: the velocity has no memory. Keep v between calls "
+                  "(create it on the first update only): v = momentum * v - lr * grad, then param += v"))],
     "Nesterov": [([[0.8077650000000001, -1.75515], [[0.43439, -0.62092], [-1.373695, 3.0495250000000005]]],
-                  "you update v before moving the parameter (the second book's order); this course uses Bengio "
-                  "et al. (2012), eq. 7: p += mu*mu*v; p -= (1+mu)*lr*g; then v = mu*v - lr*g"),
-                 (AFTER[("Momentum", "lr=0.1, momentum=0.9")], "this is plain Momentum; Nesterov looks ahead: "
-                  "p += mu*mu*v; p -= (1+mu)*lr*g; then v = mu*v - lr*g")],
+                  N_("you update v before moving the parameter (the second book's order); this course uses Bengio "
+                     "et al. (2012), eq. 7: p += mu*mu*v; p -= (1+mu)*lr*g; then v = mu*v - lr*g")),
+                 (AFTER[("Momentum", "lr=0.1, momentum=0.9")], N_("this is plain Momentum; Nesterov looks ahead: "
+                  "p += mu*mu*v; p -= (1+mu)*lr*g; then v = mu*v - lr*g"))],
     "AdaGrad": [([[0.9000000366666487, -2.099999885000105], [[0.5, -0.09999999000000101],
                                                               [-1.0999999933333338, 3.0000000199999883]]],
-                 "h must ACCUMULATE the squared gradients across steps: h += grad * grad")],
+                 N_("h must ACCUMULATE the squared gradients across steps: h += grad * grad"))],
     "RMSprop": [([[0.9134909761794766, -1.9490364502299444], [[0.4725476297478427, -0.07652527197182721],
                                                                [-1.0642174785852636, 2.9903508139639814]]],
-                 "the moving average weighs the new squared gradient by (1 - decay_rate): "
-                 "h = decay_rate * h + (1 - decay_rate) * grad**2")],
+                 N_("the moving average weighs the new squared gradient by (1 - decay_rate): "
+                    "h = decay_rate * h + (1 - decay_rate) * grad**2"))],
     "Adam": [([[0.5173825897404853, -1.6843429266147247], [[0.35115388921874313, -0.4388467673671933],
                                                             [-1.01917017351693, 2.907439363060978]]],
-              "the bias correction is missing: early steps must be rescaled by sqrt(1 - beta2**t) / (1 - beta1**t)")],
+              N_("the bias correction is missing: early steps must be rescaled by "
+                 "sqrt(1 - beta2**t) / (1 - beta1**t)"))],
 }
 # Adam's textbook form (corrected moments) and the first book's (folded into lr) differ by
 # where eps enters: about 1e-7 relative. Both are correct.
@@ -134,7 +139,7 @@ for _name in ["SGD", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam"]:
 @visible(id="momentum.first_step", target="Momentum")
 def momentum_first_step(kernel, rng):
     """From v = 0 the first step is a plain SGD step."""
-    same_params("Momentum(lr=0.1) after one step (from v = 0 it is an SGD step)",
+    same_params(_("Momentum(lr=0.1) after one step (from v = 0 it is an SGD step)"),
                 run_steps(kernel, "Momentum", "lr=0.1", steps=1), [[0.95, -1.9], [[0.4, -0.2], [-0.95, 3.0]]])
 
 
@@ -142,13 +147,14 @@ def momentum_first_step(kernel, rng):
 def momentum_own_state(kernel, rng):
     first = kernel.new("Momentum", lr=0.1, momentum=0.9)
     run_steps(kernel, "Momentum", "", optimizer=first)
-    same_params("a second Momentum(lr=0.1, momentum=0.9) after 3 steps (state must not be shared between objects)",
+    same_params(_("a second Momentum(lr=0.1, momentum=0.9) after 3 steps (state must not be shared between objects)"),
                 run_steps(kernel, "Momentum", "lr=0.1, momentum=0.9"), AFTER[("Momentum", "lr=0.1, momentum=0.9")])
 
 
 @visible(id="nesterov.first_step", target="Nesterov")
 def nesterov_first_step(kernel, rng):
-    same_params("Nesterov(lr=0.1) after one step: p -= (1 + mu) * lr * g", run_steps(kernel, "Nesterov", "lr=0.1", steps=1),
+    same_params(_("Nesterov(lr=0.1) after one step: p -= (1 + mu) * lr * g"),
+                run_steps(kernel, "Nesterov", "lr=0.1", steps=1),
                 [[0.905, -1.81], [[0.31, -0.38], [-0.905, 3.0]]])
 
 
@@ -157,8 +163,8 @@ def adagrad_first_step(kernel, rng):
     """Every weight with a non-zero gradient moves by about lr; a zero gradient leaves it alone."""
     got = run_steps(kernel, "AdaGrad", "lr=0.1", steps=1)
     if not all(numpy.all(numpy.isfinite(g)) for g in got):
-        fail("AdaGrad(lr=0.1) turns a weight whose gradient is 0 into nan after one step", NO_EPS)
-    same_params("AdaGrad(lr=0.1) after one step (each weight moves by about lr)", got,
+        fail(_("AdaGrad(lr=0.1) turns a weight whose gradient is 0 into nan after one step"), NO_EPS)
+    same_params(_("AdaGrad(lr=0.1) after one step (each weight moves by about lr)"), got,
                 [[0.9, -1.9], [[0.4, -0.1], [-0.9, 3.0]]], rtol=1e-6, atol=1e-9)
 
 
@@ -168,8 +174,9 @@ def adam_first_step(kernel, rng):
     got = run_steps(kernel, "Adam", "lr=0.1", steps=1)
     expected = [[0.9, -1.9], [[0.4, -0.1], [-0.9, 3.0]]]
     for i, (g, e) in enumerate(zip(got, expected)):
+        label = _("Adam(lr=0.1) after one step: params[{i}]").format(i=i)
         if g.shape == numpy.shape(e) and not close(g, e, rtol=1e-5, atol=1e-9):
-            fail(mismatch(f"Adam(lr=0.1) after one step: params[{i}]", g, numpy.asarray(e), "the expected value"),
-                 "Adam's first step should be about lr * sign(-g): check the bias correction, "
-                 "lr_t = lr * sqrt(1 - beta2**t) / (1 - beta1**t)")
-        expect(f"Adam(lr=0.1) after one step: params[{i}]", g, e, rtol=1e-5, atol=1e-9)
+            fail(mismatch(label, g, numpy.asarray(e), EXPECTED),
+                 N_("Adam's first step should be about lr * sign(-g): check the bias correction, "
+                    "lr_t = lr * sqrt(1 - beta2**t) / (1 - beta1**t)"))
+        expect(label, g, e, rtol=1e-5, atol=1e-9)

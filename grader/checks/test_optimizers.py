@@ -9,8 +9,9 @@ import math
 import numpy
 import pytest
 
+from backprop_lab_check.i18n import N_, _
 from backprop_lab_check.tolerances import FLOAT32
-from backprop_lab_check.verdicts import DTYPE_HINT, as_array, close, compare, fail, mismatch
+from backprop_lab_check.verdicts import DTYPE_HINT, OWN_FLOAT64_STEPS, as_array, close, compare, fail, mismatch
 
 from grader.judge.device import (check_state, device_list, f32, f64, host_device_errors, on_devices,
                                  promotions_note, same_as_own, state_arrays)
@@ -120,33 +121,40 @@ CORRECT = {
     "SGD": [sgd], "Momentum": [momentum], "Nesterov": [nesterov], "AdaGrad": [adagrad],
     "RMSprop": [rmsprop], "Adam": [adam, lambda *a, **k: adam(*a, **k, form="textbook")],
 }
-NO_EPS = "add eps = 1e-7 to the denominator: grad / (np.sqrt(h) + 1e-7)"
-UPHILL = "the sign is wrong: step against the gradient, param -= lr * grad (the velocity v = momentum * v - lr * grad)"
-ADAM_COUNT = ("the step counter t counts calls of update: increase self.iter once per update, before the loop "
-              "over the parameters, not once per parameter")
+NO_EPS = N_("add eps = 1e-7 to the denominator: grad / (np.sqrt(h) + 1e-7)")
+UPHILL = N_("the sign is wrong: step against the gradient, param -= lr * grad "
+            "(the velocity v = momentum * v - lr * grad)")
+ADAM_COUNT = N_("the step counter t counts calls of update: increase self.iter once per update, before the loop "
+                "over the parameters, not once per parameter")
+STATE_AFRESH = N_("the optimizer's state starts afresh on every call: create it once, on the first update, and keep it "
+                  "(one entry per parameter)")
+IN_PLACE = N_("update each array in place (param -= ..., param[...] = ...); assigning params[i] = ... or "
+              "param = param - ... makes a new array the model never sees")
 MISTAKES = {
     "SGD": [(lambda ps, gs, lr: sgd(ps, gs, -lr), UPHILL)],
-    "Momentum": [(lambda ps, gs, lr, momentum: sgd(ps, gs, lr), "the velocity has no memory: keep v between calls (create it on the first update only), "
-                  "v = momentum * v - lr * grad, then param += v"),
+    "Momentum": [(lambda ps, gs, lr, momentum: sgd(ps, gs, lr),
+                  N_("the velocity has no memory: keep v between calls (create it on the first update only), "
+                     "v = momentum * v - lr * grad, then param += v")),
                  (lambda ps, gs, lr, momentum: MOMENTUM(ps, gs, -lr, momentum), UPHILL),
                  (lambda *a, **k: MOMENTUM(*a, **k, late=True),
-                  "the order is wrong: update the velocity first, then move, v = momentum * v - lr * grad; "
-                  "param += v (the first step, from v = 0, must already move the parameters)")],
+                  N_("the order is wrong: update the velocity first, then move, v = momentum * v - lr * grad; "
+                     "param += v (the first step, from v = 0, must already move the parameters)"))],
     "Nesterov": [
         (lambda *a, **k: nesterov(*a, **k, velocity_first=True),
-         "you update v before moving the parameter (the second book's order); this course uses Bengio et al. "
-         "(2012), eq. 7: p += mu*mu*v; p -= (1+mu)*lr*g; then v = mu*v - lr*g"),
-        (momentum, "this is plain Momentum; Nesterov looks ahead: p += mu*mu*v; p -= (1+mu)*lr*g; "
-                   "then v = mu*v - lr*g")],
+         N_("you update v before moving the parameter (the second book's order); this course uses Bengio et al. "
+            "(2012), eq. 7: p += mu*mu*v; p -= (1+mu)*lr*g; then v = mu*v - lr*g")),
+        (momentum, N_("this is plain Momentum; Nesterov looks ahead: p += mu*mu*v; p -= (1+mu)*lr*g; "
+                      "then v = mu*v - lr*g"))],
     "AdaGrad": [(lambda *a, **k: adagrad(*a, **k, accumulate=False),
-                 "h must ACCUMULATE the squared gradients across steps: h += grad * grad"),
+                 N_("h must ACCUMULATE the squared gradients across steps: h += grad * grad")),
                 (lambda *a, **k: adagrad(*a, **k, eps=0.0), NO_EPS)],
     "RMSprop": [(lambda *a, **k: rmsprop(*a, **k, leak=False),
-                 "the moving average weighs the new squared gradient by (1 - decay_rate): "
-                 "h = decay_rate * h + (1 - decay_rate) * grad**2"),
+                 N_("the moving average weighs the new squared gradient by (1 - decay_rate): "
+                    "h = decay_rate * h + (1 - decay_rate) * grad**2")),
                 (lambda *a, **k: rmsprop(*a, **k, eps=0.0), NO_EPS)],
     "Adam": [(lambda *a, **k: adam(*a, **k, form="none"),
-              "the bias correction is missing: early steps must be rescaled by sqrt(1 - beta2**t) / (1 - beta1**t)"),
+              N_("the bias correction is missing: early steps must be rescaled by "
+                 "sqrt(1 - beta2**t) / (1 - beta1**t)")),
              (lambda *a, **k: adam(*a, **k, eps=0.0), NO_EPS),
              (lambda *a, **k: adam(*a, **k, count_per_parameter=True), ADAM_COUNT),
              (lambda *a, **k: adam(*a, **k, form="textbook", count_per_parameter=True), ADAM_COUNT)],
@@ -181,8 +189,8 @@ def run_student(student, name, kwargs, params, grad_steps, keep=None):
         optimizer.call("update", model.ref("params"), model.ref("grads"))
         for i, (g, g_after) in enumerate(zip(grads, model.get("grads"))):
             if not numpy.array_equal(g, numpy.asarray(g_after)):
-                fail(f"{name}.update modified grads[{i}]; it must only read the gradients")
-        after_steps.append([as_array(f"{name}: params[{i}] after update", p)
+                fail(_("{name}.update modified grads[{i}]; it must only read the gradients").format(name=name, i=i))
+        after_steps.append([as_array(_("{name}: params[{i}] after update").format(name=name, i=i), p)
                             for i, p in enumerate(model.get("arrays"))])
     if keep is not None:
         keep.append(optimizer)
@@ -196,7 +204,8 @@ def judge_steps(name, got_steps, params, grad_steps, kwargs, rtol=1e-6, atol=1e-
             if dtype is not None:
                 for i, g in enumerate(got):
                     if g.dtype != numpy.dtype(dtype):
-                        fail(f"{name}: params[{i}] became {g.dtype} after step {step + 1}, expected {dtype}")
+                        fail(_("{name}: params[{i}] became {got} after step {step}, expected {expected}").format(
+                            name=name, i=i, got=g.dtype, step=step + 1, expected=dtype))
             continue
         hint = None
         for maker, text in MISTAKES.get(name, []):
@@ -208,17 +217,16 @@ def judge_steps(name, got_steps, params, grad_steps, kwargs, rtol=1e-6, atol=1e-
         if hint is None and step > 0:
             (fresh,) = trajectories(CORRECT[name][:1], got_steps[step - 1], grad_steps[step:step + 1], kwargs)
             if all(close(g, e, max(rtol, 1e-5), max(atol, 1e-7)) for g, e in zip(got, fresh[0])):
-                hint = ("the optimizer's state starts afresh on every call: create it once, on the first "
-                        "update, and keep it (one entry per parameter)")
+                hint = STATE_AFRESH
         if hint is None and step == 0 and all(numpy.array_equal(g, p) for g, p in zip(got, params)):
-            fail(f"{name}.update did not change the parameters the caller holds",
-                 "update each array in place (param -= ..., param[...] = ...); assigning params[i] = ... "
-                 "or param = param - ... makes a new array the model never sees")
+            fail(_("{name}.update did not change the parameters the caller holds").format(name=name), IN_PLACE)
         for i, (g, e) in enumerate(zip(got, expected[0][step])):
             if g.shape != e.shape:
-                fail(f"{name}: params[{i}] has shape {g.shape} after step {step + 1}, expected {e.shape}", hint)
+                fail(_("{name}: params[{i}] has shape {got} after step {step}, expected {expected}").format(
+                    name=name, i=i, got=g.shape, step=step + 1, expected=e.shape), hint)
             if not close(g, e, rtol, atol):
-                fail(mismatch(f"{name}: params[{i}] after step {step + 1}", g, e), hint)
+                fail(mismatch(_("{name}: params[{i}] after step {step}").format(name=name, i=i, step=step + 1), g, e),
+                     hint)
 
 
 def each_optimizer(slug, points=1):
@@ -253,8 +261,9 @@ def test_zero_grads(name, student, rng):
     for step in got:
         for i, (g, p) in enumerate(zip(step, params)):
             if not numpy.all(numpy.isfinite(g)):
-                fail(f"{name}: zero gradients turned params[{i}] into nan/inf", NO_EPS)
-            compare(f"{name}: params[{i}] after a zero-gradient step", g, p, rtol=0, atol=1e-12)
+                fail(_("{name}: zero gradients turned params[{i}] into nan/inf").format(name=name, i=i), NO_EPS)
+            compare(_("{name}: params[{i}] after a zero-gradient step").format(name=name, i=i), g, p,
+                    rtol=0, atol=1e-12)
 
 
 @each_optimizer("float32")
@@ -267,16 +276,18 @@ def test_float32(name, student, rng):
     for step, values in enumerate(got, start=1):
         for i, g in enumerate(values):
             if g.dtype != numpy.float32:
-                fail(f"{name}: params[{i}] became {g.dtype} after step {step}, expected float32", DTYPE_HINT)
+                fail(_("{name}: params[{i}] became {got} after step {step}, expected {expected}").format(
+                    name=name, i=i, got=g.dtype, step=step, expected="float32"), DTYPE_HINT)
     for label, array in state_arrays(kept[0], name):
         if array.dtype != numpy.float32:
-            fail(f"{label}, kept between updates, is {array.dtype} for float32 parameters", DTYPE_HINT)
+            fail(_("{state}, kept between updates, is {dtype} for float32 parameters").format(
+                state=label, dtype=array.dtype), DTYPE_HINT)
     own = run_student(student, name, OPTIMIZERS[name], [p.astype(numpy.float64) for p in params],
                       [[g.astype(numpy.float64) for g in step] for step in grads])
     for step, (values, own_values) in enumerate(zip(got, own), start=1):
         for i, (g, w) in enumerate(zip(values, own_values)):
-            compare(f"{name}: params[{i}] after float32 step {step}", g, w, against="your own float64 steps",
-                    **FLOAT32)
+            compare(_("{name}: params[{i}] after float32 step {step}").format(name=name, i=i, step=step), g, w,
+                    against=OWN_FLOAT64_STEPS, **FLOAT32)
 
 
 # -- on a device: float32 with np bound to CuPy, and to its emulation (judge/device.py) --------------
@@ -298,13 +309,13 @@ def test_on_device(on_device, student, target, rng):
         for step, grads in enumerate(steps, start=1):
             model.call("set_grads", [to_device(g) for g in grads])
             optimizer.call("update", model.ref("params"), model.ref("grads"))
-            on_device_params.append(device_list(f"{name}: params after step {step}", model.get("arrays"),
-                                                len(params)))
+            on_device_params.append(device_list(_("{name}: params after step {step}").format(name=name, step=step),
+                                                model.get("arrays"), len(params)))
     check_state(optimizer, name)
     own, own_model = cpu.new(name, **kwargs), cpu.trusted("Parameters", f64(*params))
     for step, (grads, got) in enumerate(zip(steps, on_device_params), start=1):
         own_model.call("set_grads", f64(*grads))
         own.call("update", own_model.ref("params"), own_model.ref("grads"))
         for i, (g, w) in enumerate(zip(got, own_model.get("arrays"))):
-            same_as_own(f"{name}: params[{i}] after step {step}", g, w)
+            same_as_own(_("{name}: params[{i}] after step {step}").format(name=name, i=i, step=step), g, w)
     promotions_note(device, f"{name}.update")

@@ -25,9 +25,10 @@ from contextlib import contextmanager
 
 import numpy
 import pytest
+from backprop_lab_check.i18n import N_, _, ngettext
 from backprop_lab_check.outcomes import MissingName
 from backprop_lab_check.tolerances import FLOAT32
-from backprop_lab_check.verdicts import DTYPE_HINT, PassWithNote, as_array, compare, fail
+from backprop_lab_check.verdicts import DTYPE_HINT, OWN_FLOAT64_ON_CPU, PassWithNote, as_array, compare, fail
 
 from ..assignments import DEVICE_TARGETS
 from ..runtime.protocol import DeviceArray
@@ -36,12 +37,14 @@ from ..slicing import only_a_tail_dropped, slice_cells
 from .student import Student
 
 MODES = {"emulated": "emulated_device", "cupy": "device"}  # mode -> check id prefix
-DEVICE_NAMES = {"cupy": "the GPU (CuPy)", "emulated": "the emulated device (CuPy's rules on the CPU)"}
+NOT_DEFINED_ON = {  # why a name is missing in a device run, by mode
+    "cupy": N_("`{name}` is not defined when the notebook runs on the GPU (CuPy)"),
+    "emulated": N_("`{name}` is not defined when the notebook runs on the emulated device (CuPy's rules on the CPU)")}
 MIXING = ("Implicit conversion to a NumPy array", "Unsupported type <class 'numpy.ndarray'>",
           "non-scalar numpy.ndarray cannot be used for fill")
-HOST_HINT = ("host/device mixing: with `np` bound to CuPy, an array made with the NumPy module itself "
-             "(numpy.zeros(...), numpy.random..., numpy.asarray(...)) stays on the host, and CuPy refuses "
-             "to mix the two; create every array through `np` (np.zeros_like(param), np.random.randn)")
+HOST_HINT = N_("host/device mixing: with `np` bound to CuPy, an array made with the NumPy module itself "
+               "(numpy.zeros(...), numpy.random..., numpy.asarray(...)) stays on the host, and CuPy refuses "
+               "to mix the two; create every array through `np` (np.zeros_like(param), np.random.randn)")
 TIMED_OUT = "raise TimeoutError('not run on the device: this cell timed out in the CPU run')\n"
 # Every method and attribute the device checks reach on the submission's objects (dunders
 # aside): the slice leaves out what only other methods read (a test keeps this list whole).
@@ -56,24 +59,29 @@ def on_devices(slug, target, points=1.0):
 
 
 def gpu_status():
-    """None when CuPy and a CUDA device are there, else the reason (a sentence)."""
-    if not hasattr(gpu_status, "reason"):
-        gpu_status.reason = _probe_gpu()
-    return gpu_status.reason
+    """None when CuPy and a CUDA device are there, else the reason (a sentence, in the current
+    language: the probe runs once per process, its sentence is made at each call)."""
+    if not hasattr(gpu_status, "probe"):
+        gpu_status.probe = _probe_gpu()
+    if gpu_status.probe is None:
+        return None
+    reason, error = gpu_status.probe
+    return _(reason).format(error=error)
 
 
 def _probe_gpu():
+    """None, or why there is no GPU: (a sentence marked with N_, the error it names)."""
     try:
         import cupy
     except ImportError:
-        return "no GPU: CuPy is not installed (pip install 'backprop-lab[gpu]' on a machine with an NVIDIA GPU)"
+        return N_("no GPU: CuPy is not installed (pip install 'backprop-lab[gpu]' on a machine with an NVIDIA GPU)"), None
     except Exception as exc:  # a broken CUDA installation raises all sorts
-        return f"no GPU: CuPy cannot be imported ({type(exc).__name__}: {exc})"
+        return N_("no GPU: CuPy cannot be imported ({error})"), f"{type(exc).__name__}: {exc}"
     try:
         count = cupy.cuda.runtime.getDeviceCount()
     except Exception as exc:
-        return f"no GPU: CuPy finds no CUDA device ({type(exc).__name__}: {exc})"
-    return None if count > 0 else "no GPU: CuPy finds no CUDA device"
+        return N_("no GPU: CuPy finds no CUDA device ({error})"), f"{type(exc).__name__}: {exc}"
+    return None if count > 0 else (N_("no GPU: CuPy finds no CUDA device"), None)
 
 
 # -- the device's student --------------------------------------------------------------
@@ -89,16 +97,20 @@ class DeviceStudent(Student):
     def _require(self, name):
         if self.has(name):
             return
-        failed = [f"cell {i} failed there: {r['message']}" for i, r in enumerate(self.sandbox.cell_results, 1)
+        failed = [(i, r["message"]) for i, r in enumerate(self.sandbox.cell_results, 1)
                   if r is not None and r["status"] != "ok"]
-        raise MissingName(f"`{name}` is not defined when the notebook runs on {DEVICE_NAMES[self.mode]}"
-                          + (f"; {failed[0]}" if failed else ""))
+        missing = _(NOT_DEFINED_ON[self.mode]).format(name=name)
+        if failed:
+            index, message = failed[0]
+            raise MissingName(_("{missing}; cell {index} failed there: {message}").format(
+                missing=missing, index=index, message=message))
+        raise MissingName(missing)
 
     def device_problem(self):
         """Why the worker could not load its device module, or None."""
         if self._hello is None:
             self._hello = self.sandbox.request("hello")
-        return self._hello.get("device_error") if isinstance(self._hello, dict) else "no reply"
+        return self._hello.get("device_error") if isinstance(self._hello, dict) else _("no reply")
 
     def reset(self, check_id):
         super().reset(check_id)
@@ -200,15 +212,15 @@ def device_student(grading, mode, check_id, target):
         reason = gpu_status()
         if reason:
             if grading.count_gpu:
-                fail(f"{reason}; counted as failed because of --count-gpu")
+                fail(_("{reason}; counted as failed because of --count-gpu").format(reason=reason))
             pytest.skip(reason)
     run = grading.device_runs.get(mode)
     if run is None:
-        raise MissingName(getattr(grading.student, "reason", "the submission was not run on the device"))
+        raise MissingName(getattr(grading.student, "reason", None) or _("the submission was not run on the device"))
     student = run.student()
     problem = student.device_problem()
     if problem:  # e.g. CuPy sees the GPU from the judge but not from inside the sandbox
-        reason = f"no GPU usable in the sandbox: {problem}"
+        reason = _("no GPU usable in the sandbox: {problem}").format(problem=problem)
         if mode == "cupy" and not grading.count_gpu:
             pytest.skip(reason)
         fail(reason)
@@ -225,7 +237,7 @@ def host_device_errors():
         yield
     except StudentRaised as exc:
         if any(text in exc.message for text in MIXING):
-            fail(f"on the device, {exc.sentence()}", HOST_HINT)
+            fail(_("on the device, {what}").format(what=exc.sentence()), HOST_HINT)
         raise
 
 
@@ -233,13 +245,14 @@ def device_array(name, value):
     """A result that must be a float32 array on the device, as NumPy for comparing."""
     if isinstance(value, DeviceArray):
         if value.dtype != numpy.float32:
-            fail(f"{name} is {value.dtype} on the device, expected float32 (the dtype of the inputs)", DTYPE_HINT)
+            fail(_("{name} is {dtype} on the device, expected float32 (the dtype of the inputs)").format(
+                name=name, dtype=value.dtype), DTYPE_HINT)
         return numpy.asarray(value)
     if isinstance(value, (numpy.ndarray, numpy.generic)):
-        fail(f"{name} came back as a NumPy {value.dtype} array on the host: results must stay on the device "
-             "(CuPy arrays)", HOST_HINT)
+        fail(_("{name} came back as a NumPy {dtype} array on the host: results must stay on the device "
+               "(CuPy arrays)").format(name=name, dtype=value.dtype), HOST_HINT)
     as_array(name, value)  # None and other non-arrays get the usual sentence
-    fail(f"{name} is a {type(value).__name__}, expected a float32 array on the device")
+    fail(_("{name} is a {kind}, expected a float32 array on the device").format(name=name, kind=type(value).__name__))
 
 
 def device_scalar(name, value):
@@ -248,14 +261,19 @@ def device_scalar(name, value):
         return float(value)
     if isinstance(value, DeviceArray) and value.size == 1:
         return float(device_array(name, value).reshape(()))
-    fail(f"{name} should be a number (float(...)), got {type(value).__name__}"
-         + (f" of shape {value.shape}" if isinstance(value, numpy.ndarray) else ""))
+    if isinstance(value, numpy.ndarray):
+        fail(_("{name} should be a number (float(...)), got {kind} of shape {shape}").format(
+            name=name, kind=type(value).__name__, shape=value.shape))
+    fail(_("{name} should be a number (float(...)), got {kind}").format(name=name, kind=type(value).__name__))
 
 
 def device_list(name, value, length):
-    if not isinstance(value, list) or len(value) != length:
-        got = f"a list of {len(value)}" if isinstance(value, list) else type(value).__name__
-        fail(f"{name} should be a list of {length} arrays, got {got}")
+    if isinstance(value, list) and len(value) != length:
+        fail(_("{name} should be a list of {count} arrays, got a list of {got}").format(
+            name=name, count=length, got=len(value)))
+    if not isinstance(value, list):
+        fail(_("{name} should be a list of {count} arrays, got {got}").format(
+            name=name, count=length, got=type(value).__name__))
     return [device_array(f"{name}[{i}]", v) for i, v in enumerate(value)]
 
 
@@ -263,10 +281,16 @@ def promotions_note(student, what):
     """Float64 temporaries inside methods whose results stayed float32 cost nothing: a note
     with the line and the fix (the emulation records them; CuPy computes them silently)."""
     found = student.promotions()
+    if len(found) == 1:
+        raise PassWithNote(_("{what} keeps float32, but computes a float64 temporary from float32 arrays: {where}; "
+                             "it costs speed on a GPU, not points").format(what=what, where=found[0]), DTYPE_HINT)
     if found:
-        more = f" (and in {len(found) - 1} more place{'s' if len(found) > 2 else ''})" if len(found) > 1 else ""
-        raise PassWithNote(f"{what} keeps float32, but computes a float64 temporary from float32 arrays: "
-                           f"{found[0]}{more}; it costs speed on a GPU, not points", DTYPE_HINT)
+        raise PassWithNote(ngettext(
+            "{what} keeps float32, but computes a float64 temporary from float32 arrays: {where} (and in {count} "
+            "more place); it costs speed on a GPU, not points",
+            "{what} keeps float32, but computes a float64 temporary from float32 arrays: {where} (and in {count} "
+            "more places); it costs speed on a GPU, not points", len(found) - 1).format(
+                what=what, where=found[0], count=len(found) - 1), DTYPE_HINT)
 
 
 def f32(*arrays):
@@ -277,13 +301,11 @@ def f64(*arrays):
     return [numpy.asarray(a, dtype=numpy.float64) for a in arrays]
 
 
-OWN = "your own float64 result on the CPU"
-
-
 def same_as_own(name, got, own):
     """A device result against the submission's own float64 CPU result for the same inputs: a
     formula mistake is the same in both, and is charged by the checks of the formula."""
-    compare(f"{name} on the device", got, as_array(f"{name} (float64, on the CPU)", own), against=OWN, **FLOAT32)
+    compare(_("{name} on the device").format(name=name), got,
+            as_array(_("{name} (float64, on the CPU)").format(name=name), own), against=OWN_FLOAT64_ON_CPU, **FLOAT32)
 
 
 def state_arrays(optimizer, name):
@@ -306,4 +328,4 @@ def state_arrays(optimizer, name):
 def check_state(optimizer, name):
     """Arrays an optimizer keeps between steps stay on the device in the parameters' dtype."""
     for label, array in state_arrays(optimizer, name):
-        device_array(f"{label} (state kept between updates)", array)
+        device_array(_("{state} (state kept between updates)").format(state=label), array)

@@ -11,6 +11,7 @@ from contextlib import redirect_stderr, redirect_stdout
 
 import numpy
 import pytest
+from backprop_lab_check.i18n import _
 from backprop_lab_check.outcomes import MissingName, StudentRaised, seed_for, verdict
 from backprop_lab_check.verdicts import PassWithNote
 
@@ -158,7 +159,7 @@ class GradingPlugin:
         if item.stash.get(RESULT, None) is None:
             kw = marker.kwargs
             if any(r.id == kw["id"] for r in self.results):
-                self.warnings.append(f"duplicate check id {kw['id']}")
+                self.warnings.append(_("duplicate check id {id}").format(id=kw["id"]))
             item.stash[RESULT] = CheckResult(kw["id"], kw["target"], None, 0.0, float(kw["points"]))
             self.results.append(item.stash[RESULT])
         return item.stash[RESULT]
@@ -168,15 +169,24 @@ class GradingPlugin:
             result.status, result.message = "skip", _skip_reason(report)
             return
         if isinstance(exc, (WorkerLost, StaleHandle)):
-            what = str(exc)  # "timed out after 5 s", "the worker was killed by SIGKILL", ...
-            result.status, result.message = "error", (f"while the submission's code ran, {what}"
-                                                      if what.startswith("the worker") else f"the submission's code {what}")
+            result.status, result.message = "error", _lost_worker(exc)
             return
         judged = verdict(exc)
         result.status, result.message, result.hint, result.note = judged.status, judged.message, judged.hint, judged.note
         result.points = round(result.max_points * judged.fraction, 2)
         if exc is not None and not isinstance(exc, (AssertionError, StudentRaised, MissingName, PassWithNote)):
-            self.warnings.append(f"check {result.id} stopped inside the grader: {type(exc).__name__}: {exc}")
+            self.warnings.append(_("check {id} stopped inside the grader: {error}").format(
+                id=result.id, error=f"{type(exc).__name__}: {exc}"))
+
+
+def _lost_worker(exc):
+    """The message of a check whose request ended with WorkerLost or StaleHandle."""
+    kind = getattr(exc, "kind", "worker")
+    if kind == "timeout":
+        return _("the submission's code timed out after {seconds:g} s").format(seconds=exc.seconds)
+    if kind == "budget":
+        return _("the submission's code was not run: the submission's time budget is spent")
+    return _("while the submission's code ran, {problem}").format(problem=exc)  # a sentence about the worker
 
 
 def _marker(item):
@@ -196,7 +206,7 @@ def _skip_reason(report):
     longrepr = report.longrepr
     if isinstance(longrepr, tuple) and len(longrepr) == 3:
         return str(longrepr[2]).removeprefix("Skipped: ")
-    return "skipped"
+    return _("skipped")
 
 
 def run_checks(assignment, student, limits, count_gpu=False, device_runs=None):
@@ -215,5 +225,6 @@ def run_checks(assignment, student, limits, count_gpu=False, device_runs=None):
     with redirect_stdout(sink), redirect_stderr(sink):
         code = pytest.main(args, plugins=[plugin])
     if code not in (0, 1) and not plugin.results:
-        plugin.warnings.append(f"the checks could not run (pytest exit {int(code)}): {sink.getvalue()[-500:]}")
+        plugin.warnings.append(_("the checks could not run (pytest exit {code}): {output}").format(
+            code=int(code), output=sink.getvalue()[-500:]))
     return plugin.results, plugin.evidence.artifacts, plugin.warnings

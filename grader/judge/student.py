@@ -1,5 +1,6 @@
 """What a check sees of a submission: the names it defines and the objects it constructs, all
 in the worker; and `NoSubmission`, what the checks meet when there is no submission to grade."""
+from backprop_lab_check.i18n import _
 from backprop_lab_check.outcomes import MissingName, seed_for
 
 from ..sandbox import StudentRaised, WorkerLost
@@ -25,7 +26,7 @@ class Student:
 
     def _require(self, name):
         if not self.has(name):
-            raise MissingName(f"`{name}` is not defined in the submission")
+            raise MissingName(_("`{name}` is not defined in the submission").format(name=name))
 
     def new(self, name, *args, **kwargs):
         """Construct `name(*args, **kwargs)` in the worker."""

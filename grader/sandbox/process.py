@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import backprop_lab_check
+from backprop_lab_check.i18n import _
 
 from ..limits import Limits
 from ..runtime import protocol
@@ -135,7 +136,7 @@ class Sandbox:
         except (OSError, subprocess.SubprocessError) as exc:
             for fd in (to_worker_w, from_worker_r):
                 os.close(fd)
-            raise WorkerLost(f"the worker could not be started: {exc}") from None
+            raise WorkerLost(_("the worker could not be started: {error}").format(error=exc)) from None
         finally:
             for fd in (to_worker_r, from_worker_w):
                 os.close(fd)
@@ -260,11 +261,13 @@ class Sandbox:
 
     def _run_cell(self, index):
         if self.time_left() <= 0:
-            self.cell_results[index] = {"status": "timeout", "message": "not run: the submission's time budget is spent"}
+            self.cell_results[index] = {"status": "timeout",
+                                        "message": _("not run: the submission's time budget is spent")}
             return
         if len(self.cells[index]) > MAX_CELL_CHARS:
-            self.cell_results[index] = {"status": "error", "message": f"not run: the cell has {len(self.cells[index])} "
-                                        f"characters, over the limit of {MAX_CELL_CHARS}"}
+            self.cell_results[index] = {"status": "error", "message": _(
+                "not run: the cell has {count} characters, over the limit of {limit}").format(
+                    count=len(self.cells[index]), limit=MAX_CELL_CHARS)}
             return
         try:
             if self._proc is None or not self._ready:
@@ -273,11 +276,11 @@ class Sandbox:
             self.cell_results[index] = self._cell_result(self._request_raw(
                 "run_cell", {"source": self.cells[index], "index": index + 1}, timeout=timeout))
         except WorkerLost as exc:
-            self.cell_results[index] = {"status": "timeout" if "timed out" in str(exc) else "error",
-                                        "message": str(exc)}
+            self.cell_results[index] = {"status": "timeout" if exc.kind == "timeout" else "error", "message": str(exc)}
         except StudentRaised as exc:  # only a worker whose channel the cell took over replies so
             self._lose()
-            self.cell_results[index] = {"status": "error", "message": f"the worker broke the protocol ({exc.sentence()})"}
+            self.cell_results[index] = {"status": "error", "message": _(
+                "the worker broke the protocol ({error})").format(error=exc.sentence())}
 
     def _cell_result(self, value):
         """A cell's outcome as the worker reported it, checked: the cell may have taken
@@ -285,7 +288,8 @@ class Sandbox:
         if not isinstance(value, dict) or value.get("status") not in ("ok", "error", "timeout") \
                 or not isinstance(value.get("message", ""), str):
             self._lose()
-            return {"status": "error", "message": "the worker sent a malformed reply (the cell took over its channel?)"}
+            return {"status": "error",
+                    "message": _("the worker sent a malformed reply (the cell took over its channel?)")}
         return {"status": value["status"], "message": value.get("message", "")[:MAX_MESSAGE_CHARS]}
 
     def _replay_cells(self):
@@ -297,19 +301,19 @@ class Sandbox:
                                       timeout=min(self.limits.cell_timeout_s, max(self.time_left(), 1)))
                 except StudentRaised:
                     self._lose()
-                    raise WorkerLost("the worker broke the protocol while its cells were replayed") from None
+                    raise WorkerLost(_("the worker broke the protocol while its cells were replayed")) from None
 
     # -- requests ---------------------------------------------------------------
     def _request_raw(self, op, args, timeout):
         deadline = time.monotonic() + max(0.0, timeout)
         if self._proc is None:
-            raise WorkerLost("the worker is not running")
+            raise WorkerLost(_("the worker is not running"))
         try:
             protocol.write_frame(self._to_worker, {"op": op, **args}, deadline=deadline)
             reply = protocol.read_frame(self._from_worker, deadline=deadline)
         except protocol.ChannelTimeout:
             self._lose()
-            raise WorkerLost(f"timed out after {timeout:g} s") from None
+            raise WorkerLost.timeout(timeout) from None
         except (protocol.ChannelClosed, BrokenPipeError):
             try:
                 code = self._proc.wait(timeout=2) if self._proc else None
@@ -321,13 +325,14 @@ class Sandbox:
             raise WorkerLost(_death_reason(code), died=True) from None
         except (protocol.ProtocolError, OSError) as exc:
             self._lose()
-            raise WorkerLost(f"the worker broke the protocol: {str(exc)[:200]}") from None
+            raise WorkerLost(_("the worker broke the protocol: {error}").format(error=str(exc)[:200])) from None
         except Exception as exc:  # a frame that decodes into nonsense (nesting, shapes, types)
             self._lose()
-            raise WorkerLost(f"the worker sent a malformed reply ({type(exc).__name__})") from None
+            raise WorkerLost(_("the worker sent a malformed reply ({error})").format(
+                error=type(exc).__name__)) from None
         if not isinstance(reply, dict) or reply.get("ok") not in (True, False):
             self._lose()
-            raise WorkerLost("the worker sent a malformed reply")
+            raise WorkerLost(_("the worker sent a malformed reply"))
         if reply["ok"] is False:
             raise StudentRaised(str(reply.get("type", "Error"))[:100], str(reply.get("message", ""))[:MAX_MESSAGE_CHARS],
                                str(reply.get("where", ""))[:500])
@@ -342,7 +347,7 @@ class Sandbox:
         if self._cells_thread is not None:
             self.finish_cells()  # the checks may start while the cells run; their requests wait for them
         if self.time_left() <= 0:
-            raise WorkerLost("was not run: the submission's time budget is spent")
+            raise WorkerLost.budget_spent()
         if self._proc is not None and self._proc.poll() is not None:
             self._lose()  # it died between requests: not this request's doing, so a fresh worker takes it
         if self._proc is None or not self._ready:
@@ -363,7 +368,7 @@ class Sandbox:
     def _outgoing(self, value):
         if isinstance(value, RemoteObject):
             if value._generation != self.generation or value._sandbox is not self:
-                raise StaleHandle("the worker that held this object was restarted")
+                raise StaleHandle()
             return value._handle
         if isinstance(value, dict):
             return {k: self._outgoing(v) for k, v in value.items()}
@@ -383,9 +388,12 @@ class Sandbox:
 
 def _death_reason(code):
     if code is None:
-        return "the worker closed its channel"
+        return _("the worker closed its channel")
     if code < 0:
         name = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else str(-code)
-        hint = " (memory limit?)" if name in ("SIGKILL", "SIGSEGV") else " (CPU time limit)" if name == "SIGXCPU" else ""
-        return f"the worker was killed by {name}{hint}"
-    return f"the worker exited with status {code}"
+        if name in ("SIGKILL", "SIGSEGV"):
+            return _("the worker was killed by {signal} (memory limit?)").format(signal=name)
+        if name == "SIGXCPU":
+            return _("the worker was killed by {signal} (CPU time limit)").format(signal=name)
+        return _("the worker was killed by {signal}").format(signal=name)
+    return _("the worker exited with status {code}").format(code=code)

@@ -3,21 +3,36 @@ request can end other than with a value (the submission's code raised, the worke
 handle outlived its worker)."""
 import time
 
+from backprop_lab_check.i18n import _
 from backprop_lab_check.outcomes import StudentRaised
 
 
 class WorkerLost(Exception):
-    """The worker timed out, died or broke the protocol during a request. `died`: it was gone
-    (killed, exited) rather than slow or speaking nonsense: a check may run once more on a
-    fresh worker, since its death may come from code an earlier check ran (a timer, a thread)."""
+    """The worker timed out, died or broke the protocol during a request. The message is a
+    sentence in the current language: about the worker ("the worker was killed by SIGKILL"), or,
+    made by `timeout` and `budget_spent`, about the request ("timed out after 5 s"), whose `kind`
+    says which. `died`: it was gone (killed, exited) rather than slow or speaking nonsense: a
+    check may run once more on a fresh worker, since its death may come from code an earlier
+    check ran (a timer, a thread)."""
 
-    def __init__(self, message, died=False):
+    def __init__(self, message, died=False, kind="worker", seconds=None):
         super().__init__(message)
-        self.died = died
+        self.died, self.kind, self.seconds = died, kind, seconds
+
+    @classmethod
+    def timeout(cls, seconds):
+        return cls(_("timed out after {seconds:g} s").format(seconds=seconds), kind="timeout", seconds=seconds)
+
+    @classmethod
+    def budget_spent(cls):
+        return cls(_("was not run: the submission's time budget is spent"), kind="budget")
 
 
 class StaleHandle(Exception):
     """A handle from a worker that has since been restarted."""
+
+    def __init__(self):
+        super().__init__(_("the worker that held this object was restarted"))
 
 
 class RemoteObject:
@@ -73,7 +88,7 @@ class RemoteObject:
         def call(*call_args):
             left = deadline - time.monotonic()
             if left <= 0:
-                raise WorkerLost(f"timed out after {timeout or self._sandbox.limits.call_timeout_s:g} s")
+                raise WorkerLost.timeout(timeout or self._sandbox.limits.call_timeout_s)
             return self.call(method, *call_args, timeout=left, **kwargs)
 
         if wrt[0] == "arg":
