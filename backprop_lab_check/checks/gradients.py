@@ -21,13 +21,13 @@ from ..shared.gradients import (
     DEFAULT_DESCENT_MISTAKES, FRACTION, GRADIENT_LABELS, IN_PLACE, IN_PLACE_X, KEYS, LABELS, LOG_ZERO, LOSS_RTOL,
     NO_SIGMOID_DERIVATIVE, NO_SOFTMAX, PROBABILITIES, RESTORE, RESTORE_PARAMS, RESTORE_W, SCORES, SIGMOID_OF_A1,
     START, SUMMED, UPDATE_IN_PLACE, USE_NUMERICAL, ce_mistakes, compare_descent, delta_mistakes, gradient_dict,
-    function_1, function_2, function_3, initial_params, judge_restores_x, loss_list, moved_uphill, not_restored,
+    function_1, function_2, function_3, initial_params, judge_chain_rule, judge_restores_x, loss_list, moved_uphill, not_restored,
     numerical_diff_mistakes, numerical_gradient_mistakes, param_shapes, raised, scale_hint, sse_mistakes)
 from ..local import LocalObject
 from ..outcomes import StudentRaised
 from ..registry import checks_for, run_one, visible
 from ..tolerances import GRAD_TOL
-from ..verdicts import CheckFailed, as_array, close, fail
+from ..verdicts import CheckFailed, as_array, call_pure, close, fail
 from .common import expect
 
 
@@ -131,6 +131,18 @@ def nd_function_1(kernel, rng):
     for x in (5.0, 10.0, -3.7):
         expect(f"numerical_diff(function_1, {x})", kernel.call("numerical_diff", function_1, x), 0.02 * x + 0.1,
                rtol=1e-9, atol=1e-12, mistakes=numerical_diff_mistakes(function_1, x))
+
+
+# (x, y) and what z = (x + y)**2 and its two derivatives 2 (x + y) are there.
+CHAIN_POINTS = [(3.0, 0.5, (12.25, 7.0, 7.0)),
+                (numpy.array([1.0, -2.0, 0.5]), numpy.array([2.0, 0.5, -0.5]),
+                 ([9.0, 2.25, 0.0], [6.0, -3.0, 0.0], [6.0, -3.0, 0.0]))]
+
+
+@visible(id="chain_rule.known_values", target="chain_rule")
+def chain_rule_known_values(kernel, rng):
+    for x, y, expected in CHAIN_POINTS:
+        judge_chain_rule(call_pure(kernel, "chain_rule", x, y), x, y, expected, f"chain_rule({x}, {y})", judge=expect)
 
 
 @visible(id="numerical_gradient.function_2", target="numerical_gradient")
