@@ -1,7 +1,11 @@
 """Helpers the visible checks of several assignments use."""
+import functools
+
 import numpy
 
-from ..verdicts import DTYPE_HINT, as_array, compare, fail
+from ..outcomes import StudentRaised
+from ..registry import checks_for, run_one, visible
+from ..verdicts import DTYPE_HINT, CheckFailed, as_array, compare, fail
 
 
 def arrays(label, value, shapes, listing=""):
@@ -40,3 +44,37 @@ def keeps_float32(name, *values):
 def expect(name, got, expected, **options):
     """verdicts.compare against a known value: the visible checks have no reference."""
     compare(name, got, expected, against="the expected value", **options)
+
+
+def visible_calling(id, target, calls, by_assignment_only=False):
+    """visible() for a check of `target` whose code calls the graded names `calls`: when the check
+    fails and one of those fails its own visible checks, the hint sends the student there first."""
+    def register(fn):
+        assignment = fn.__module__.rsplit(".", 1)[-1]
+
+        @functools.wraps(fn)
+        def check(kernel, rng):
+            try:
+                fn(kernel, rng)
+            except (CheckFailed, StudentRaised) as exc:
+                if isinstance(exc, StudentRaised) and exc.type_name == "NotImplementedError":
+                    raise
+                broken = first_failing(kernel, calls, assignment)
+                if broken is None:
+                    raise
+                message = exc.message if isinstance(exc, CheckFailed) else exc.sentence()
+                raise CheckFailed(message, f"{target} calls your {broken.target}, which fails its own visible check "
+                                           f"{broken.id}: fix {broken.target} first (the grader judges {target} "
+                                           f"with a correct {broken.target})") from exc
+        return visible(id, target, by_assignment_only)(check)
+    return register
+
+
+def first_failing(kernel, names, assignment):
+    """The outcome of the first visible check of `names` (in `assignment`) that does not pass, or None."""
+    for name in names:
+        for check in checks_for(name, assignment):
+            outcome = run_one(check, kernel)
+            if outcome.status != "pass":
+                return outcome
+    return None

@@ -9,7 +9,6 @@ numerical_gradient). The hidden grader judges them with correct versions of thos
 the visible checks can only run the student's own, so when such a check fails and a name it calls
 fails its own checks, the hint says to fix that one first.
 """
-import functools
 import math
 
 import numpy
@@ -25,42 +24,10 @@ from ..shared.gradients import (
     numerical_diff_mistakes, numerical_gradient_mistakes, param_shapes, raised, scale_hint, sse_mistakes)
 from ..local import LocalObject
 from ..outcomes import StudentRaised
-from ..registry import checks_for, run_one, visible
+from ..registry import visible
 from ..tolerances import GRAD_TOL
 from ..verdicts import CheckFailed, as_array, call_pure, close, fail
-from .common import expect
-
-
-def visible_calling(id, target, calls, by_assignment_only=False):
-    """visible() for a check of `target` whose code calls the graded names `calls`: when the check
-    fails and one of those fails its own visible checks, the hint sends the student there first."""
-    def register(fn):
-        @functools.wraps(fn)
-        def check(kernel, rng):
-            try:
-                fn(kernel, rng)
-            except (CheckFailed, StudentRaised) as exc:
-                if isinstance(exc, StudentRaised) and exc.type_name == "NotImplementedError":
-                    raise
-                broken = first_failing(kernel, calls)
-                if broken is None:
-                    raise
-                message = exc.message if isinstance(exc, CheckFailed) else exc.sentence()
-                raise CheckFailed(message, f"{target} calls your {broken.target}, which fails its own visible check "
-                                           f"{broken.id}: fix {broken.target} first (the grader judges {target} "
-                                           f"with a correct {broken.target})") from exc
-        return visible(id, target, by_assignment_only)(check)
-    return register
-
-
-def first_failing(kernel, names):
-    """The outcome of the first visible check of `names` that does not pass, or None."""
-    for name in names:
-        for check in checks_for(name, "gradients"):
-            outcome = run_one(check, kernel)
-            if outcome.status != "pass":
-                return outcome
-    return None
+from .common import expect, visible_calling
 
 
 # The notebook's softmax, for the values of known mistakes.
