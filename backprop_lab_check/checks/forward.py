@@ -9,8 +9,8 @@ import numpy
 
 from ..shared.forward import (
     BOOK_TRACE, COUNT, DROPPED, ERROR_RATE, IDENTITY, LAST_3_SKIPPED, PERCENTAGE, book_network, float32_like_float64,
-    forward_mistakes, judge_trace, predict_mistakes, relu_mistakes, sigmoid_limits, sigmoid_mistakes, softmax_keeps_its_input,
-    softmax_mistakes, softmax_stable, softmax_vector_mistakes, step_integers, step_values)
+    forward_mistakes, judge_trace, predict_mistakes, relu_mistakes, sigmoid_limits, sigmoid_mistakes,
+    softmax_keeps_its_input, softmax_mistakes, softmax_stable, softmax_vector_mistakes, step_integers, step_values)
 from ..registry import visible
 from ..verdicts import as_array, call_pure, fail
 from .common import expect

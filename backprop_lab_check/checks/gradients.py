@@ -20,7 +20,8 @@ from ..shared.gradients import (
     DEFAULT_DESCENT_MISTAKES, FRACTION, GRADIENT_LABELS, IN_PLACE, IN_PLACE_X, KEYS, LABELS, LOG_ZERO, LOSS_RTOL,
     NO_SIGMOID_DERIVATIVE, NO_SOFTMAX, PROBABILITIES, RESTORE, RESTORE_PARAMS, RESTORE_W, SCORES, SIGMOID_OF_A1,
     START, SUMMED, UPDATE_IN_PLACE, USE_NUMERICAL, ce_mistakes, compare_descent, delta_mistakes, gradient_dict,
-    function_1, function_2, function_3, initial_params, judge_chain_rule, judge_restores_x, loss_list, moved_uphill, not_restored,
+    function_1, function_2, function_3, initial_params, judge_chain_rule, judge_restores_x, loss_list, moved_uphill,
+    not_restored,
     numerical_diff_mistakes, numerical_gradient_mistakes, param_shapes, raised, scale_hint, sse_mistakes)
 from ..local import LocalObject
 from ..outcomes import StudentRaised

@@ -162,6 +162,11 @@ LAZY_WIDTH, LAZY_UNITS = 5, 3
 NUMPY_SHAPE_ERRORS = ("ValueError: matmul:", "ValueError: shapes (")   # x @ W and np.dot(x, W)
 
 
+def shapes_in(value):
+    """The shapes of a list of arrays, or what the value is instead of a list."""
+    return [numpy.shape(a) for a in value] if isinstance(value, list) else f"a {type(value).__name__}, not a list"
+
+
 def lazy_built(target, rng, units=LAZY_UNITS, width=LAZY_WIDTH):
     """LazyLinear(units) built by `target`, judged before and after its first forward of an input
     of `width` features: empty lists, then W (width, units), b (units,), their gradients, and
@@ -173,12 +178,9 @@ def lazy_built(target, rng, units=LAZY_UNITS, width=LAZY_WIDTH):
     y = as_array(f"LazyLinear({units}).forward(x of shape {x.shape})", call_pure(layer, "forward", x))
     params, grads = layer.get("params"), layer.get("grads")
     shapes = [(width, units), (units,)]
-    if not isinstance(params, list) or not isinstance(grads, list) or \
-            [numpy.shape(p) for p in params] != shapes or [numpy.shape(g) for g in grads] != shapes:
-        fail(f"after forward(x of shape {x.shape}), LazyLinear({units}) has params of shapes "
-             f"{[numpy.shape(p) for p in params] if isinstance(params, list) else params!r} and grads of shapes "
-             f"{[numpy.shape(g) for g in grads] if isinstance(grads, list) else grads!r}; expected {shapes} for both",
-             LAZY_SHAPES)
+    if shapes_in(params) != shapes or shapes_in(grads) != shapes:
+        fail(f"after forward(x of shape {x.shape}), LazyLinear({units}) has params {shapes_in(params)} and grads "
+             f"{shapes_in(grads)}; expected the shapes {shapes} for both", LAZY_SHAPES)
     W, b = (as_array(f"LazyLinear.params[{i}]", p) for i, p in enumerate(params))
     if numpy.ptp(W) == 0:
         fail(f"LazyLinear's W starts with all its {W.size} weights equal to {W.flat[0]:.3g}", LAZY_RANDOM)
@@ -239,7 +241,8 @@ def judge_lazy_backward(target, rng):
     compare("LazyLinear.grads[0] (dW)", dW, x.T @ dout, against="x.T @ dout",
             mistakes=[(numpy.zeros_like(W), LAZY_GRADS_IN_PLACE)])
     compare("LazyLinear.grads[1] (db)", db, dout.sum(axis=0), against="the column sums of dout",
-            mistakes=[(numpy.zeros_like(b), LAZY_GRADS_IN_PLACE), (dout.mean(axis=0), "db is the SUM of dout over the batch")])
+            mistakes=[(numpy.zeros_like(b), LAZY_GRADS_IN_PLACE),
+                      (dout.mean(axis=0), "db is the SUM of dout over the batch")])
 
 
 def judge_lazy_in_sequential(target, rng):
@@ -248,18 +251,17 @@ def judge_lazy_in_sequential(target, rng):
     forward and backward agree with the layers' own parameters."""
     first, second = target.new("LazyLinear", 4), target.new("LazyLinear", 2)
     model = target.new("Sequential", first, target.new("Relu"), second)
+    label = "Sequential(LazyLinear(4), Relu(), LazyLinear(2))"
     x, dout = rng.standard_normal((6, 5)), rng.standard_normal((6, 2))
-    y = as_array("Sequential(LazyLinear(4), Relu(), LazyLinear(2)).forward(x of shape (6, 5))", model.call("forward", x))
-    shapes = [[numpy.shape(p) for p in layer.get("params")] for layer in (first, second)]
+    y = as_array(f"{label}.forward(x of shape (6, 5))", model.call("forward", x))
+    shapes = [shapes_in(layer.get("params")) for layer in (first, second)]
     if shapes != [[(5, 4), (4,)], [(4, 2), (2,)]]:
-        fail(f"after a forward of x of shape (6, 5) through Sequential(LazyLinear(4), Relu(), LazyLinear(2)) the two "
-             f"layers have params of shapes {shapes}; expected [[(5, 4), (4,)], [(4, 2), (2,)]]", LAZY_SHAPES)
+        fail(f"after a forward of x of shape (6, 5) through {label} the two layers have params of shapes {shapes}; "
+             "expected [[(5, 4), (4,)], [(4, 2), (2,)]]", LAZY_SHAPES)
     (W1, b1), (W2, b2) = ([as_array("LazyLinear.params", p) for p in layer.get("params")] for layer in (first, second))
     h = numpy.maximum(x @ W1 + b1, 0)
-    compare("Sequential(LazyLinear(4), Relu(), LazyLinear(2)).forward(x)", y, h @ W2 + b2,
-            against="the layers' own params")
+    compare(f"{label}.forward(x)", y, h @ W2 + b2, against="the layers' own params")
     dh = (dout @ W2.T) * (h > 0)
-    compare("Sequential(LazyLinear(4), Relu(), LazyLinear(2)).backward(dout)", model.call("backward", dout),
-            dh @ W1.T, against="the layers' own params")
+    compare(f"{label}.backward(dout)", model.call("backward", dout), dh @ W1.T, against="the layers' own params")
     compare("the first LazyLinear's grads[0] after backward through the Sequential", first.get("grads", 0), x.T @ dh,
             against="x.T @ dout of that layer")

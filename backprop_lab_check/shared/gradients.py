@@ -75,14 +75,15 @@ CHAIN_Z = "that is z itself; the derivative is the product of the local derivati
 def judge_chain_rule(result, x, y, expected, label, judge=compare):
     """chain_rule(x, y)'s (z, dz_dx, dz_dy) judged against `expected`, the same three values."""
     if not isinstance(result, (tuple, list)) or len(result) != 3:
-        kind = f"a {type(result).__name__} of {len(result)}" if isinstance(result, (tuple, list)) else type(result).__name__
+        kind = (f"a {type(result).__name__} of {len(result)}" if isinstance(result, (tuple, list))
+                else type(result).__name__)
         fail(f"{label} should return three values (z, dz_dx, dz_dy), got {kind}")
     t = x + y
     z, dz_dx, dz_dy = (as_array(f"{label}'s {name}", value) for name, value in zip(("z", "dz_dx", "dz_dy"), result))
     judge(f"{label}'s z", z, expected[0], mistakes=[(t, "z = t**2: square the sum t = x + y")])
-    for name, got, want, alone in (("dz_dx", dz_dx, expected[1], "x"), ("dz_dy", dz_dy, expected[2], "y")):
+    for name, got, want, letter, alone in (("dz_dx", dz_dx, expected[1], "x", x), ("dz_dy", dz_dy, expected[2], "y", y)):
         judge(f"{label}'s {name}", got, want,
-              mistakes=[(2 * (x if alone == "x" else y), CHAIN_INNER.format(alone)), (t, CHAIN_FACTOR_2), (t ** 2, CHAIN_Z)])
+              mistakes=[(2 * alone, CHAIN_INNER.format(letter)), (t, CHAIN_FACTOR_2), (t ** 2, CHAIN_Z)])
 
 
 def numerical_gradient_mistakes(f, x, h=H):

@@ -326,7 +326,8 @@ def judge_dropout(name, X, out, p, rate_tolerance=0.01):
 
 # -- distinct_units (symmetry) -----------------------------------------------------------------------
 
-UNITS_ARE_COLUMNS = "a hidden unit is a column of W (its weights from every input) with its bias: compare columns, not rows"
+UNITS_ARE_COLUMNS = ("a hidden unit is a column of W (its weights from every input) with its bias: compare columns, "
+                     "not rows")
 UNITS_HAVE_BIASES = "a unit's bias is part of it: units with equal weights but different biases compute different things"
 UNITS_WITHIN_TOL = ("units whose numbers differ by at most tol are the same unit (rounding makes exact copies differ in "
                     "the last digits): compare np.abs(u - v).max() <= tol, not u == v")

@@ -29,7 +29,8 @@ def tiny_indices(rng, labels):
 def loss_history(history, steps):
     """overfit_tiny's result as a float array of `steps` losses, or a verdict on what came back."""
     if not isinstance(history, (list, tuple, numpy.ndarray)):
-        fail(f"overfit_tiny should return the list of its {steps} losses, got {type(history).__name__}", ONE_LOSS_PER_STEP)
+        fail(f"overfit_tiny should return the list of its {steps} losses, got {type(history).__name__}",
+             ONE_LOSS_PER_STEP)
     try:
         history = numpy.asarray(history, dtype=numpy.float64)
     except (TypeError, ValueError):
