@@ -43,11 +43,15 @@ def loss_history(history, steps):
     return history
 
 
-def judge_overfit(history, steps, points, expected=None):
+def judge_overfit(history, steps, points, expected=None, first=None):
     """The verdict on overfit_tiny's losses on `points` examples: one per step, changing, ending
     under TINY_BOUND; and, when the judge knows them (`expected`: the losses of steps + 1
-    forwards of a correct run), equal to the correct run's first `steps`."""
+    forwards of a correct run), equal to the correct run's first `steps`; when it knows only the
+    loss of the untrained model (`first`), starting with it."""
     history = loss_history(history, steps)
+    if first is not None and not numpy.isclose(history[0], first, rtol=1e-9, atol=0):
+        fail(f"overfit_tiny's first loss is {history[0]:.6g}, but the untrained model's loss is {first:.6g}",
+             LOSS_AFTER_UPDATE)
     if expected is not None:
         compare(f"overfit_tiny's {steps} losses", history, expected[:steps], rtol=1e-6,
                 mistakes=[(expected[1:], LOSS_AFTER_UPDATE)])
