@@ -131,6 +131,34 @@ class MyLinear:
         return dz @ W.T
 
 
+class LazyLinear:
+    """x W + b whose W (in_units, units) ~ N(0, 0.01^2) and b = 0 are created by the first
+    forward, in_units read from the input's last axis; later inputs must have that width."""
+
+    def __init__(self, units):
+        self.units = units
+        self.params, self.grads = [], []
+        self.x = None
+
+    def forward(self, x):
+        if not self.params:
+            W = numpy.random.normal(0, 0.01, (x.shape[-1], self.units))
+            b = numpy.zeros(self.units)
+            self.params += [W, b]
+            self.grads += [numpy.zeros_like(W), numpy.zeros_like(b)]
+        W, b = self.params
+        if x.shape[-1] != W.shape[0]:
+            raise ValueError(f"LazyLinear was built for inputs of width {W.shape[0]}, got width {x.shape[-1]}")
+        self.x = x
+        return x @ W + b
+
+    def backward(self, dout):
+        W, _ = self.params
+        self.grads[0][...] = self.x.T @ dout
+        self.grads[1][...] = dout.sum(axis=0)
+        return dout @ W.T
+
+
 def tie(layer):
     """A second layer object computing with the same parameter arrays as `layer`,
     with its own gradient arrays and its own cache."""

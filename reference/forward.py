@@ -63,6 +63,18 @@ def forward(network, x):
     return identity_function(scores(network, x))
 
 
+def forward_trace(network, x):
+    """forward's intermediate values, named as in the book: the inputs A1, A2, A3 of each
+    layer's activation, the hidden outputs Z1, Z2 and the output Y."""
+    trace = {"A1": x @ network["W1"] + network["b1"]}
+    trace["Z1"] = sigmoid(trace["A1"])
+    trace["A2"] = trace["Z1"] @ network["W2"] + network["b2"]
+    trace["Z2"] = sigmoid(trace["A2"])
+    trace["A3"] = trace["Z2"] @ network["W3"] + network["b3"]
+    trace["Y"] = identity_function(trace["A3"])
+    return trace
+
+
 def predict(network, x):
     """Sigmoid hidden layers, softmax output: class probabilities."""
     return softmax(scores(network, x))

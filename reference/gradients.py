@@ -35,6 +35,13 @@ def numerical_diff(f, x, h=1e-4):
     return (f(x + h) - f(x - h)) / (2 * h)
 
 
+def chain_rule(x, y):
+    """(z, dz/dx, dz/dy) of z = t**2 with t = x + y (first book, ch. 5): the outer node's local
+    derivative dz/dt = 2t times the inner node's dt/dx = dt/dy = 1."""
+    t = x + y
+    return t ** 2, 2 * t * 1.0, 2 * t * 1.0
+
+
 def numerical_gradient(f, x, h=1e-4):
     """df/dx for every element of x (any shape), perturbing x in place and restoring it."""
     grad = numpy.zeros(x.shape, dtype=numpy.float64)

@@ -204,3 +204,14 @@ def xavier_uniform(fan_in, fan_out):
 
 def xavier_normal(fan_in, fan_out):
     return numpy.random.normal(0, math.sqrt(2.0 / (fan_in + fan_out)), (fan_in, fan_out))
+
+
+def distinct_units(W, b, tol=1e-6):
+    """How many different hidden units a layer has: unit j is column j of W with its bias b[j],
+    and two units are the same when none of their numbers differ by more than tol."""
+    units = numpy.vstack([W, numpy.reshape(b, (1, -1))]).T
+    kept = []
+    for unit in units:
+        if all(numpy.max(numpy.abs(unit - other)) > tol for other in kept):
+            kept.append(unit)
+    return len(kept)

@@ -49,3 +49,13 @@ class Trainer:
         ax.set_xlabel(f"iterations (x{self.eval_interval})")
         ax.set_ylabel("loss")
         return fig
+
+
+def overfit_tiny(model, optimizer, x, t, steps=200):
+    """The losses of `steps` full-batch steps on (x, t), each recorded before its update."""
+    losses = []
+    for _ in range(steps):
+        losses.append(float(model.forward(x, t)))
+        model.backward()
+        optimizer.update(model.params, model.grads)
+    return losses

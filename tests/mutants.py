@@ -97,6 +97,16 @@ OPTIMIZERS = [
 SPIRAL = [
     M("spiral", "params_copied", [("            self.params += layer.params", "            self.params += [p.copy() for p in layer.params]")],
       "TwoLayerNet", "not copies", only=("TwoLayerNet", "Trainer")),
+    M("spiral", "overfit_forgets_update", [("        model.backward()\n        optimizer.update(model.params, model.grads)\n    return losses",
+                                            "        model.backward()\n    return losses")],
+      "overfit_tiny", "optimizer.update(model.params, model.grads)"),
+    M("spiral", "overfit_records_loss_after_update", [(
+        "        losses.append(float(model.forward(x, t)))\n        model.backward()\n        optimizer.update(model.params, model.grads)\n",
+        "        model.forward(x, t)\n        model.backward()\n        optimizer.update(model.params, model.grads)\n"
+        "        losses.append(float(model.forward(x, t)))\n")],
+      "overfit_tiny", "before the update"),
+    M("spiral", "overfit_returns_last_loss", [("    return losses\n    ### END SOLUTION", "    return losses[-1]\n    ### END SOLUTION")],
+      "overfit_tiny", "the list of its 200 losses"),
     M("spiral", "fit_ignores_max_grad", [("                if max_grad is not None:\n                    clip_grads(model.grads, max_grad)\n", "")],
       "Trainer", "clip_grads(grads, max_grad)"),
     M("spiral", "clip_per_array", [(

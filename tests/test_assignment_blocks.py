@@ -1,19 +1,27 @@
 """The `blocks` assignment: notebooks, full marks and zero, the sample submissions, and
 realistic buggy variants that must lose points on the right name with feedback naming the mistake."""
 import nbformat
+import numpy
 import pytest
 
 import assignment_suite as suite
+import reference.blocks as rb
 from gradelib import ROOT, grade, lost, mutate, solution, write
 from mutants import M
 
 A = "blocks"
 FIGURES = ["figure-init", "figure-tied-training", "figure-float16"]
 GRADED = ["Sequential", "named_params", "init_params", "Normal", "Constant", "CenteredLayer", "MyLinear",
-          "tie", "remove_duplicate", "save_params", "load_params", "to_cpu", "to_gpu"]
+          "LazyLinear", "tie", "remove_duplicate", "save_params", "load_params", "to_cpu", "to_gpu"]
 
 NOT_RECURSIVE = ("        if hasattr(layer, \"layers\"):\n            named += named_params(layer, f\"{prefix}{i}.\")\n"
                  "        else:\n            named += [(f\"{prefix}{i}.{j}\", p) for j, p in enumerate(layer.params)]")
+LAZY_CREATE = """        if not self.params:  # the first input: now the shape of W is known
+            W = np.random.normal(0, 0.01, (x.shape[-1], self.units))
+            b = np.zeros(self.units)
+            self.params += [W, b]
+            self.grads += [np.zeros_like(W), np.zeros_like(b)]
+"""
 MEMO = ("        key = id(array)\n        if key not in converted:\n"
         "            converted[key] = (array, convert(array))  # keep the original alive, so its id stays unique\n"
         "        return converted[key][1]")
@@ -54,6 +62,20 @@ MUTANTS = [
       "MyLinear", "ends with a ReLU"),
     M(A, "my_linear_zero_bias", [("        b = np.random.randn(units)", "        b = np.zeros(units)")],
       "MyLinear", "N(0, 1) too"),
+    M(A, "lazy_reinfers_the_width", [(LAZY_CREATE, LAZY_CREATE.replace("if not self.params:", "if not self.params or x.shape[-1] != self.params[0].shape[0]:")
+                                     .replace("self.params += [W, b]", "self.params = [W, b]")
+                                     .replace("self.grads += [", "self.grads = ["))],
+      "LazyLinear", "only on the first forward"),
+    M(A, "lazy_without_width_check", [("        if x.shape[-1] != W.shape[0]:\n            raise ValueError(", "        if False:\n            raise ValueError(")],
+      "LazyLinear", "check the width yourself"),
+    M(A, "lazy_zero_weights", [("            W = np.random.normal(0, 0.01, (x.shape[-1], self.units))", "            W = np.zeros((x.shape[-1], self.units))")],
+      "LazyLinear", "draw W at random"),
+    M(A, "lazy_params_in_init", [("        self.params, self.grads = [], []\n        self.x = None",
+                                  "        self.params, self.grads = [np.zeros((1, units)), np.zeros(units)], [np.zeros((1, units)), np.zeros(units)]\n        self.x = None")],
+      "LazyLinear", "empty"),
+    M(A, "lazy_db_mean", [("        self.grads[1][...] = dout.sum(axis=0)\n        return dout @ W.T\n        ### END SOLUTION",
+                           "        self.grads[1][...] = dout.mean(axis=0)\n        return dout @ W.T\n        ### END SOLUTION")],
+      "LazyLinear", "SUM of dout"),
     M(A, "tie_deep_copy", [("    twin = copy.copy(layer)\n    twin.params = list(layer.params)\n"
                             "    twin.grads = [array_module(g).zeros_like(g) for g in layer.grads]",
                             "    twin = copy.deepcopy(layer)")],
@@ -92,14 +114,36 @@ MUTANTS = [
       "to_gpu", "must raise"),
 ]
 
+# The samples predate LazyLinear: each loses its 5 points, as "not defined".
 SAMPLES = {
-    "s-1a2b": {},
-    "s-3c4d": {"CenteredLayer": 1.0, "tie": 1.0},
-    "s-5e6f": {"named_params": 2.0, "save_params": 2.0},
+    "s-1a2b": {"LazyLinear": 5.0},
+    "s-3c4d": {"CenteredLayer": 1.0, "tie": 1.0, "LazyLinear": 5.0},
+    "s-5e6f": {"named_params": 2.0, "save_params": 2.0, "LazyLinear": 5.0},
 }
 
 
-globals().update(suite.standard_tests(A, figures=FIGURES, graded=GRADED, max_score=28, samples=SAMPLES, mutants=MUTANTS))
+# Correct in another way: full marks.
+EQUIVALENT = [
+    # New lists instead of filling the empty ones, and np.dot.
+    M(A, "lazy_rebinds_its_lists", [("            self.params += [W, b]\n            self.grads += [np.zeros_like(W), np.zeros_like(b)]",
+                                     "            self.params = [W, b]\n            self.grads = [np.zeros_like(W), np.zeros_like(b)]"),
+                                    ("        self.x = x\n        return x @ W + b\n        ### END", "        self.x = x\n        return np.dot(x, W) + b\n        ### END")],
+      "LazyLinear", ""),
+]
+
+
+def test_reference_lazy_linear():
+    layer = rb.LazyLinear(3)
+    assert layer.params == [] and layer.grads == []
+    x = numpy.random.default_rng(0).standard_normal((4, 5))
+    numpy.testing.assert_allclose(layer.forward(x), x @ layer.params[0])
+    assert [p.shape for p in layer.grads] == [(5, 3), (3,)]
+    with pytest.raises(ValueError, match="width 5, got width 7"):
+        layer.forward(numpy.ones((1, 7)))
+
+
+globals().update(suite.standard_tests(A, figures=FIGURES, graded=GRADED, max_score=33, samples=SAMPLES, mutants=MUTANTS,
+                                      equivalent=EQUIVALENT))
 
 
 # CuPy's emulation (grader/runtime/fakecupy.py) sits next to the worker; a first cell that installs it

@@ -16,12 +16,13 @@ from mutants import M
 ASSIGNMENT = A = "forward"
 FIGURES = ["figure-activations", "figure-digits", "figure-predictions", "figure-batch-speed"]
 GRADED = ["step_function", "sigmoid", "relu", "identity_function", "softmax", "init_network", "forward",
-          "predict", "accuracy"]
+          "forward_trace", "predict", "accuracy"]
 TARGETS = set(GRADED)
+# The samples predate forward_trace: each loses its 3 points, as "not defined".
 SAMPLES = {
-    "s-1a2b": {},
-    "s-3c4d": {"step_function": 1.0, "softmax": 1.0},      # step(0) = 1; softmax without the maximum
-    "s-5e6f": {"forward": 2.0, "accuracy": 2.0},           # sigmoid output layer (charged once); last batch dropped
+    "s-1a2b": {"forward_trace": 3.0},
+    "s-3c4d": {"step_function": 1.0, "softmax": 1.0, "forward_trace": 3.0},  # step(0) = 1; softmax without the maximum
+    "s-5e6f": {"forward": 2.0, "accuracy": 2.0, "forward_trace": 3.0},       # sigmoid output layer (charged once); last batch dropped
 }
 INFERENCE = ("sigmoid", "forward", "predict", "accuracy")
 
@@ -51,6 +52,16 @@ MUTANTS = [
       "init_network", "transposed"),
     M(ASSIGNMENT, "forward_sigmoid_output", [("return identity_function(a3)", "return sigmoid(a3)")],
       "forward", "uses identity_function"),
+    M(ASSIGNMENT, "trace_hidden_without_sigmoid", [('    trace["Z1"] = sigmoid(trace["A1"])', '    trace["Z1"] = trace["A1"]')],
+      "forward_trace", "Z1 = sigmoid(A1)"),
+    M(ASSIGNMENT, "trace_without_second_bias", [('    trace["A2"] = trace["Z1"] @ network["W2"] + network["b2"]',
+                                                 '    trace["A2"] = trace["Z1"] @ network["W2"]')],
+      "forward_trace", "A2 = ... @ W2 + b2"),
+    M(ASSIGNMENT, "trace_sigmoid_output", [('    trace["Y"] = identity_function(trace["A3"])', '    trace["Y"] = sigmoid(trace["A3"])')],
+      "forward_trace", "uses identity_function"),
+    M(ASSIGNMENT, "trace_lowercase_keys", [("    return trace\n    ### END SOLUTION",
+                                            "    return {key.lower(): value for key, value in trace.items()}\n    ### END SOLUTION")],
+      "forward_trace", "capital letters"),
     M(ASSIGNMENT, "predict_returns_scores", [("    return softmax(a3)", "    return a3")],
       "predict", "apply softmax"),
     M(ASSIGNMENT, "accuracy_drops_last_batch", [("for i in range(0, len(x), batch_size):",
@@ -60,10 +71,26 @@ MUTANTS = [
       "accuracy", "not the count"),
 ]
 
+TRACE_AS_WRITTEN = """    trace = {"A1": x @ network["W1"] + network["b1"]}
+    trace["Z1"] = sigmoid(trace["A1"])
+    trace["A2"] = trace["Z1"] @ network["W2"] + network["b2"]
+    trace["Z2"] = sigmoid(trace["A2"])
+    trace["A3"] = trace["Z2"] @ network["W3"] + network["b3"]
+    trace["Y"] = identity_function(trace["A3"])
+    return trace"""
+TRACE_IN_VARIABLES = """    A1 = np.dot(x, network["W1"]) + network["b1"]
+    Z1 = sigmoid(A1)
+    A2 = np.dot(Z1, network["W2"]) + network["b2"]
+    Z2 = sigmoid(A2)
+    A3 = np.dot(Z2, network["W3"]) + network["b3"]
+    return dict(A1=A1, Z1=Z1, A2=A2, Z2=Z2, A3=A3, Y=identity_function(A3))"""
+
 # Correct in another way: full marks.
 EQUIVALENT = [
     M(ASSIGNMENT, "step_via_astype", [("np.array(x > 0, dtype=int)", "(x > 0).astype(np.int32)")], "step_function", ""),
     M(ASSIGNMENT, "relu_via_where", [("return np.maximum(0, x)", "return np.where(x > 0, x, 0 * x)")], "relu", ""),
+    # The trace in plain variables and np.dot, returned as one dict.
+    M(ASSIGNMENT, "trace_as_one_dict", [(TRACE_AS_WRITTEN, TRACE_IN_VARIABLES)], "forward_trace", ""),
     M(ASSIGNMENT, "accuracy_with_mean_per_batch", [(
         "        accuracy_cnt += int(np.sum(p == t[i:i + batch_size]))",
         "        accuracy_cnt += np.mean(p == t[i:i + batch_size]) * len(p)")], "accuracy", ""),
@@ -165,4 +192,4 @@ def test_reference_three_layer_network():
                                   [0.31682708, 0.69627909], rtol=1e-7)
 
 
-globals().update(suite.standard_tests(A, figures=FIGURES, graded=GRADED, max_score=25, samples=SAMPLES, mutants=MUTANTS, equivalent=EQUIVALENT, mutated_targets=TARGETS - {"identity_function"}))
+globals().update(suite.standard_tests(A, figures=FIGURES, graded=GRADED, max_score=28, samples=SAMPLES, mutants=MUTANTS, equivalent=EQUIVALENT, mutated_targets=TARGETS - {"identity_function"}))

@@ -12,21 +12,26 @@ from mutants import M
 ASSIGNMENT = A = "gradients"
 FIGURES = ["figure-cross-entropy", "figure-tangent", "figure-diff-error", "figure-gradient-field",
            "figure-gradient-descent", "figure-loss-curve", "figure-accuracy"]
-GRADED = ["sum_squared_error", "cross_entropy_error", "numerical_diff", "numerical_gradient", "gradient_descent",
-          "simpleNet", "TwoLayerNet", "train"]
+GRADED = ["sum_squared_error", "cross_entropy_error", "numerical_diff", "chain_rule", "numerical_gradient",
+          "gradient_descent", "simpleNet", "TwoLayerNet", "train"]
 TARGETS = set(GRADED)
+# The samples predate chain_rule: each loses its 2 points, as "not defined".
 SAMPLES = {
-    "s-1a2b": {},
+    "s-1a2b": {"chain_rule": 2.0},
     # forward difference in numerical_diff; TwoLayerNet.gradient not divided by the batch size (charged once,
     # in two_layer_net.gradient; train is judged with a trusted TwoLayerNet)
-    "s-3c4d": {"numerical_diff": 2.0, "TwoLayerNet": 3.0},
+    "s-3c4d": {"numerical_diff": 2.0, "TwoLayerNet": 3.0, "chain_rule": 2.0},
     # numerical_gradient does not restore x; cross entropy summed over the batch: each charged once, to its own
     # name (the names built on them are judged with trusted helpers)
-    "s-5e6f": {"cross_entropy_error": 1.0, "numerical_gradient": 2.0},
+    "s-5e6f": {"cross_entropy_error": 1.0, "numerical_gradient": 2.0, "chain_rule": 2.0},
 }
 NETWORKS = ("simpleNet", "TwoLayerNet", "train")
 
 MUTANTS = [
+    M(ASSIGNMENT, "chain_outer_at_x", [("    dz_dt = 2 * t ", "    dz_dt = 2 * x ")], "chain_rule", "not 2 * x"),
+    M(ASSIGNMENT, "chain_without_factor_2", [("    dz_dt = 2 * t ", "    dz_dt = t ")], "chain_rule", "factor 2 is missing"),
+    M(ASSIGNMENT, "chain_returns_z_as_derivative", [("    return z, dz_dt * dt_dx, dz_dt * dt_dy", "    return z, z, z")],
+      "chain_rule", "that is z itself"),
     M(ASSIGNMENT, "sse_without_half", [("return 0.5 * np.sum((y - t) ** 2)", "return np.sum((y - t) ** 2)")],
       "sum_squared_error", "factor 1/2"),
     M(ASSIGNMENT, "cross_entropy_without_delta", [("np.log(y[np.arange(batch_size), t] + 1e-7)",
@@ -80,6 +85,8 @@ MUTANTS = [
 ]
 
 EQUIVALENT = [
+    M(ASSIGNMENT, "chain_rule_in_one_line", [("    t = x + y                  # forward: the sum node\n",
+                                              "    return (x + y) ** 2, 2 * (x + y), 2 * (x + y)\n")], "chain_rule", ""),
     M(ASSIGNMENT, "gradient_with_ndindex", [(
         '    it = np.nditer(x, flags=["multi_index"])\n    for _ in it:\n        idx = it.multi_index\n',
         "    for idx in np.ndindex(*x.shape):\n")], "numerical_gradient", ""),
@@ -120,7 +127,7 @@ def test_reference_gradients_agree():
     assert numpy.max(numpy.abs(numeric - analytic)) < 1e-5 * numpy.max(numpy.abs(analytic))
 
 
-globals().update(suite.standard_tests(A, figures=FIGURES, graded=GRADED, max_score=33, samples=SAMPLES, mutants=MUTANTS, equivalent=EQUIVALENT, mutated_targets=TARGETS))
+globals().update(suite.standard_tests(A, figures=FIGURES, graded=GRADED, max_score=35, samples=SAMPLES, mutants=MUTANTS, equivalent=EQUIVALENT, mutated_targets=TARGETS))
 
 
 @pytest.mark.slow

@@ -7,10 +7,12 @@ from mutants import M
 A = "regularization"
 FIGURES = ["figure-synthetic-data", "figure-linreg-loss", "figure-digits", "figure-softmax-training",
            "figure-mlp-training", "figure-poly-fits", "figure-poly-degree", "figure-weight-decay",
-           "figure-dropout-mask", "figure-dropout-effect", "figure-vanishing", "figure-exploding", "figure-xavier"]
+           "figure-dropout-mask", "figure-dropout-effect", "figure-vanishing", "figure-exploding", "figure-symmetry",
+           "figure-xavier"]
 GRADED = ["synthetic_data", "data_iter", "linreg", "squared_loss", "linreg_grads", "sgd", "softmax",
           "cross_entropy", "accuracy", "SoftmaxRegression", "MLP", "poly_features", "l2_penalty",
-          "apply_weight_decay", "dropout_layer", "Dropout", "sigmoid_grad", "xavier_uniform", "xavier_normal"]
+          "apply_weight_decay", "dropout_layer", "Dropout", "sigmoid_grad", "distinct_units", "xavier_uniform",
+          "xavier_normal"]
 
 MUTANTS = [
     M(A, "labels_as_a_row", [("    return X, y.reshape((-1, 1))", "    return X, y.reshape((1, -1))")], "synthetic_data",
@@ -93,6 +95,13 @@ MUTANTS = [
       "Dropout", "scaled by the same factor"),
     M(A, "sigmoid_grad_of_x", [("    return s * (1 - s)", "    return x * (1 - x)")],
       "sigmoid_grad", "apply the sigmoid first"),
+    M(A, "distinct_units_ignores_biases", [("    units = np.vstack([W, np.reshape(b, (1, -1))]).T", "    units = W.T")],
+      "distinct_units", "bias is part of it"),
+    M(A, "distinct_units_exact_equality", [("        if all(np.abs(unit - other).max() > tol for other in kept):",
+                                            "        if all(np.any(unit != other) for other in kept):")],
+      "distinct_units", "not u == v"),
+    M(A, "distinct_units_counts_rows", [("    units = np.vstack([W, np.reshape(b, (1, -1))]).T", "    units = W")],
+      "distinct_units", "compare columns, not rows"),
     M(A, "xavier_fan_in_only", [("    a = math.sqrt(6.0 / (fan_in + fan_out))", "    a = math.sqrt(3.0 / fan_in)")],
       "xavier_uniform", "fan-in"),
     M(A, "xavier_bound_is_the_std", [("    a = math.sqrt(6.0 / (fan_in + fan_out))", "    a = math.sqrt(2.0 / (fan_in + fan_out))")],
@@ -107,14 +116,21 @@ MUTANTS = [
 EQUIVALENT = [
     # The MXNet draft's labels: a vector, not the PyTorch edition's column.
     M(A, "labels_as_a_vector", [("    return X, y.reshape((-1, 1))", "    return X, y")], "synthetic_data", ""),
+    # All pairwise distances at once: a unit counts when no earlier unit is within tol.
+    M(A, "distinct_units_by_pairwise_distances", [(
+        "    kept = []\n    for unit in units:\n        if all(np.abs(unit - other).max() > tol for other in kept):\n"
+        "            kept.append(unit)\n    return len(kept)",
+        "    gaps = np.abs(units[:, None, :] - units[None, :, :]).max(axis=2)\n"
+        "    return int(sum(not np.any(gaps[j, :j] <= tol) for j in range(len(units))))")], "distinct_units", ""),
 ]
 
+# The samples predate distinct_units: each loses its 2 points, as "not defined".
 SAMPLES = {
-    "s-1a2b": {},
-    "s-3c4d": {"apply_weight_decay": 1.0, "dropout_layer": 3.0, "Dropout": 1.0},
-    "s-5e6f": {"squared_loss": 1.0, "Dropout": 3.0, "xavier_uniform": 2.0, "xavier_normal": 1.0},
+    "s-1a2b": {"distinct_units": 2.0},
+    "s-3c4d": {"apply_weight_decay": 1.0, "dropout_layer": 3.0, "Dropout": 1.0, "distinct_units": 2.0},
+    "s-5e6f": {"squared_loss": 1.0, "Dropout": 3.0, "xavier_uniform": 2.0, "xavier_normal": 1.0, "distinct_units": 2.0},
 }
 
 
-globals().update(suite.standard_tests(A, figures=FIGURES, graded=GRADED, max_score=42, samples=SAMPLES, mutants=MUTANTS,
+globals().update(suite.standard_tests(A, figures=FIGURES, graded=GRADED, max_score=44, samples=SAMPLES, mutants=MUTANTS,
                                       equivalent=EQUIVALENT))

@@ -24,3 +24,14 @@ def test_equivalent_variant_keeps_full_marks(variant, tmp_path):
     path = write(mutate(variant.assignment, variant.edits), tmp_path / f"{variant.name}.ipynb")
     report, _ = grade(path, variant.assignment)
     assert report["score"] == report["max_score"], [c for c in report["checks"] if c["status"] != "pass"]
+
+
+def test_the_visible_overfit_check_sends_a_broken_backward_to_twolayernet():
+    """check("overfit_tiny") runs the student's own TwoLayerNet (the hidden check a trusted one):
+    when the tiny set cannot be fitted because backward is wrong, its hint names TwoLayerNet."""
+    from backprop_lab_check import run as run_visible
+    from gradelib import notebook_namespace
+
+    broken = next(m for m in ALL if m.name == "backward_not_reversed")
+    result = run_visible(["overfit_tiny"], notebook_namespace(mutate("spiral", broken.edits)), "spiral")
+    assert not result.passed and "fix TwoLayerNet first" in str(result), str(result)

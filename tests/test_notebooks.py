@@ -18,7 +18,7 @@ ASSIGNMENTS = ["layers", "optimizers", "spiral"]
 FIGURES = {
     "layers": ["figure-activations"],
     "optimizers": ["figure-sgd", "figure-paths"],
-    "spiral": ["figure-spiral-data", "figure-loss-curve", "figure-decision-boundary", "figure-float32"],
+    "spiral": ["figure-spiral-data", "figure-overfit-tiny", "figure-loss-curve", "figure-decision-boundary", "figure-float32"],
 }
 
 

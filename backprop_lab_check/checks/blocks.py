@@ -22,7 +22,8 @@ from ..shared.blocks import (
     MY_LINEAR_GRADS_UNWRITTEN, MY_LINEAR_MASK, MY_LINEAR_RELU, NAMES_RECURSE, NORMAL_MEAN_WITHIN,
     NORMAL_STD_SQUARED, NO_GPU_CHANGES_NOTHING, NO_GPU_NO_PRETENDING, NO_GPU_RAISE, NO_GPU_WORDS, REFRESH,
     REVERSE_ORDER, SAVE_AS_NPZ, SAVE_FLOAT16, SAVE_TO_PATH, TIE_OWN_GRADS, TIE_SAME_ARRAYS, TIE_SEPARATE_OBJECT,
-    holds_layers_arrays, judge_my_linear_init, mean_fits, my_linear_with, std_fits)
+    holds_layers_arrays, judge_lazy_backward, judge_lazy_deferred, judge_lazy_in_sequential, judge_lazy_width_change,
+    judge_my_linear_init, mean_fits, my_linear_with, std_fits)
 from ..local import LocalObject
 from ..outcomes import StudentRaised
 from ..registry import visible
@@ -309,6 +310,28 @@ def my_linear_backward(kernel, rng):
                          (right / len(x), MY_LINEAR_DB_SUM)])
 
 
+
+
+# -- deferred initialisation: LazyLinear, judged against its own parameters (shared.blocks) ------
+
+@visible(id="lazy_linear.deferred", target="LazyLinear")
+def lazy_linear_deferred(kernel, rng):
+    judge_lazy_deferred(kernel, rng)
+
+
+@visible(id="lazy_linear.width_change", target="LazyLinear")
+def lazy_linear_width_change(kernel, rng):
+    judge_lazy_width_change(kernel, rng)
+
+
+@visible(id="lazy_linear.backward", target="LazyLinear")
+def lazy_linear_backward(kernel, rng):
+    judge_lazy_backward(kernel, rng)
+
+
+@visible(id="lazy_linear.in_sequential", target="LazyLinear")
+def lazy_linear_in_sequential(kernel, rng):
+    judge_lazy_in_sequential(kernel, rng)
 # -- tie and remove_duplicate -------------------------------------------------------------------------
 
 @visible(id="tie.shares_params", target="tie")

@@ -1,8 +1,12 @@
 """Helpers the visible checks of several assignments use."""
+import functools
+
 import numpy
 
 from ..i18n import _
-from ..verdicts import DTYPE_HINT, EXPECTED, as_array, compare, fail
+from ..outcomes import StudentRaised
+from ..registry import checks_for, run_one, visible
+from ..verdicts import DTYPE_HINT, EXPECTED, CheckFailed, as_array, compare, fail
 
 
 def arrays(label, value, shapes, listing=""):
@@ -46,3 +50,37 @@ def keeps_float32(name, *values):
 def expect(name, got, expected, **options):
     """verdicts.compare against a known value: the visible checks have no reference."""
     compare(name, got, expected, against=EXPECTED, **options)
+
+
+def visible_calling(id, target, calls, by_assignment_only=False):
+    """visible() for a check of `target` whose code calls the graded names `calls`: when the check
+    fails and one of those fails its own visible checks, the hint sends the student there first."""
+    def register(fn):
+        assignment = fn.__module__.rsplit(".", 1)[-1]
+
+        @functools.wraps(fn)
+        def check(kernel, rng):
+            try:
+                fn(kernel, rng)
+            except (CheckFailed, StudentRaised) as exc:
+                if isinstance(exc, StudentRaised) and exc.type_name == "NotImplementedError":
+                    raise
+                broken = first_failing(kernel, calls, assignment)
+                if broken is None:
+                    raise
+                message = exc.message if isinstance(exc, CheckFailed) else exc.sentence()
+                raise CheckFailed(message, _("{target} calls your {broken}, which fails its own visible check {check}: "
+                                             "fix {broken} first (the grader judges {target} with a correct {broken})")
+                                  .format(target=target, broken=broken.target, check=broken.id)) from exc
+        return visible(id, target, by_assignment_only)(check)
+    return register
+
+
+def first_failing(kernel, names, assignment):
+    """The outcome of the first visible check of `names` (in `assignment`) that does not pass, or None."""
+    for name in names:
+        for check in checks_for(name, assignment):
+            outcome = run_one(check, kernel)
+            if outcome.status != "pass":
+                return outcome
+    return None

@@ -8,11 +8,11 @@ backprop_lab_check.shared.forward."""
 import numpy
 
 from ..shared.forward import (
-    COUNT, DROPPED, ERROR_RATE, IDENTITY, LAST_3_SKIPPED, PERCENTAGE, book_network, float32_like_float64,
-    forward_mistakes, predict_mistakes, relu_mistakes, sigmoid_limits, sigmoid_mistakes, softmax_keeps_its_input,
-    softmax_mistakes, softmax_stable, softmax_vector_mistakes, step_integers, step_values)
+    BOOK_TRACE, COUNT, DROPPED, ERROR_RATE, IDENTITY, LAST_3_SKIPPED, PERCENTAGE, book_network, float32_like_float64,
+    forward_mistakes, judge_trace, predict_mistakes, relu_mistakes, sigmoid_limits, sigmoid_mistakes,
+    softmax_keeps_its_input, softmax_mistakes, softmax_stable, softmax_vector_mistakes, step_integers, step_values)
 from ..registry import visible
-from ..verdicts import as_array, call_pure
+from ..verdicts import as_array, call_pure, fail
 from .common import expect
 
 
@@ -200,6 +200,29 @@ def forward_other_sizes(kernel, rng):
            OTHER_OUTPUTS)
     expect("forward on a 3-4-2-3 network, one input", call_pure(kernel, "forward", OTHER_NETWORK, OTHER_INPUTS[1]),
            OTHER_OUTPUTS[1])
+
+
+@visible(id="forward_trace.book_values", target="forward_trace")
+def forward_trace_book_values(kernel, rng):
+    judge_trace(call_pure(kernel, "forward_trace", BOOK_NETWORK, BOOK_INPUTS[0]), BOOK_NETWORK, BOOK_INPUTS[0],
+                BOOK_TRACE, "forward_trace(init_network(), [1.0, 0.5])", judge=expect, rtol=1e-7)
+
+
+def first_of_3_rows(name, got, expected, **options):
+    """expect on the first row of a value of a batch of 3 inputs."""
+    if got.ndim != 2 or len(got) != 3:
+        fail(f"{name} has shape {got.shape}, expected one row per input: (3, {len(expected)})")
+    expect(f"{name}[0]", got[0], expected, **options)
+
+
+@visible(id="forward_trace.batch", target="forward_trace")
+def forward_trace_batch(kernel, rng):
+    """A batch of the book's 3 inputs: every value has one row per input, the first row is the
+    book's trace of (1.0, 0.5) and Y is forward's output."""
+    label = "forward_trace(init_network(), a batch of 3 inputs)"
+    trace = call_pure(kernel, "forward_trace", BOOK_NETWORK, BOOK_INPUTS)
+    judge_trace(trace, BOOK_NETWORK, BOOK_INPUTS[0], BOOK_TRACE, label, judge=first_of_3_rows, rtol=1e-7)
+    expect(f"{label}['Y']", trace["Y"], BOOK_OUTPUTS, rtol=1e-7)
 
 
 @visible(id="predict.batch", target="predict")

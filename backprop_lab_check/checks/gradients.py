@@ -9,7 +9,6 @@ numerical_gradient). The hidden grader judges them with correct versions of thos
 the visible checks can only run the student's own, so when such a check fails and a name it calls
 fails its own checks, the hint says to fix that one first.
 """
-import functools
 import math
 
 import numpy
@@ -21,46 +20,15 @@ from ..shared.gradients import (
     DEFAULT_DESCENT_MISTAKES, FRACTION, GRADIENT_LABELS, IN_PLACE, IN_PLACE_X, KEYS, LABELS, LOG_ZERO, LOSS_RTOL,
     NO_SIGMOID_DERIVATIVE, NO_SOFTMAX, PROBABILITIES, RESTORE, RESTORE_PARAMS, RESTORE_W, SCORES, SIGMOID_OF_A1,
     START, SUMMED, UPDATE_IN_PLACE, USE_NUMERICAL, ce_mistakes, compare_descent, delta_mistakes, gradient_dict,
-    function_1, function_2, function_3, initial_params, judge_restores_x, loss_list, moved_uphill, not_restored,
+    function_1, function_2, function_3, initial_params, judge_chain_rule, judge_restores_x, loss_list, moved_uphill,
+    not_restored,
     numerical_diff_mistakes, numerical_gradient_mistakes, param_shapes, raised, scale_hint, sse_mistakes)
 from ..local import LocalObject
 from ..outcomes import StudentRaised
-from ..registry import checks_for, run_one, visible
+from ..registry import visible
 from ..tolerances import GRAD_TOL
-from ..verdicts import CheckFailed, as_array, close, fail
-from .common import expect
-
-
-def visible_calling(id, target, calls, by_assignment_only=False):
-    """visible() for a check of `target` whose code calls the graded names `calls`: when the check
-    fails and one of those fails its own visible checks, the hint sends the student there first."""
-    def register(fn):
-        @functools.wraps(fn)
-        def check(kernel, rng):
-            try:
-                fn(kernel, rng)
-            except (CheckFailed, StudentRaised) as exc:
-                if isinstance(exc, StudentRaised) and exc.type_name == "NotImplementedError":
-                    raise
-                broken = first_failing(kernel, calls)
-                if broken is None:
-                    raise
-                message = exc.message if isinstance(exc, CheckFailed) else exc.sentence()
-                raise CheckFailed(message, f"{target} calls your {broken.target}, which fails its own visible check "
-                                           f"{broken.id}: fix {broken.target} first (the grader judges {target} "
-                                           f"with a correct {broken.target})") from exc
-        return visible(id, target, by_assignment_only)(check)
-    return register
-
-
-def first_failing(kernel, names):
-    """The outcome of the first visible check of `names` that does not pass, or None."""
-    for name in names:
-        for check in checks_for(name, "gradients"):
-            outcome = run_one(check, kernel)
-            if outcome.status != "pass":
-                return outcome
-    return None
+from ..verdicts import CheckFailed, as_array, call_pure, close, fail
+from .common import expect, visible_calling
 
 
 # The notebook's softmax, for the values of known mistakes.
@@ -131,6 +99,18 @@ def nd_function_1(kernel, rng):
     for x in (5.0, 10.0, -3.7):
         expect(f"numerical_diff(function_1, {x})", kernel.call("numerical_diff", function_1, x), 0.02 * x + 0.1,
                rtol=1e-9, atol=1e-12, mistakes=numerical_diff_mistakes(function_1, x))
+
+
+# (x, y) and what z = (x + y)**2 and its two derivatives 2 (x + y) are there.
+CHAIN_POINTS = [(3.0, 0.5, (12.25, 7.0, 7.0)),
+                (numpy.array([1.0, -2.0, 0.5]), numpy.array([2.0, 0.5, -0.5]),
+                 ([9.0, 2.25, 0.0], [6.0, -3.0, 0.0], [6.0, -3.0, 0.0]))]
+
+
+@visible(id="chain_rule.known_values", target="chain_rule")
+def chain_rule_known_values(kernel, rng):
+    for x, y, expected in CHAIN_POINTS:
+        judge_chain_rule(call_pure(kernel, "chain_rule", x, y), x, y, expected, f"chain_rule({x}, {y})", judge=expect)
 
 
 @visible(id="numerical_gradient.function_2", target="numerical_gradient")

@@ -415,6 +415,11 @@ def sigmoid_grad_known_values(kernel, rng):
            rtol=1e-7, atol=1e-12, mistakes=known.sigmoid_grad_mistakes(SIGMOID_X, SIGMOID))
 
 
+@visible(id="distinct_units.hidden_layers", target="distinct_units")
+def distinct_units_hidden_layers(kernel, rng):
+    known.judge_distinct_units(kernel, rng, expect)
+
+
 # 60000 weights, with fans that tell the known wrong variances apart; the mean's bound is 7
 # standard errors.
 FAN_IN, FAN_OUT = 200, 300

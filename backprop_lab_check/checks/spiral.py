@@ -5,10 +5,11 @@ import math
 import numpy
 
 from ..registry import visible
+from ..shared.spiral import TINY, judge_overfit, tiny_indices
 from ..verdicts import as_array, fail
 from ..gradcheck import gradient_agrees
 from ..tolerances import NETWORK_GRAD_TOL
-from .common import arrays, expect, keeps_float32
+from .common import arrays, expect, keeps_float32, visible_calling
 
 SHAPES = [(2, 10), (10,), (10, 3), (3,)]
 LISTING = " (W1, b1, W2, b2)"
@@ -102,6 +103,22 @@ def net_float32(kernel, rng):
 
 
 # -- clip_grads ------------------------------------------------------------------------------------
+
+@visible_calling(id="overfit_tiny.own_model", target="overfit_tiny", calls=["TwoLayerNet"])
+def overfit_own_model(kernel, rng):
+    """Your loop with your TwoLayerNet(2, 10, 3) and the notebook's Adam(lr=0.1) on 12 spiral
+    points: the first loss is the untrained model's, and the loss falls near 0 (when TwoLayerNet
+    fails its own checks, the hint says so)."""
+    x, t = kernel.call("load_data")
+    pick = tiny_indices(rng, numpy.asarray(t))
+    x, t = numpy.asarray(x)[pick], numpy.asarray(t)[pick]
+    kernel.seed(0)
+    untrained = float(kernel.new("TwoLayerNet", 2, 10, 3).call("forward", x, t))
+    kernel.seed(0)  # the same initial weights again
+    model, optimizer = kernel.new("TwoLayerNet", 2, 10, 3), kernel.new("Adam", lr=TINY["lr"])
+    judge_overfit(kernel.call("overfit_tiny", model, optimizer, x, t, steps=TINY["steps"]), TINY["steps"], len(x),
+                  first=untrained)
+
 
 @visible(id="clip_grads.known", target="clip_grads")
 def clip_known(kernel, rng):

@@ -8,7 +8,8 @@ imported, and the judge must not load them: tests/test_layout.py).
 """
 import numpy
 
-from ..verdicts import as_array, fail
+from ..outcomes import StudentRaised
+from ..verdicts import as_array, call_pure, compare, fail
 
 # -- Sequential ----------------------------------------------------------------------------
 COPIED = ("collect the layers' own arrays, params += layer.params and grads += layer.grads; a copy is "
@@ -145,3 +146,122 @@ NO_GPU_WORDS = ("cupy", "gpu", "cuda", "device")
 NO_GPU_RAISE = "let as_cupy (or an explicit check of `cupy is None`) raise"
 NO_GPU_CHANGES_NOTHING = "convert nothing until CuPy is known to work (the conversion of the first array raises)"
 NO_GPU_NO_PRETENDING = "use as_cupy, which raises when there is no GPU"
+
+# -- deferred initialisation ---------------------------------------------------------------------
+LAZY_EMPTY = ("a lazy layer cannot know its input width before it sees an input: leave params and grads empty "
+              "([]) in __init__ and create W, b and their gradients in the first forward")
+LAZY_SHAPES = "W has shape (x.shape[-1], units) and b shape (units,); grads holds zeros of the same shapes"
+LAZY_RANDOM = ("draw W at random, np.random.normal(0, 0.01, (in_units, units)): equal weights make every "
+               "output unit compute the same thing")
+LAZY_BIAS = "the bias b starts at zero, and forward adds it: x @ W + b"
+LAZY_ONCE = "create the parameters only on the first forward (when params is still empty), then keep them"
+LAZY_OWN_ERROR = ("check the width yourself before computing and raise a ValueError that says which width the layer "
+                  "was built for and which it got; numpy's matmul error does not say which layer failed or why")
+LAZY_GRADS_IN_PLACE = "write the gradients into the arrays created in the first forward: self.grads[0][...] = dW"
+LAZY_WIDTH, LAZY_UNITS = 5, 3
+NUMPY_SHAPE_ERRORS = ("ValueError: matmul:", "ValueError: shapes (")   # x @ W and np.dot(x, W)
+
+
+def shapes_in(value):
+    """The shapes of a list of arrays, or what the value is instead of a list."""
+    return [numpy.shape(a) for a in value] if isinstance(value, list) else f"a {type(value).__name__}, not a list"
+
+
+def lazy_built(target, rng, units=LAZY_UNITS, width=LAZY_WIDTH):
+    """LazyLinear(units) built by `target`, judged before and after its first forward of an input
+    of `width` features: empty lists, then W (width, units), b (units,), their gradients, and
+    x @ W + b of its own parameters. Returns (layer, x, W, b)."""
+    layer = target.new("LazyLinear", units)
+    if layer.get("params") != [] or layer.get("grads") != []:
+        fail(f"LazyLinear({units}).params and .grads should be empty before the first forward", LAZY_EMPTY)
+    x = rng.standard_normal((4, width))
+    y = as_array(f"LazyLinear({units}).forward(x of shape {x.shape})", call_pure(layer, "forward", x))
+    params, grads = layer.get("params"), layer.get("grads")
+    shapes = [(width, units), (units,)]
+    if shapes_in(params) != shapes or shapes_in(grads) != shapes:
+        fail(f"after forward(x of shape {x.shape}), LazyLinear({units}) has params {shapes_in(params)} and grads "
+             f"{shapes_in(grads)}; expected the shapes {shapes} for both", LAZY_SHAPES)
+    W, b = (as_array(f"LazyLinear.params[{i}]", p) for i, p in enumerate(params))
+    if numpy.ptp(W) == 0:
+        fail(f"LazyLinear's W starts with all its {W.size} weights equal to {W.flat[0]:.3g}", LAZY_RANDOM)
+    compare(f"LazyLinear({units}).forward(x)", y, x @ W + b, against="x @ W + b of the layer's own params",
+            mistakes=[(x @ W, LAZY_BIAS)])
+    return layer, x, W, b
+
+
+def judge_lazy_deferred(target, rng):
+    """The first forward creates the parameters (b zero), a second forward of the same width
+    reuses them, and a large layer's W is drawn with standard deviation 0.01."""
+    layer, x, W, b = lazy_built(target, rng)
+    if numpy.any(b != 0):
+        fail("LazyLinear's b should start at zero", LAZY_BIAS)
+    before = layer.ids("params")
+    call_pure(layer, "forward", rng.standard_normal((2, LAZY_WIDTH)))
+    after = [as_array("LazyLinear.params[0]", p) for p in layer.get("params")]
+    if layer.ids("params") != before or not numpy.array_equal(after[0], W):
+        fail("a second forward of the same width replaced LazyLinear's parameters", LAZY_ONCE)
+    large = target.new("LazyLinear", DRAWS_SHAPE[1])
+    call_pure(large, "forward", numpy.ones((1, DRAWS_SHAPE[0])))
+    W = as_array("LazyLinear.params[0]", large.get("params", 0))
+    if not std_fits(W, 0.01) or not mean_fits(W, 0.01, NORMAL_MEAN_WITHIN):
+        fail(f"LazyLinear({DRAWS_SHAPE[1]})'s W, created for inputs of width {DRAWS_SHAPE[0]}, has mean "
+             f"{W.mean():.3g} and standard deviation {W.std():.3g}; expected N(0, 0.01^2)", LAZY_RANDOM)
+
+
+def judge_lazy_width_change(target, rng):
+    """An input of another width than the first raises, and leaves the parameters as they were."""
+    layer, _, W, _ = lazy_built(target, rng)
+    wider = rng.standard_normal((4, LAZY_WIDTH + 2))
+    label = f"LazyLinear built by an input of width {LAZY_WIDTH}, then given one of width {LAZY_WIDTH + 2},"
+    try:
+        layer.call("forward", wider)
+    except StudentRaised as exc:
+        if exc.type_name == "NotImplementedError":
+            raise
+        if exc.message.startswith(NUMPY_SHAPE_ERRORS):
+            fail(f"{label} stopped only at numpy's own error ({exc.message[:80]}...)", LAZY_OWN_ERROR)
+    else:
+        shapes = [numpy.shape(p) for p in layer.get("params")]
+        fail(f"{label} returned a result instead of raising an error (its params now have shapes {shapes})",
+             LAZY_ONCE if shapes[0] != W.shape else LAZY_OWN_ERROR)
+    after = as_array("LazyLinear.params[0]", layer.get("params", 0))
+    if after.shape != W.shape or not numpy.array_equal(after, W):
+        fail(f"{label} raised, but changed its W first", LAZY_OWN_ERROR)
+
+
+def judge_lazy_backward(target, rng):
+    layer, x, W, b = lazy_built(target, rng)
+    dout = rng.standard_normal((len(x), LAZY_UNITS))
+    before = layer.ids("grads")
+    dx = call_pure(layer, "backward", dout)
+    compare("LazyLinear.backward(dout) (dx)", dx, dout @ W.T, against="dout @ W.T of the layer's own W")
+    if layer.ids("grads") != before:
+        fail("LazyLinear.backward replaced its gradient arrays", LAZY_GRADS_IN_PLACE)
+    dW, db = layer.get("grads")
+    compare("LazyLinear.grads[0] (dW)", dW, x.T @ dout, against="x.T @ dout",
+            mistakes=[(numpy.zeros_like(W), LAZY_GRADS_IN_PLACE)])
+    compare("LazyLinear.grads[1] (db)", db, dout.sum(axis=0), against="the column sums of dout",
+            mistakes=[(numpy.zeros_like(b), LAZY_GRADS_IN_PLACE),
+                      (dout.mean(axis=0), "db is the SUM of dout over the batch")])
+
+
+def judge_lazy_in_sequential(target, rng):
+    """Sequential(LazyLinear(4), Relu(), LazyLinear(2)) of the submission: the first forward
+    chains the shapes (the second layer learns its width from the first's output), and
+    forward and backward agree with the layers' own parameters."""
+    first, second = target.new("LazyLinear", 4), target.new("LazyLinear", 2)
+    model = target.new("Sequential", first, target.new("Relu"), second)
+    label = "Sequential(LazyLinear(4), Relu(), LazyLinear(2))"
+    x, dout = rng.standard_normal((6, 5)), rng.standard_normal((6, 2))
+    y = as_array(f"{label}.forward(x of shape (6, 5))", model.call("forward", x))
+    shapes = [shapes_in(layer.get("params")) for layer in (first, second)]
+    if shapes != [[(5, 4), (4,)], [(4, 2), (2,)]]:
+        fail(f"after a forward of x of shape (6, 5) through {label} the two layers have params of shapes {shapes}; "
+             "expected [[(5, 4), (4,)], [(4, 2), (2,)]]", LAZY_SHAPES)
+    (W1, b1), (W2, b2) = ([as_array("LazyLinear.params", p) for p in layer.get("params")] for layer in (first, second))
+    h = numpy.maximum(x @ W1 + b1, 0)
+    compare(f"{label}.forward(x)", y, h @ W2 + b2, against="the layers' own params")
+    dh = (dout @ W2.T) * (h > 0)
+    compare(f"{label}.backward(dout)", model.call("backward", dout), dh @ W1.T, against="the layers' own params")
+    compare("the first LazyLinear's grads[0] after backward through the Sequential", first.get("grads", 0), x.T @ dh,
+            against="x.T @ dout of that layer")

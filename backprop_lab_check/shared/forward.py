@@ -159,6 +159,35 @@ def forward_mistakes(y, no_bias, relu_hidden):
             (relu_hidden, SIGMOID_HIDDEN + " (ReLU comes later)")]
 
 
+TRACE_KEYS = ("A1", "Z1", "A2", "Z2", "A3", "Y")
+# The values the book prints for the input (1.0, 0.5) of its network, to the digits it prints.
+BOOK_TRACE = {"A1": [0.3, 0.7, 1.1], "Z1": [0.57444252, 0.66818777, 0.75026011],
+              "A2": [0.51615984, 1.21402696], "Z2": [0.62624937, 0.7710107],
+              "A3": [0.31682708, 0.69627909], "Y": [0.31682708, 0.69627909]}
+
+
+def judge_trace(trace, network, x, expected, label, judge=compare, rtol=1e-6):
+    """forward_trace(network, x)'s dict judged key by key against `expected`. Each value's known
+    mistakes are computed from the expected value before it, so that one mistake is named where
+    it is made, not again in every later value."""
+    if not isinstance(trace, dict):
+        fail(f"{label} should return a dict of the arrays {', '.join(TRACE_KEYS)}, got {type(trace).__name__}")
+    missing = [key for key in TRACE_KEYS if key not in trace]
+    if missing:
+        fail(f"{label} has the keys {sorted(map(str, trace))}; missing {missing}",
+             f"return a dict with the keys {', '.join(TRACE_KEYS)} (capital letters, as in the book)")
+    mistakes = {"Y": [(1 / (1 + numpy.exp(-numpy.asarray(expected["A3"], dtype=numpy.float64))), OUTPUT_IDENTITY)]}
+    for layer, before in ((1, x), (2, expected["Z1"]), (3, expected["Z2"])):
+        product = numpy.asarray(before) @ network[f"W{layer}"]
+        mistakes[f"A{layer}"] = [(product, f"the bias is missing: A{layer} = ... @ W{layer} + b{layer}")]
+        if layer < 3:
+            mistakes[f"Z{layer}"] = [(expected[f"A{layer}"], f"Z{layer} is the activation of A{layer}: "
+                                                               f"Z{layer} = sigmoid(A{layer})")]
+    for key in TRACE_KEYS:
+        judge(f"{label}['{key}']", as_array(f"{label}['{key}']", trace[key]), expected[key], rtol=rtol,
+              mistakes=mistakes[key])
+
+
 def predict_mistakes(a3, relu_hidden):
     """What known mistakes of predict give, from the output layer's scores `a3` and the
     probabilities of the same network with ReLU hidden layers."""

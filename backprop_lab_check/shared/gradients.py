@@ -67,6 +67,25 @@ def numerical_diff_mistakes(f, x, h=H):
             (0.0, "h is so small that x + h == x in floating point: use h = 1e-4")]
 
 
+CHAIN_INNER = "dz/dt = 2t is taken at t = x + y, the inner node's output: 2 * (x + y), not 2 * {}"
+CHAIN_FACTOR_2 = "the local derivative of the outer node is d(t**2)/dt = 2t: the factor 2 is missing"
+CHAIN_Z = "that is z itself; the derivative is the product of the local derivatives, dz/dt * dt/dx = 2t * 1"
+
+
+def judge_chain_rule(result, x, y, expected, label, judge=compare):
+    """chain_rule(x, y)'s (z, dz_dx, dz_dy) judged against `expected`, the same three values."""
+    if not isinstance(result, (tuple, list)) or len(result) != 3:
+        kind = (f"a {type(result).__name__} of {len(result)}" if isinstance(result, (tuple, list))
+                else type(result).__name__)
+        fail(f"{label} should return three values (z, dz_dx, dz_dy), got {kind}")
+    t = x + y
+    z, dz_dx, dz_dy = (as_array(f"{label}'s {name}", value) for name, value in zip(("z", "dz_dx", "dz_dy"), result))
+    judge(f"{label}'s z", z, expected[0], mistakes=[(t, "z = t**2: square the sum t = x + y")])
+    for name, got, want, letter, alone in (("dz_dx", dz_dx, expected[1], "x", x), ("dz_dy", dz_dy, expected[2], "y", y)):
+        judge(f"{label}'s {name}", got, want,
+              mistakes=[(2 * alone, CHAIN_INNER.format(letter)), (t, CHAIN_FACTOR_2), (t ** 2, CHAIN_Z)])
+
+
 def numerical_gradient_mistakes(f, x, h=H):
     forward = numpy.zeros(x.shape)
     for idx in numpy.ndindex(x.shape):

@@ -8,7 +8,7 @@ import math
 import numpy
 
 from ..outcomes import StudentRaised
-from ..verdicts import as_array, fail, recognise
+from ..verdicts import as_array, call_pure, compare, fail, recognise
 
 
 def pair(name, value):
@@ -322,6 +322,41 @@ def judge_dropout(name, X, out, p, rate_tolerance=0.01):
         fail(f"{name} with p = {p}: the surviving elements were multiplied by {numpy.median(ratio):.4g}, "
              f"expected 1 / (1 - p) = {1 / (1 - p):.4g}", recognise(ratio, scale_mistakes(ratio, p)))
     return kept
+
+
+# -- distinct_units (symmetry) -----------------------------------------------------------------------
+
+UNITS_ARE_COLUMNS = ("a hidden unit is a column of W (its weights from every input) with its bias: compare columns, "
+                     "not rows")
+UNITS_HAVE_BIASES = "a unit's bias is part of it: units with equal weights but different biases compute different things"
+UNITS_WITHIN_TOL = ("units whose numbers differ by at most tol are the same unit (rounding makes exact copies differ in "
+                    "the last digits): compare np.abs(u - v).max() <= tol, not u == v")
+
+
+def hidden_layers(rng):
+    """(label, W, b, tol, count, mistakes): hidden layers whose number of distinct units is
+    known by construction (copies of a few random columns), with the counts known mistakes give."""
+    weights, biases = rng.standard_normal((6, 4)), rng.standard_normal(4)
+    copies = [0, 1, 0, 2, 1, 0, 3]                       # 7 units, 4 different ones; 6 different rows
+    near = 1e-9 * rng.standard_normal((7, 7))             # far below the default tol
+    drift = 0.01 * numpy.arange(5)                        # 5 units, neighbours 0.01 apart, all within 0.1
+    return [
+        ("7 units, copies of 4", weights[:, copies], biases[copies], 1e-6, 4, [(6, UNITS_ARE_COLUMNS)]),
+        ("6 units, all equal", numpy.full((6, 6), 0.05), numpy.zeros(6), 1e-6, 1, []),
+        ("4 units, 2 weight columns with 3 different biases", weights[:, [0, 0, 1, 1]],
+         numpy.array([0.1, -0.2, 0.3, 0.3]), 1e-6, 3, [(2, UNITS_HAVE_BIASES)]),
+        ("7 units, copies of 4 up to rounding (1e-9)", weights[:, copies] + near[:6], biases[copies] + near[6], 1e-6, 4,
+         [(7, UNITS_WITHIN_TOL), (6, UNITS_ARE_COLUMNS)]),
+        ("5 units 0.01 apart, tol=0.1", weights[:, [0] * 5] + drift, biases[[0] * 5] + drift, 0.1, 1,
+         [(5, UNITS_WITHIN_TOL)]),
+    ]
+
+
+def judge_distinct_units(target, rng, judge=compare):
+    for label, W, b, tol, count, mistakes in hidden_layers(rng):
+        got = call_pure(target, "distinct_units", W, b, tol=tol)
+        judge(f"distinct_units of {label} (W {W.shape}, b {b.shape}, tol={tol:g})", as_array("distinct_units", got),
+              count, rtol=0, atol=0, mistakes=mistakes)
 
 
 # -- sigmoid_grad, xavier_uniform, xavier_normal ----------------------------------------------

@@ -20,7 +20,8 @@ from backprop_lab_check.shared.blocks import (
     MY_LINEAR_GRADS_IN_PLACE, MY_LINEAR_GRADS_UNWRITTEN, MY_LINEAR_MASK, MY_LINEAR_RELU, NAMES_RECURSE,
     NORMAL_MEAN_WITHIN, NORMAL_STD_SQUARED, NO_GPU_CHANGES_NOTHING, NO_GPU_NO_PRETENDING, NO_GPU_RAISE,
     NO_GPU_WORDS, REFRESH, REVERSE_ORDER, SAVE_AS_NPZ, SAVE_FLOAT16, SAVE_TO_PATH, TIE_OWN_GRADS, TIE_SAME_ARRAYS,
-    TIE_SEPARATE_OBJECT, holds_layers_arrays, judge_my_linear_init, mean_fits, my_linear_with, std_fits)
+    TIE_SEPARATE_OBJECT, holds_layers_arrays, judge_lazy_backward, judge_lazy_deferred, judge_lazy_in_sequential,
+    judge_lazy_width_change, judge_my_linear_init, mean_fits, my_linear_with, std_fits)
 from backprop_lab_check.outcomes import StudentRaised
 from backprop_lab_check.verdicts import as_array, compare, fail
 
@@ -288,6 +289,29 @@ def test_my_linear_backward(student, rng):
         compare(f"MyLinear.grads[{i}]", got, want,
                 mistakes=[(unmasked[i], MY_LINEAR_MASK), (numpy.zeros_like(want), MY_LINEAR_GRADS_UNWRITTEN),
                           (want / len(x), MY_LINEAR_DB_SUM)])
+
+
+# -- deferred initialisation: LazyLinear ---------------------------------------------------------
+# Judged against the layer's own parameters, read back after its first forward (shared.blocks).
+
+@check(id="lazy_linear.deferred", target="LazyLinear", points=2)
+def test_lazy_linear_deferred(student, rng):
+    judge_lazy_deferred(student, rng)
+
+
+@check(id="lazy_linear.width_change", target="LazyLinear", points=1)
+def test_lazy_linear_width_change(student, rng):
+    judge_lazy_width_change(student, rng)
+
+
+@check(id="lazy_linear.backward", target="LazyLinear", points=1)
+def test_lazy_linear_backward(student, rng):
+    judge_lazy_backward(student, rng)
+
+
+@check(id="lazy_linear.in_sequential", target="LazyLinear", points=1)
+def test_lazy_linear_in_sequential(student, rng):
+    judge_lazy_in_sequential(student, rng)
 
 
 # -- 4. tied parameters ------------------------------------------------------------------------------

@@ -13,10 +13,10 @@ import numpy
 import pytest
 
 from backprop_lab_check.shared.forward import (
-    COUNT, DROPPED, ERROR_RATE, IDENTITY, LARGE_SCORES, LAST_3_SKIPPED, MIXED_ROWS, PERCENTAGE, SIGMOID_LIMITS,
+    BOOK_TRACE, COUNT, DROPPED, ERROR_RATE, IDENTITY, LARGE_SCORES, LAST_3_SKIPPED, MIXED_ROWS, PERCENTAGE, SIGMOID_LIMITS,
     book_network, float32_like_float64, forward_mistakes, predict_mistakes, relu_mistakes, sigmoid_limits,
-    sigmoid_mistakes, softmax_keeps_its_input, softmax_mistakes, softmax_stable, softmax_vector_mistakes,
-    step_integers, step_values)
+    judge_trace, sigmoid_mistakes, softmax_keeps_its_input, softmax_mistakes, softmax_stable,
+    softmax_vector_mistakes, step_integers, step_values)
 from backprop_lab_check.verdicts import as_array, call_pure, compare
 
 import reference.forward as rf
@@ -153,6 +153,21 @@ def test_forward_general(student, rng):
             mistakes=forward_mistakes_of(net, x))
     compare("forward on a 4-5-3-2 network, one input", call_pure(student, "forward", net, x[0]), rf.forward(net, x[0]),
             mistakes=forward_mistakes_of(net, x[0]))
+
+
+@check(id="forward_trace.book_values", target="forward_trace", points=2)
+def test_forward_trace_book(student):
+    """Against the values the book prints for its network and the input (1.0, 0.5), to its 8 digits."""
+    net, x = rf.init_network(), numpy.array([1.0, 0.5])
+    judge_trace(call_pure(student, "forward_trace", net, x), net, x, BOOK_TRACE,
+                "forward_trace(init_network(), [1.0, 0.5])", rtol=1e-7)
+
+
+@check(id="forward_trace.batch_and_sizes", target="forward_trace", points=1)
+def test_forward_trace_general(student, rng):
+    net, x = network_of(rng, (4, 5, 3, 2)), rng.standard_normal((6, 4))
+    judge_trace(call_pure(student, "forward_trace", net, x), net, x, rf.forward_trace(net, x),
+                "forward_trace on a 4-5-3-2 network, batch of 6")
 
 
 # -- inference on the digits -------------------------------------------------------------------------

@@ -22,11 +22,11 @@ from backprop_lab_check.shared.gradients import (
     DEFAULT_DESCENT_END, DEFAULT_DESCENT_MISTAKES, FRACTION, GRADIENT_LABELS, IN_PLACE, IN_PLACE_X, KEYS, LABELS,
     LOG_ZERO, LOSS_RTOL, MEAN, NO_SIGMOID_DERIVATIVE, NO_SOFTMAX, PROBABILITIES, RESTORE, RESTORE_PARAMS, RESTORE_W,
     SCORES, SIGMOID_OF_A1, START, SUMMED, UPDATE_IN_PLACE, USE_NUMERICAL, ce_mistakes, compare_descent,
-    delta_mistakes, gradient_dict, initial_params, judge_restores_x, loss_list, moved_uphill, not_restored,
+    delta_mistakes, gradient_dict, initial_params, judge_chain_rule, judge_restores_x, loss_list, moved_uphill, not_restored,
     numerical_diff_mistakes, numerical_gradient_mistakes, param_shapes, raised, scale_hint, sse_mistakes)
 from backprop_lab_check.outcomes import StudentRaised
 from backprop_lab_check.tolerances import GRAD_TOL
-from backprop_lab_check.verdicts import CheckFailed, PartialCredit, as_array, compare, fail
+from backprop_lab_check.verdicts import CheckFailed, PartialCredit, as_array, call_pure, compare, fail
 
 import reference.forward as rf
 import reference.gradients as rg
@@ -119,6 +119,16 @@ def test_numerical_diff(student):
         compare(f"numerical_diff(function_1, {x})", student.call("numerical_diff", f, x),
                 rg.numerical_diff(rg.function_1, x), rtol=1e-9, atol=1e-12,
                 mistakes=numerical_diff_mistakes(rg.function_1, x))
+
+
+@check(id="chain_rule.against_central_differences", target="chain_rule", points=2)
+def test_chain_rule(student, rng):
+    """z at (x, y) and its derivatives against central differences of z, for numbers and arrays."""
+    for x, y in [(3.0, 0.5), (rng.uniform(-3, 3, 6), rng.uniform(-3, 3, 6))]:
+        label = f"chain_rule({x}, {y})" if numpy.ndim(x) == 0 else "chain_rule(x, y) with x and y of shape (6,)"
+        expected = (rg.chain_rule(x, y)[0], rg.numerical_diff(lambda v: rg.chain_rule(v, y)[0], x),
+                    rg.numerical_diff(lambda v: rg.chain_rule(x, v)[0], y))
+        judge_chain_rule(call_pure(student, "chain_rule", x, y), x, y, expected, label)
 
 
 @check(id="numerical_gradient.function_2", target="numerical_gradient", points=1)

@@ -374,6 +374,12 @@ def test_sigmoid_grad(student, rng):
             mistakes=known.sigmoid_grad_mistakes(x, s))
 
 
+@check(id="distinct_units.hidden_layers", target="distinct_units", points=2)
+def test_distinct_units(student, rng):
+    """Layers whose number of distinct units is known by construction (shared.regularization)."""
+    known.judge_distinct_units(student, rng)
+
+
 @check(id="xavier_uniform.distribution", target="xavier_uniform", points=2)
 def test_xavier_uniform(student):
     fan_in, fan_out = 200, 600

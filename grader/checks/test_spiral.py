@@ -8,6 +8,7 @@ import numpy
 import pytest
 
 from backprop_lab_check.gradcheck import model_gradients_agree
+from backprop_lab_check.shared.spiral import TINY, judge_overfit, tiny_indices
 from backprop_lab_check.tolerances import NETWORK_GRAD_TOL
 from backprop_lab_check.verdicts import PartialCredit, as_array, compare, fail
 
@@ -198,6 +199,26 @@ def test_clip_float32(student, rng):
     for i, (got, want) in enumerate(zip(after, own)):
         compare(f"clip_grads (float32): grads[{i}]", got, want, dtype=numpy.float32, rtol=1e-4, atol=1e-6,
                 against="your own float64 result")
+
+
+# -- overfit_tiny ------------------------------------------------------------------------------
+
+@check(id="overfit_tiny.loss_history", target="overfit_tiny", points=2)
+def test_overfit_tiny(student, trusted, rng):
+    """The submission's loop on a trusted TwoLayerNet(2, 10, 3) with weights the judge chose and the
+    notebook's Adam(lr=0.1), on 12 spiral points: its losses are those of the reference's run,
+    and the last is near 0."""
+    x, t = reference.spiral.load_data()
+    pick = tiny_indices(rng, t)
+    x, t = x[pick], t[pick]
+    values = [0.01 * rng.standard_normal(shape) if len(shape) == 2 else numpy.zeros(shape) for shape in SHAPES]
+    model, expected = trusted("TwoLayerNet", *SIZES), reference.TwoLayerNet(*SIZES)
+    for i, value in enumerate(values):
+        model.set_item("params", i, value=value)
+        expected.params[i][...] = value
+    history = student.call("overfit_tiny", model, trusted("Adam", lr=TINY["lr"]), x, t, steps=TINY["steps"])
+    losses = reference.trainer.overfit_tiny(expected, reference.Adam(lr=TINY["lr"]), x, t, steps=TINY["steps"] + 1)
+    judge_overfit(history, TINY["steps"], len(x), expected=numpy.array(losses))
 
 
 # -- Trainer -----------------------------------------------------------------------------------

@@ -124,5 +124,5 @@ def to_cpu(model):
     return model
 
 
-ORDER = ["Sequential", "named_params", "Normal", "Constant", "init_params", "CenteredLayer", "MyLinear", "tie",
+ORDER = ["Sequential", "named_params", "Normal", "Constant", "init_params", "CenteredLayer", "MyLinear", "LazyLinear", "tie",
          "remove_duplicate", "save_params", "load_params", "to_cpu", "to_gpu"]

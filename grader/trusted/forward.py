@@ -41,5 +41,5 @@ def predict(network, x):
     return softmax(z2 @ network["W3"] + network["b3"])
 
 
-ORDER = ["step_function", "sigmoid", "relu", "identity_function", "init_network", "forward", "softmax",
+ORDER = ["step_function", "sigmoid", "relu", "identity_function", "init_network", "forward", "forward_trace", "softmax",
          "predict", "accuracy"]

@@ -108,5 +108,5 @@ def through_state(numerical_gradient, W):
     return numerical_gradient(lambda _: float(np.sum(W ** 2)), W)
 
 
-ORDER = ["sum_squared_error", "cross_entropy_error", "numerical_diff", "numerical_gradient", "gradient_descent",
+ORDER = ["sum_squared_error", "cross_entropy_error", "numerical_diff", "chain_rule", "numerical_gradient", "gradient_descent",
          "simpleNet", "TwoLayerNet", "train"]

@@ -1,4 +1,7 @@
-"""Helpers for the spiral checks of Trainer: the second book's two-layer network and SGD."""
+"""Helpers for the spiral checks of overfit_tiny and Trainer: the second book's two-layer network,
+SGD and the first book's Adam (as the notebook provides it)."""
+import math
+
 import numpy as np
 
 
@@ -87,6 +90,23 @@ class SGD:
             p -= self.lr * g
 
 
+class Adam:
+    def __init__(self, lr=0.001, beta1=0.9, beta2=0.999):
+        self.lr, self.beta1, self.beta2 = lr, beta1, beta2
+        self.iter, self.m, self.v = 0, None, None
+
+    def update(self, params, grads):
+        if self.m is None:
+            self.m = [np.zeros_like(p) for p in params]
+            self.v = [np.zeros_like(p) for p in params]
+        self.iter += 1
+        lr_t = self.lr * math.sqrt(1.0 - self.beta2 ** self.iter) / (1.0 - self.beta1 ** self.iter)
+        for p, g, m, v in zip(params, grads, self.m, self.v):
+            m += (1 - self.beta1) * (g - m)
+            v += (1 - self.beta2) * (g * g - v)
+            p -= lr_t * m / (np.sqrt(v) + 1e-7)
+
+
 class RecordingModel:
     """A stand-in model for judging a Trainer: remembers the batches it is given, answers the
     losses 1, 2, 3, ... and sets its gradients to a fixed vector."""
@@ -135,4 +155,4 @@ def clip_grads(grads, max_norm):
             g *= rate
 
 
-ORDER = ["TwoLayerNet", "clip_grads", "Trainer"]
+ORDER = ["TwoLayerNet", "overfit_tiny", "clip_grads", "Trainer"]

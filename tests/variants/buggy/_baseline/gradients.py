@@ -211,3 +211,13 @@ losses = train(network, x_train, t_train, iters_num=500, batch_size=100, learnin
 print("test accuracy:", network.accuracy(x_test, t_test))
 plt.plot(losses)
 plt.show()
+
+
+# %%
+def chain_rule(x, y):
+    # forward
+    t = x + y
+    z = t ** 2
+    # backward: local derivatives, multiplied
+    dz_dt = 2 * t
+    return z, dz_dt * 1.0, dz_dt * 1.0

@@ -211,3 +211,13 @@ def xavier_normal(fan_in, fan_out):
 # %%
 W = xavier_uniform(300, 500)
 print(W.shape, W.var(), 2 / 800)
+
+
+# %%
+def distinct_units(W, b, tol=1e-6):
+    units = np.vstack([W, np.reshape(b, (1, -1))]).T   # one row per hidden unit
+    representatives = []
+    for unit in units:
+        if not any(np.abs(unit - r).max() <= tol for r in representatives):
+            representatives.append(unit)
+    return len(representatives)

@@ -199,3 +199,14 @@ trainer = Trainer(model, SGD(lr=1.0))
 trainer.fit(x, t, max_epoch=300, batch_size=30, eval_interval=10)
 trainer.plot()
 print("accuracy:", (model.predict(x).argmax(axis=1) == t.argmax(axis=1)).mean())
+
+
+# %%
+def overfit_tiny(model, optimizer, x, t, steps=200):
+    losses = []
+    for step in range(steps):
+        loss = model.forward(x, t)
+        model.backward()
+        optimizer.update(model.params, model.grads)
+        losses.append(float(loss))
+    return losses

@@ -335,3 +335,32 @@ def to_cpu(model):
 
 def to_gpu(model):
     return convert_model(model, as_cupy)
+
+
+# %%
+class LazyLinear:
+    """Affine layer whose weight shape is known only at the first forward."""
+
+    def __init__(self, units):
+        self.units = units
+        self.params, self.grads = [], []
+        self.x = None
+
+    def forward(self, x):
+        if len(self.params) == 0:
+            in_units = x.shape[-1]
+            W = np.random.normal(0, 0.01, (in_units, self.units))
+            b = np.zeros(self.units)
+            self.params = [W, b]
+            self.grads = [np.zeros_like(W), np.zeros_like(b)]
+        W, b = self.params
+        if x.shape[-1] != W.shape[0]:
+            raise ValueError(f"expected inputs of width {W.shape[0]}, got {x.shape[-1]}")
+        self.x = x
+        return np.dot(x, W) + b
+
+    def backward(self, dout):
+        W, b = self.params
+        self.grads[0][...] = np.dot(self.x.T, dout)
+        self.grads[1][...] = np.sum(dout, axis=0)
+        return np.dot(dout, W.T)

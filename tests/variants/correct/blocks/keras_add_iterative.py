@@ -356,3 +356,30 @@ def to_gpu(model):
     if cupy is None:
         raise RuntimeError("to_gpu needs CuPy and a GPU")
     return _to(model, as_cupy)
+
+
+# %%
+class LazyLinear:
+    def __init__(self, units):
+        self.units = units
+        self.in_units = None  # set by the first input
+        self.params, self.grads = [], []
+
+    def _build(self, in_units):
+        self.in_units = in_units
+        self.params.append(0.01 * np.random.randn(in_units, self.units))
+        self.params.append(np.zeros(self.units))
+        self.grads.extend(np.zeros_like(p) for p in self.params)
+
+    def forward(self, x):
+        if self.in_units is None:
+            self._build(x.shape[1])
+        elif x.shape[1] != self.in_units:
+            raise ValueError(f"LazyLinear: built for {self.in_units} features, got {x.shape[1]}")
+        self.x = x
+        return x @ self.params[0] + self.params[1]
+
+    def backward(self, dout):
+        self.grads[0][...] = self.x.T @ dout
+        self.grads[1][...] = dout.sum(axis=0)
+        return dout @ self.params[0].T

@@ -341,3 +341,35 @@ def to_cpu(model):
 
 def to_gpu(model):
     return convert_model(model, as_cupy)
+
+
+# %%
+class LazyLinear:
+    def __init__(self, units):
+        self.units = units
+        self.params = []
+        self.grads = []
+
+    @property
+    def initialized(self):
+        return bool(self.params)
+
+    def forward(self, x):
+        if not self.initialized:
+            W = np.random.normal(scale=0.01, size=(x.shape[-1], self.units))
+            self.params[:] = [W, np.zeros(self.units)]
+            self.grads[:] = [np.zeros_like(W), np.zeros(self.units)]
+        expected = self.params[0].shape[0]
+        if x.shape[-1] != expected:
+            raise ValueError("input width changed: %d, but the layer was built for %d" % (x.shape[-1], expected))
+        self.cache = x
+        return np.matmul(x, self.params[0]) + self.params[1]
+
+    def backward(self, dout):
+        np.copyto(self.grads[0], self.cache.T @ dout)
+        np.copyto(self.grads[1], dout.sum(axis=0))
+        return dout @ self.params[0].T
+
+
+lazy = Sequential(LazyLinear(8), Relu(), LazyLinear(3))
+print(lazy.forward(np.ones((2, 5))).shape, [p.shape for layer in lazy.layers for p in layer.params])

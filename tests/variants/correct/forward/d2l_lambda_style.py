@@ -45,3 +45,14 @@ def accuracy(net, X, y, batch_size=100):
         metric[0] += int((y_hat.argmax(axis=1) == y[i:i + batch_size]).sum())
         metric[1] += len(y_hat)
     return metric[0] / metric[1]
+
+
+# %%
+def forward_trace(network, x):
+    """Every intermediate value of forward, under the book's names."""
+    A1 = np.dot(x, network["W1"]) + network["b1"]
+    Z1 = sigmoid(A1)
+    A2 = np.dot(Z1, network["W2"]) + network["b2"]
+    Z2 = sigmoid(A2)
+    A3 = np.dot(Z2, network["W3"]) + network["b3"]
+    return {"A1": A1, "Z1": Z1, "A2": A2, "Z2": Z2, "A3": A3, "Y": identity_function(A3)}

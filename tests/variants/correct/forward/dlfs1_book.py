@@ -139,3 +139,16 @@ def fit_digits_network(x_train, t_train, hidden=(50, 100), seed=0, ridge=1e-3):
 (x_train, t_train), (x_test, t_test) = load_digits_data()
 network = fit_digits_network(x_train, t_train)
 print("Accuracy:" + str(accuracy(network, x_test, t_test)))
+
+
+# %%
+def forward_trace(network, x):
+    trace, z = {}, x
+    for layer in (1, 2, 3):
+        a = z @ network[f"W{layer}"] + network[f"b{layer}"]
+        trace[f"A{layer}"] = a
+        if layer < 3:  # hidden layers only
+            z = sigmoid(a)
+            trace[f"Z{layer}"] = z
+    trace["Y"] = identity_function(trace["A3"])
+    return trace

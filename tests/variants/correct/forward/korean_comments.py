@@ -89,3 +89,16 @@ def accuracy(network, x, t, batch_size=100):
 print(forward(init_network(), np.array([1.0, 0.5])))  # [0.31682708 0.69627909]
 a = np.array([0.3, 2.9, 4.0])
 print(softmax(a), np.sum(softmax(a)))
+
+
+# %%
+def forward_trace(network, x):
+    trace, z = {}, x
+    for layer in (1, 2, 3):
+        a = z @ network[f"W{layer}"] + network[f"b{layer}"]
+        trace[f"A{layer}"] = a
+        if layer < 3:  # hidden layers only
+            z = sigmoid(a)
+            trace[f"Z{layer}"] = z
+    trace["Y"] = identity_function(trace["A3"])
+    return trace

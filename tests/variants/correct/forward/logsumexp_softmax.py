@@ -66,3 +66,20 @@ def accuracy(network, x, t, batch_size=100):
         guess = predict(network, x[batch_start:batch_end]).argmax(axis=-1)
         right += (guess == t[batch_start:batch_end]).sum()
     return right / x.shape[0]
+
+
+# %%
+def forward_trace(network, x):
+    W1, W2, W3 = network["W1"], network["W2"], network["W3"]
+    b1, b2, b3 = network["b1"], network["b2"], network["b3"]
+    a1 = np.matmul(x, W1) + b1
+    z1 = sigmoid(a1)
+    a2 = np.matmul(z1, W2) + b2
+    z2 = sigmoid(a2)
+    a3 = np.matmul(z2, W3) + b3
+    return dict(A1=a1, Z1=z1, A2=a2, Z2=z2, A3=a3, Y=identity_function(a3))
+
+
+trace = forward_trace(init_network(), np.array([1.0, 0.5]))
+for key, value in trace.items():
+    print(key, value)

@@ -64,3 +64,16 @@ def accuracy(network, x, t, batch_size=100):
 # %%
 x32 = np.linspace(-3, 3, 7, dtype=np.float32)
 print(sigmoid(x32).dtype, relu(x32).dtype, softmax(x32).dtype)
+
+
+# %%
+def forward_trace(network, x):
+    trace, z = {}, x
+    for layer in (1, 2, 3):
+        a = z @ network[f"W{layer}"] + network[f"b{layer}"]
+        trace[f"A{layer}"] = a
+        if layer < 3:  # hidden layers only
+            z = sigmoid(a)
+            trace[f"Z{layer}"] = z
+    trace["Y"] = identity_function(trace["A3"])
+    return trace

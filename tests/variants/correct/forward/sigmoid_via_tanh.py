@@ -57,3 +57,14 @@ def accuracy(network, x, t, batch_size=100):
     for i in range(0, len(x), batch_size):
         hits += np.sum(np.argmax(predict(network, x[i:i + batch_size]), axis=1) == t[i:i + batch_size])
     return hits / len(x)
+
+
+# %%
+def forward_trace(network, x):
+    """Every intermediate value of forward, under the book's names."""
+    A1 = np.dot(x, network["W1"]) + network["b1"]
+    Z1 = sigmoid(A1)
+    A2 = np.dot(Z1, network["W2"]) + network["b2"]
+    Z2 = sigmoid(A2)
+    A3 = np.dot(Z2, network["W3"]) + network["b3"]
+    return {"A1": A1, "Z1": Z1, "A2": A2, "Z2": Z2, "A3": A3, "Y": identity_function(A3)}

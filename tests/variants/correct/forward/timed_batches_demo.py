@@ -107,3 +107,16 @@ plt.loglog(sizes, speed, "o-")
 plt.xlabel("batch size")
 plt.ylabel("images / s")
 plt.show()
+
+
+# %%
+def forward_trace(network, x):
+    trace, z = {}, x
+    for layer in (1, 2, 3):
+        a = z @ network[f"W{layer}"] + network[f"b{layer}"]
+        trace[f"A{layer}"] = a
+        if layer < 3:  # hidden layers only
+            z = sigmoid(a)
+            trace[f"Z{layer}"] = z
+    trace["Y"] = identity_function(trace["A3"])
+    return trace

@@ -237,3 +237,13 @@ losses = train(network, x_train, t_train, iters_num=1000, batch_size=100, learni
 print("train acc, test acc | " + str(network.accuracy(x_train, t_train)) + ", " + str(network.accuracy(x_test, t_test)))
 plt.plot(losses)
 plt.show()
+
+
+# %%
+def chain_rule(x, y):
+    t = np.add(x, y)
+    dz_dt = np.multiply(2.0, t)
+    return np.square(t), dz_dt, dz_dt.copy()
+
+
+print(chain_rule(3.0, 0.5), numerical_diff(lambda v: (v + 0.5) ** 2, 3.0))

@@ -220,3 +220,13 @@ grad_backprop = net.gradient(x_batch, t_batch)
 for key in grad_numerical.keys():
     diff = np.average(np.abs(grad_backprop[key] - grad_numerical[key]))
     print(key + ":" + str(diff))
+
+
+# %%
+def chain_rule(x, y):
+    # forward
+    t = x + y
+    z = t ** 2
+    # backward: local derivatives, multiplied
+    dz_dt = 2 * t
+    return z, dz_dt * 1.0, dz_dt * 1.0

@@ -150,3 +150,13 @@ def train(network, x, t, iters_num=1000, batch_size=100, learning_rate=0.1, nume
             network.params[key] -= learning_rate * grad[key]
         losses.append(float(network.loss(x[idx], t[idx])))
     return losses
+
+
+# %%
+def chain_rule(x, y):
+    t = np.add(x, y)
+    dz_dt = np.multiply(2.0, t)
+    return np.square(t), dz_dt, dz_dt.copy()
+
+
+print(chain_rule(3.0, 0.5), numerical_diff(lambda v: (v + 0.5) ** 2, 3.0))

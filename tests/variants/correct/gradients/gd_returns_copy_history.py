@@ -155,3 +155,13 @@ end = gradient_descent(function_2, np.array([-3.0, 4.0]), lr=0.1, step_num=20)
 path = np.array(last_path)
 plt.plot(path[:, 0], path[:, 1], "o-")
 plt.show()
+
+
+# %%
+def chain_rule(x, y):
+    # forward
+    t = x + y
+    z = t ** 2
+    # backward: local derivatives, multiplied
+    dz_dt = 2 * t
+    return z, dz_dt * 1.0, dz_dt * 1.0

@@ -183,3 +183,13 @@ def train(network, x, t, iters_num=1000, batch_size=100, learning_rate=0.1, nume
             network.params[key] -= learning_rate * grad[key]
         train_loss_list.append(float(network.loss(x_batch, t_batch)))
     return train_loss_list
+
+
+# %%
+def chain_rule(x, y):
+    t = np.add(x, y)
+    dz_dt = np.multiply(2.0, t)
+    return np.square(t), dz_dt, dz_dt.copy()
+
+
+print(chain_rule(3.0, 0.5), numerical_diff(lambda v: (v + 0.5) ** 2, 3.0))

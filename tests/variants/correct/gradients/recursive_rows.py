@@ -169,3 +169,28 @@ def train(network, x, t, iters_num=1000, batch_size=100, learning_rate=0.1, nume
             network.params[key] -= learning_rate * g
         losses.append(float(network.loss(xb, tb)))
     return losses
+
+
+# %%
+class ChainAddNode:
+    def forward(self, x, y):
+        return x + y
+
+    def backward(self, dout):
+        return dout * 1, dout * 1
+
+
+class ChainSquareNode:
+    def forward(self, t):
+        self.t = t
+        return t ** 2
+
+    def backward(self, dout):
+        return dout * 2 * self.t
+
+
+def chain_rule(x, y):
+    add, square = ChainAddNode(), ChainSquareNode()
+    z = square.forward(add.forward(x, y))
+    dx, dy = add.backward(square.backward(1.0))
+    return z, dx, dy

@@ -168,3 +168,13 @@ b.plot(train_acc, label="train")
 b.plot(test_acc, "--", label="test")
 b.legend()
 plt.show()
+
+
+# %%
+def chain_rule(x, y):
+    t = np.add(x, y)
+    dz_dt = np.multiply(2.0, t)
+    return np.square(t), dz_dt, dz_dt.copy()
+
+
+print(chain_rule(3.0, 0.5), numerical_diff(lambda v: (v + 0.5) ** 2, 3.0))

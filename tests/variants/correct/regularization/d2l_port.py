@@ -296,3 +296,13 @@ digits_data = load_digits_split()
 net = MLP(64, 256, 10)
 history = train(net, digits_data, num_epochs=10, lr=0.5, batch_size=64)
 print(history["test_acc"][-1])
+
+
+# %%
+def distinct_units(W, b, tol=1e-6):
+    units = np.vstack([W, np.reshape(b, (1, -1))]).T   # one row per hidden unit
+    representatives = []
+    for unit in units:
+        if not any(np.abs(unit - r).max() <= tol for r in representatives):
+            representatives.append(unit)
+    return len(representatives)

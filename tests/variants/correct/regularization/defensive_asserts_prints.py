@@ -270,3 +270,14 @@ plt.plot(history_softmax["epoch"], history_softmax["test_acc"], label="softmax r
 plt.plot(history_mlp["epoch"], history_mlp["test_acc"], label="MLP")
 plt.legend()
 plt.show()
+
+
+# %%
+def distinct_units(W, b, tol=1e-6):
+    """How many hidden units really differ (column j of W plus b[j])."""
+    reps = []
+    for j in range(W.shape[1]):
+        unit = np.append(W[:, j], b[j])
+        if not any(np.allclose(unit, r, rtol=0, atol=tol) for r in reps):
+            reps.append(unit)
+    return len(reps)

@@ -216,3 +216,13 @@ def xavier_uniform(fan_in, fan_out):
 
 def xavier_normal(fan_in, fan_out):
     return np.random.randn(fan_in, fan_out) * np.sqrt(2.0 / (fan_in + fan_out))
+
+
+# %%
+def distinct_units(W, b, tol=1e-6):
+    units = np.vstack([W, np.reshape(b, (1, -1))]).T   # one row per hidden unit
+    representatives = []
+    for unit in units:
+        if not any(np.abs(unit - r).max() <= tol for r in representatives):
+            representatives.append(unit)
+    return len(representatives)

@@ -222,3 +222,11 @@ def xavier_uniform(fan_in, fan_out):
 
 def xavier_normal(fan_in, fan_out):
     return np.random.normal(0, math.sqrt(2.0 / (fan_in + fan_out)), (fan_in, fan_out))
+
+
+# %%
+def distinct_units(W, b, tol=1e-6):
+    units = np.concatenate([W, np.asarray(b).reshape(1, -1)], axis=0).T
+    gaps = np.abs(units[:, None, :] - units[None, :, :]).max(axis=-1)
+    # unit j is new when no earlier unit lies within tol of it
+    return int(sum(1 for j in range(len(units)) if not (gaps[j, :j] <= tol).any()))

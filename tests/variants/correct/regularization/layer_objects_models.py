@@ -270,3 +270,14 @@ def train(model, data, num_epochs, lr, batch_size, eval_every=1):
                                ("train_acc", train_acc), ("test_acc", test_acc)]:
                 history[key].append(value)
     return history
+
+
+# %%
+def distinct_units(W, b, tol=1e-6):
+    """How many hidden units really differ (column j of W plus b[j])."""
+    reps = []
+    for j in range(W.shape[1]):
+        unit = np.append(W[:, j], b[j])
+        if not any(np.allclose(unit, r, rtol=0, atol=tol) for r in reps):
+            reps.append(unit)
+    return len(reps)

@@ -225,3 +225,13 @@ for lambd in (0, 3):
             apply_weight_decay([w, b], grads, lambd * len(X))
             sgd([w, b], grads, 0.003, len(X))
     print(lambd, float(squared_loss(linreg(test_X, w, b), test_y).mean()), l2_penalty(w))
+
+
+# %%
+def distinct_units(W, b, tol=1e-6):
+    units = np.vstack([W, np.reshape(b, (1, -1))]).T   # one row per hidden unit
+    representatives = []
+    for unit in units:
+        if not any(np.abs(unit - r).max() <= tol for r in representatives):
+            representatives.append(unit)
+    return len(representatives)

@@ -210,3 +210,14 @@ def xavier_normal(fan_in, fan_out):
 # %%
 X32 = np.random.normal(size=(4, 3)).astype(np.float32)
 print(softmax(X32).dtype, dropout_layer(X32, 0.5).dtype, sigmoid_grad(X32).dtype)
+
+
+# %%
+def distinct_units(W, b, tol=1e-6):
+    """How many hidden units really differ (column j of W plus b[j])."""
+    reps = []
+    for j in range(W.shape[1]):
+        unit = np.append(W[:, j], b[j])
+        if not any(np.allclose(unit, r, rtol=0, atol=tol) for r in reps):
+            reps.append(unit)
+    return len(reps)

@@ -234,3 +234,14 @@ def xavier_uniform(fan_in, fan_out):
 
 def xavier_normal(fan_in, fan_out):
     return np.random.normal(0, math.sqrt(2 / (fan_in + fan_out)), (fan_in, fan_out))
+
+
+# %%
+def distinct_units(W, b, tol=1e-6):
+    """How many hidden units really differ (column j of W plus b[j])."""
+    reps = []
+    for j in range(W.shape[1]):
+        unit = np.append(W[:, j], b[j])
+        if not any(np.allclose(unit, r, rtol=0, atol=tol) for r in reps):
+            reps.append(unit)
+    return len(reps)

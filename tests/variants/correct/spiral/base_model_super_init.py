@@ -206,3 +206,14 @@ trainer = Trainer(model, SGD(lr=1.0))
 trainer.fit(x, t, 300, 30, eval_interval=10)
 model.save_params("spiral.pkl")
 trainer.plot()
+
+
+# %%
+def overfit_tiny(model, optimizer, x, t, steps=200):
+    losses = []
+    for step in range(steps):
+        loss = model.forward(x, t)
+        model.backward()
+        optimizer.update(model.params, model.grads)
+        losses.append(float(loss))
+    return losses

@@ -217,3 +217,15 @@ model = TwoLayerNet(input_size=2, hidden_size=10, output_size=3)
 trainer = Trainer(model, SGD(lr=1.0))
 trainer.fit(x, t, 300, 30, eval_interval=10)
 trainer.plot()
+
+
+# %%
+def overfit_tiny(model, optimizer, x, t, steps=200):
+    history = np.zeros(steps)
+    step = 0
+    while step < steps:
+        history[step] = model.forward(x, t)
+        model.backward()
+        optimizer.update(model.params, model.grads)
+        step += 1
+    return history

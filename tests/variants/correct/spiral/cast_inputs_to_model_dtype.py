@@ -179,3 +179,14 @@ x, t = load_data()
 model32 = TwoLayerNet(2, 10, 3, dtype=np.float32)
 Trainer(model32, SGD(lr=1.0)).fit(x, t, 300, 30, eval_interval=10)
 print({p.dtype for p in model32.params})
+
+
+# %%
+def overfit_tiny(model, optimizer, x, t, steps=200):
+    """CS231n's sanity check: a few examples, full batch, until the loss is ~0."""
+    def step():
+        loss = model.forward(x, t)
+        model.backward()
+        optimizer.update(model.params, model.grads)
+        return float(loss)
+    return [step() for _ in range(steps)]

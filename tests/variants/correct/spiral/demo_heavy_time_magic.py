@@ -204,3 +204,15 @@ model32 = TwoLayerNet(2, 10, 3, dtype=np.float32)
 trainer32 = Trainer(model32, SGD(lr=1.0))
 trainer32.fit(x32, t, max_epoch=300, batch_size=30, eval_interval=10)
 print({p.dtype.name for p in model32.params}, trainer32.loss_list[-1])
+
+
+# %%
+def overfit_tiny(model, optimizer, x, t, steps=200):
+    history = np.zeros(steps)
+    step = 0
+    while step < steps:
+        history[step] = model.forward(x, t)
+        model.backward()
+        optimizer.update(model.params, model.grads)
+        step += 1
+    return history

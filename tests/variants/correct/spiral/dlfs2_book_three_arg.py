@@ -285,3 +285,14 @@ optimizer = SGD(lr=learning_rate)
 trainer = Trainer(model, optimizer)
 trainer.fit(x, t, max_epoch, batch_size, eval_interval=10)
 trainer.plot()
+
+
+# %%
+def overfit_tiny(model, optimizer, x, t, steps=200):
+    """CS231n's sanity check: a few examples, full batch, until the loss is ~0."""
+    def step():
+        loss = model.forward(x, t)
+        model.backward()
+        optimizer.update(model.params, model.grads)
+        return float(loss)
+    return [step() for _ in range(steps)]

@@ -178,3 +178,14 @@ trainer.fit(x, t, max_epoch=300, batch_size=30, eval_interval=10)
 trainer.plot()
 plt.show()
 print("accuracy", (model.predict(x).argmax(1) == t.argmax(1)).mean())
+
+
+# %%
+def overfit_tiny(model, optimizer, x, t, steps=200):
+    losses = []
+    for step in range(steps):
+        loss = model.forward(x, t)
+        model.backward()
+        optimizer.update(model.params, model.grads)
+        losses.append(float(loss))
+    return losses

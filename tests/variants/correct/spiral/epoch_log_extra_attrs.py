@@ -187,3 +187,15 @@ fig, (a, b) = plt.subplots(1, 2, figsize=(10, 3))
 a.plot(trainer.loss_list)
 b.plot(trainer.epoch_loss)
 plt.show()
+
+
+# %%
+def overfit_tiny(model, optimizer, x, t, steps=200):
+    history = np.zeros(steps)
+    step = 0
+    while step < steps:
+        history[step] = model.forward(x, t)
+        model.backward()
+        optimizer.update(model.params, model.grads)
+        step += 1
+    return history

@@ -179,3 +179,14 @@ trainer = Trainer(net, SGD(lr=1.0))
 trainer.fit(x, t, max_epoch=300, batch_size=30, eval_interval=10)
 trainer.plot()
 plt.show()
+
+
+# %%
+def overfit_tiny(model, optimizer, x, t, steps=200):
+    """CS231n's sanity check: a few examples, full batch, until the loss is ~0."""
+    def step():
+        loss = model.forward(x, t)
+        model.backward()
+        optimizer.update(model.params, model.grads)
+        return float(loss)
+    return [step() for _ in range(steps)]

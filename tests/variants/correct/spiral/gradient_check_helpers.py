@@ -208,3 +208,14 @@ print("max |numerical - analytic| per parameter:", net.gradient_check(x[:10], t[
 trainer = Trainer(net, SGD(lr=1.0))
 trainer.fit(x, t, max_epoch=300, batch_size=30, eval_interval=10)
 print("train accuracy", net.accuracy(x, t))
+
+
+# %%
+def overfit_tiny(model, optimizer, x, t, steps=200):
+    losses = []
+    for step in range(steps):
+        loss = model.forward(x, t)
+        model.backward()
+        optimizer.update(model.params, model.grads)
+        losses.append(float(loss))
+    return losses

@@ -184,3 +184,15 @@ np.random.seed(3)
 trainer = Trainer(TwoLayerNet(2, 10, 3), SGD(lr=1.0), seed=42)
 trainer.fit(x, t, max_epoch=300, batch_size=30, eval_interval=10)
 fig = trainer.plot(ylim=(0, 1.2))
+
+
+# %%
+def overfit_tiny(model, optimizer, x, t, steps=200):
+    history = np.zeros(steps)
+    step = 0
+    while step < steps:
+        history[step] = model.forward(x, t)
+        model.backward()
+        optimizer.update(model.params, model.grads)
+        step += 1
+    return history

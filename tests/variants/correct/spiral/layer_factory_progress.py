@@ -193,3 +193,14 @@ x, t = load_data()
 trainer = Trainer(TwoLayerNet(2, 10, 3), SGD(lr=1.0))
 trainer.fit(x, t, 300, 30, eval_interval=10)
 trainer.plot(ylim=(0, 1.3))
+
+
+# %%
+def overfit_tiny(model, optimizer, x, t, steps=200):
+    losses = []
+    for step in range(steps):
+        loss = model.forward(x, t)
+        model.backward()
+        optimizer.update(model.params, model.grads)
+        losses.append(float(loss))
+    return losses

@@ -174,3 +174,15 @@ x, t = load_data()
 trainer = Trainer(TwoLayerNet(2, 10, 3), SGD(lr=1.0))
 trainer.fit(x, t, 300, 30, eval_interval=10)
 print(type(trainer.loss_list[0]), trainer.loss_list[-1])
+
+
+# %%
+def overfit_tiny(model, optimizer, x, t, steps=200):
+    history = np.zeros(steps)
+    step = 0
+    while step < steps:
+        history[step] = model.forward(x, t)
+        model.backward()
+        optimizer.update(model.params, model.grads)
+        step += 1
+    return history

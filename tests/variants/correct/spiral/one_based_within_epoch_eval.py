@@ -175,3 +175,14 @@ x, t = load_data()
 trainer = Trainer(TwoLayerNet(2, 10, 3), SGD(lr=1.0))
 trainer.fit(x, t, max_epoch=300, batch_size=30, eval_interval=10)
 trainer.plot()
+
+
+# %%
+def overfit_tiny(model, optimizer, x, t, steps=200):
+    """CS231n's sanity check: a few examples, full batch, until the loss is ~0."""
+    def step():
+        loss = model.forward(x, t)
+        model.backward()
+        optimizer.update(model.params, model.grads)
+        return float(loss)
+    return [step() for _ in range(steps)]

@@ -191,3 +191,14 @@ model = TwoLayerNet(2, 10, 3)
 trainer = Trainer(model, SGD(1.0))
 trainer.fit(x, t, 300, 30, eval_interval=10)
 trainer.plot()
+
+
+# %%
+def overfit_tiny(model, optimizer, x, t, steps=200):
+    losses = []
+    for step in range(steps):
+        loss = model.forward(x, t)
+        model.backward()
+        optimizer.update(model.params, model.grads)
+        losses.append(float(loss))
+    return losses

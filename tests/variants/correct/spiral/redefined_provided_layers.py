@@ -216,3 +216,15 @@ class Trainer:
 x, t = load_data()
 trainer = Trainer(TwoLayerNet(2, 10, 3), SGD(lr=1.0)).fit(x, t, 300, 30, eval_interval=10)
 print(f"{sum(trainer.history['epoch_time']):.2f} s")
+
+
+# %%
+def overfit_tiny(model, optimizer, x, t, steps=200):
+    history = np.zeros(steps)
+    step = 0
+    while step < steps:
+        history[step] = model.forward(x, t)
+        model.backward()
+        optimizer.update(model.params, model.grads)
+        step += 1
+    return history

@@ -197,3 +197,14 @@ model = TwoLayerNet(2, 10, 3)
 log = lambda tr: print(tr.current_epoch, round(tr.loss_list[-1], 3)) if tr.current_epoch % 100 == 0 else None
 Trainer(model, SGD(lr=1.0), callbacks=[log]).fit(x, t, max_epoch=300, batch_size=30, eval_interval=10).plot()
 print(dict(model.named_parameters())["fc2.b"])
+
+
+# %%
+def overfit_tiny(model, optimizer, x, t, steps=200):
+    losses = []
+    for step in range(steps):
+        loss = model.forward(x, t)
+        model.backward()
+        optimizer.update(model.params, model.grads)
+        losses.append(float(loss))
+    return losses
