@@ -7,6 +7,7 @@ import math
 import numpy
 
 from ..datasets import load_diabetes
+from ..i18n import _
 from ..registry import visible
 from ..shared import model_selection as known
 from ..verdicts import call_pure, close
@@ -89,7 +90,8 @@ def k_fold_known_values(kernel, rng):
     got = numpy.array(known.judge_k_fold_pair("k_fold(3, X, y, 0.1)", call_pure(kernel, "k_fold", 3, X[:, :10], y, 0.1)))
     if close(got, K_FOLD_LOSSES_DDOF_1, rtol=1e-6, atol=1e-8):
         return
-    expect("k_fold(3, X, y, 0.1) (mean training, mean validation log-RMSE)", got, K_FOLD_LOSSES,
+    label = _("{call} (mean training, mean validation log-RMSE)").format(call="k_fold(3, X, y, 0.1)")
+    expect(label, got, K_FOLD_LOSSES,
            mistakes=[(3 * K_FOLD_LOSSES, known.K_FOLD_SUMMED), (K_FOLD_LOSSES[::-1], known.K_FOLD_SWAPPED),
                      (K_FOLD_STANDARDIZED_FIRST, known.STANDARDIZED_BEFORE_SPLITTING)])
 
@@ -133,9 +135,9 @@ LOGISTIC_ASCENT = (numpy.array([-0.9311029533814423, 0.8264461868023456]), 0.001
 def logistic_regression_known_values(kernel, rng):
     w, b = known.judge_classifier(call_pure(kernel, "logistic_regression", LOGISTIC_X, LOGISTIC_Z, 0.5, 3), 2)
     mistakes = [(LOGISTIC_SUMMED, known.GRADIENT_OF_THE_SUM), (LOGISTIC_ASCENT, known.ASCENT)]
-    expect("logistic_regression's b after 3 steps", b, LOGISTIC[1],
+    expect(known.after_steps("b", 3), b, LOGISTIC[1],
            mistakes=[(m[1], h) for m, h in mistakes] + [(0.0, known.BIAS_NOT_TRAINED)])
-    expect("logistic_regression's w after 3 steps", w, LOGISTIC[0], mistakes=[(m[0], h) for m, h in mistakes])
+    expect(known.after_steps("w", 3), w, LOGISTIC[0], mistakes=[(m[0], h) for m, h in mistakes])
 
 
 @visible(id="importance_weights.known_values", target="importance_weights")

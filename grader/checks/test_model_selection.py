@@ -13,6 +13,7 @@ notebook's visible checks are in backprop_lab_check.shared.model_selection.
 import numpy
 import pytest
 
+from backprop_lab_check.i18n import _
 from backprop_lab_check.shared import model_selection as known
 from backprop_lab_check.verdicts import call_pure, close, compare
 
@@ -134,7 +135,8 @@ def test_k_fold(student):
         return
     expected = numpy.array(rm.k_fold(5, X, y, 0.1))
     standardized_first = k_fold_losses(5, (X - X.mean(axis=0)) / X.std(axis=0), y, 0.1, lambda *parts: parts)
-    compare("k_fold(5, X, y, 0.1) (mean training, mean validation log-RMSE) on 100 patients", got, expected,
+    compare(_("{call} (mean training, mean validation log-RMSE) on {count} patients").format(
+        call="k_fold(5, X, y, 0.1)", count=len(X)), got, expected,
             mistakes=[(5 * expected, known.K_FOLD_SUMMED), (expected[::-1], known.K_FOLD_SWAPPED),
                       (last_round(5, X, y, 0.1), known.K_FOLD_LAST_ROUND),
                       (standardized_first, known.STANDARDIZED_BEFORE_SPLITTING)])
@@ -142,7 +144,7 @@ def test_k_fold(student):
 
 @check(id="choose_weight_decay.held_out", target="choose_weight_decay", points=2)
 def test_choose_weight_decay(student):
-    X_train, y_train, _, _ = judge_split_of_diabetes()
+    X_train, y_train = judge_split_of_diabetes()[:2]
     losses = numpy.array([rm.k_fold(5, X_train, y_train, wd) for wd in CANDIDATES])
     good = {wd for wd, valid in zip(CANDIDATES, losses[:, 1]) if valid <= GOOD_WITHIN * losses[:, 1].min()}
     wrong = {CANDIDATES[int(numpy.argmin(losses[:, 0]))], CANDIDATES[int(numpy.argmax(losses[:, 1]))]}
@@ -168,9 +170,9 @@ def test_logistic_regression(student, rng):
     w, b = known.judge_classifier(call_pure(student, "logistic_regression", X, z, 0.3, 25), 3)
     want_w, want_b = rm.logistic_regression(X, z, 0.3, 25)
     summed, ascent = rm.logistic_regression(X, z, 0.3 * len(X), 25), rm.logistic_regression(X, z, -0.3, 25)
-    compare("logistic_regression's b after 25 steps", b, want_b,
+    compare(known.after_steps("b", 25), b, want_b,
             mistakes=[(summed[1], known.GRADIENT_OF_THE_SUM), (ascent[1], known.ASCENT), (0.0, known.BIAS_NOT_TRAINED)])
-    compare("logistic_regression's w after 25 steps", w, want_w,
+    compare(known.after_steps("w", 25), w, want_w,
             mistakes=[(summed[0], known.GRADIENT_OF_THE_SUM), (ascent[0], known.ASCENT)])
 
 
