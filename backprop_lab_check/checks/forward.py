@@ -7,10 +7,12 @@ the notebook's formulas; the hints and the judging steps shared with the hidden 
 backprop_lab_check.shared.forward."""
 import numpy
 
+from ..i18n import _
 from ..shared.forward import (
-    BOOK_TRACE, COUNT, DROPPED, ERROR_RATE, IDENTITY, LAST_3_SKIPPED, PERCENTAGE, book_network, float32_like_float64,
-    forward_mistakes, judge_trace, predict_mistakes, relu_mistakes, sigmoid_limits, sigmoid_mistakes,
-    softmax_keeps_its_input, softmax_mistakes, softmax_stable, softmax_vector_mistakes, step_integers, step_values)
+    BATCH_SIZES, BOOK_TRACE, COUNT, DROPPED, ERROR_RATE, IDENTITY, LAST_3_SKIPPED, PERCENTAGE, batch_size_setting,
+    book_network, float32_like_float64, forward_mistakes, judge_trace, predict_mistakes, relu_mistakes, sigmoid_limits,
+    sigmoid_mistakes, softmax_keeps_its_input, softmax_mistakes, softmax_stable, softmax_vector_mistakes,
+    step_integers, step_values)
 from ..registry import visible
 from ..verdicts import as_array, call_pure, fail
 from .common import expect
@@ -35,7 +37,8 @@ def step_known_values(kernel, rng):
     step_values(kernel, x, [0, 0, 0, 0, 1, 1], "step_function([-2, -0.5, 0, -0, 0.5, 2])", judge=expect)
     for shape in [(3, 4), (2, 2, 3)]:
         x, positive = signed(rng, shape, zeros=True)
-        step_values(kernel, x, positive.astype(int), f"step_function on shape {shape}", judge=expect)
+        step_values(kernel, x, positive.astype(int), _("step_function on shape {shape}").format(shape=shape),
+                    judge=expect)
 
 
 @visible(id="step_function.integers", target="step_function")
@@ -54,7 +57,8 @@ SIGMOID_AT_LIMITS = [0.0, 4.24835425529159e-18, 0.5, 1.0, 1.0]
 def sigmoid_known_values(kernel, rng):
     vector = numpy.array([-1.0, 0.0, 1.0, 2.0])
     for x, expected in [(vector, SIGMOID_VALUES), (vector.reshape(2, 2), numpy.reshape(SIGMOID_VALUES, (2, 2)))]:
-        expect(f"sigmoid of {x.tolist()}", call_pure(kernel, "sigmoid", x), expected, mistakes=sigmoid_mistakes(x))
+        expect(_("sigmoid of {x}").format(x=x.tolist()), call_pure(kernel, "sigmoid", x), expected,
+               mistakes=sigmoid_mistakes(x))
 
 
 @visible(id="sigmoid.large_inputs", target="sigmoid")
@@ -73,8 +77,8 @@ def relu_values(kernel, rng):
     expect("relu([-2, -0.5, 0.5, 2])", call_pure(kernel, "relu", x), [0.0, 0.0, 0.5, 2.0], mistakes=relu_mistakes(x))
     for shape in [(4, 5), (2, 3, 2)]:
         x, positive = signed(rng, shape)
-        expect(f"relu on shape {shape}", call_pure(kernel, "relu", x), numpy.where(positive, x, 0.0),
-               mistakes=relu_mistakes(x))
+        expect(_("relu on shape {shape}").format(shape=shape), call_pure(kernel, "relu", x),
+               numpy.where(positive, x, 0.0), mistakes=relu_mistakes(x))
 
 
 @visible(id="relu.float32", target="relu")
@@ -85,8 +89,9 @@ def relu_float32(kernel, rng):
 @visible(id="identity_function.returns_input", target="identity_function")
 def identity_returns_input(kernel, rng):
     for x in (rng.standard_normal((3, 4)), rng.standard_normal(5).astype(numpy.float32)):
-        expect(f"identity_function on shape {x.shape}", call_pure(kernel, "identity_function", x), x,
-               rtol=0, atol=0, dtype=x.dtype, mistakes=[(1 / (1 + numpy.exp(-x)), IDENTITY)])
+        expect(_("identity_function on shape {shape}").format(shape=x.shape),
+               call_pure(kernel, "identity_function", x), x, rtol=0, atol=0, dtype=x.dtype,
+               mistakes=[(1 / (1 + numpy.exp(-x)), IDENTITY)])
 
 
 # -- softmax ------------------------------------------------------------------------------------------
@@ -103,7 +108,7 @@ def shuffled_rows(order_and_shift):
     """Rows of SCORES reordered and shifted, and their softmax: SOFTMAX_OF_SCORES reordered the
     same way (softmax does not change when a constant is added to a row)."""
     rows = numpy.array([SCORES[order] + shift for order, shift in order_and_shift])
-    return rows, numpy.array([SOFTMAX_OF_SCORES[order] for order, _ in order_and_shift])
+    return rows, numpy.array([SOFTMAX_OF_SCORES[order] for order, _shift in order_and_shift])
 
 
 @visible(id="softmax.vector", target="softmax")
@@ -115,11 +120,11 @@ def softmax_vector(kernel, rng):
 @visible(id="softmax.batched", target="softmax")
 def softmax_batched(kernel, rng):
     a, expected = shuffled_rows([([0, 1, 2], 0.0), ([2, 1, 0], 5.0), ([1, 2, 0], -2.0)])
-    expect("softmax of a batch of shape (3, 3)", call_pure(kernel, "softmax", a), expected,
+    expect(_("softmax of a batch of shape {shape}").format(shape=a.shape), call_pure(kernel, "softmax", a), expected,
            mistakes=softmax_mistakes(a))
     a, expected = shuffled_rows([([0, 1, 2], 1.5), ([2, 0, 1], -1.0), ([1, 0, 2], 3.0), ([0, 2, 1], 0.0)])
     a, expected = a.reshape(2, 2, 3), expected.reshape(2, 2, 3)
-    expect("softmax of a batch of shape (2, 2, 3)", call_pure(kernel, "softmax", a), expected,
+    expect(_("softmax of a batch of shape {shape}").format(shape=a.shape), call_pure(kernel, "softmax", a), expected,
            mistakes=softmax_mistakes(a))
 
 
@@ -189,17 +194,17 @@ def forward_book_example(kernel, rng):
 
 @visible(id="forward.batch", target="forward")
 def forward_batch(kernel, rng):
-    expect("forward(init_network(), a batch of 3 inputs)", call_pure(kernel, "forward", BOOK_NETWORK, BOOK_INPUTS),
-           BOOK_OUTPUTS, rtol=1e-7,
+    expect(_("{function}(init_network(), a batch of {count} inputs)").format(function="forward", count=3),
+           call_pure(kernel, "forward", BOOK_NETWORK, BOOK_INPUTS), BOOK_OUTPUTS, rtol=1e-7,
            mistakes=forward_mistakes(BOOK_OUTPUTS, BOOK_OUTPUTS_WITHOUT_BIASES, BOOK_OUTPUTS_WITH_RELU))
 
 
 @visible(id="forward.other_sizes", target="forward")
 def forward_other_sizes(kernel, rng):
-    expect("forward on a 3-4-2-3 network, batch of 2", call_pure(kernel, "forward", OTHER_NETWORK, OTHER_INPUTS),
-           OTHER_OUTPUTS)
-    expect("forward on a 3-4-2-3 network, one input", call_pure(kernel, "forward", OTHER_NETWORK, OTHER_INPUTS[1]),
-           OTHER_OUTPUTS[1])
+    expect(_("{function} on a {sizes} network, batch of {count}").format(function="forward", sizes="3-4-2-3", count=2),
+           call_pure(kernel, "forward", OTHER_NETWORK, OTHER_INPUTS), OTHER_OUTPUTS)
+    expect(_("{function} on a {sizes} network, one input").format(function="forward", sizes="3-4-2-3"),
+           call_pure(kernel, "forward", OTHER_NETWORK, OTHER_INPUTS[1]), OTHER_OUTPUTS[1])
 
 
 @visible(id="forward_trace.book_values", target="forward_trace")
@@ -211,7 +216,8 @@ def forward_trace_book_values(kernel, rng):
 def first_of_3_rows(name, got, expected, **options):
     """expect on the first row of a value of a batch of 3 inputs."""
     if got.ndim != 2 or len(got) != 3:
-        fail(f"{name} has shape {got.shape}, expected one row per input: (3, {len(expected)})")
+        fail(_("{name} has shape {got}, expected one row per input: (3, {columns})").format(
+            name=name, got=got.shape, columns=len(expected)))
     expect(f"{name}[0]", got[0], expected, **options)
 
 
@@ -219,7 +225,7 @@ def first_of_3_rows(name, got, expected, **options):
 def forward_trace_batch(kernel, rng):
     """A batch of the book's 3 inputs: every value has one row per input, the first row is the
     book's trace of (1.0, 0.5) and Y is forward's output."""
-    label = "forward_trace(init_network(), a batch of 3 inputs)"
+    label = _("{function}(init_network(), a batch of {count} inputs)").format(function="forward_trace", count=3)
     trace = call_pure(kernel, "forward_trace", BOOK_NETWORK, BOOK_INPUTS)
     judge_trace(trace, BOOK_NETWORK, BOOK_INPUTS[0], BOOK_TRACE, label, judge=first_of_3_rows, rtol=1e-7)
     expect(f"{label}['Y']", trace["Y"], BOOK_OUTPUTS, rtol=1e-7)
@@ -227,8 +233,9 @@ def forward_trace_batch(kernel, rng):
 
 @visible(id="predict.batch", target="predict")
 def predict_batch(kernel, rng):
-    expect("predict(init_network(), a batch of 3 inputs)", call_pure(kernel, "predict", BOOK_NETWORK, BOOK_INPUTS),
-           BOOK_PROBABILITIES, mistakes=predict_mistakes(BOOK_OUTPUTS, BOOK_PROBABILITIES_WITH_RELU))
+    expect(_("{function}(init_network(), a batch of {count} inputs)").format(function="predict", count=3),
+           call_pure(kernel, "predict", BOOK_NETWORK, BOOK_INPUTS), BOOK_PROBABILITIES,
+           mistakes=predict_mistakes(BOOK_OUTPUTS, BOOK_PROBABILITIES_WITH_RELU))
 
 
 @visible(id="predict.one_input", target="predict")
@@ -239,8 +246,8 @@ def predict_one_input(kernel, rng):
 
 @visible(id="predict.other_sizes", target="predict")
 def predict_other_sizes(kernel, rng):
-    expect("predict on a 3-4-2-3 network, batch of 2", call_pure(kernel, "predict", OTHER_NETWORK, OTHER_INPUTS),
-           OTHER_PROBABILITIES)
+    expect(_("{function} on a {sizes} network, batch of {count}").format(function="predict", sizes="3-4-2-3", count=2),
+           call_pure(kernel, "predict", OTHER_NETWORK, OTHER_INPUTS), OTHER_PROBABILITIES)
 
 
 # -- accuracy -------------------------------------------------------------------------------------------
@@ -267,10 +274,11 @@ def labelled_inputs(rng):
 @visible(id="accuracy.known_labels", target="accuracy")
 def accuracy_known_labels(kernel, rng):
     x, t, right = labelled_inputs(rng)
-    got = as_array("accuracy(53 inputs, batch_size=10)",
+    got = as_array(_("accuracy({count} inputs, {setting})").format(count=len(x), setting="batch_size=10"),
                    call_pure(kernel, "accuracy", ARGMAX_NETWORK, x, t, batch_size=10))
     expected, hits_50 = right.mean(), right[:50].sum()
-    expect("accuracy of 53 inputs in batches of 10 (41 right)", got, expected, rtol=1e-9,
+    expect(_("accuracy of {count} inputs in batches of {size} ({right} right)").format(
+        count=len(x), size=10, right=right.sum()), got, expected, rtol=1e-9,
            mistakes=[(right.sum(), COUNT), (100 * expected, PERCENTAGE), (1 - expected, ERROR_RATE),
                      (hits_50 / 53, LAST_3_SKIPPED), (hits_50 / 50, LAST_3_SKIPPED)])
 
@@ -278,11 +286,13 @@ def accuracy_known_labels(kernel, rng):
 @visible(id="accuracy.batch_size", target="accuracy")
 def accuracy_batch_size(kernel, rng):
     x, t, right = labelled_inputs(rng)
-    for kwargs, label in [({}, "the default batch_size"), ({"batch_size": 1}, "batch_size=1"),
-                          ({"batch_size": 7}, "batch_size=7"), ({"batch_size": 500}, "batch_size=500")]:
-        got = as_array(f"accuracy(53 inputs, {label})", call_pure(kernel, "accuracy", ARGMAX_NETWORK, x, t, **kwargs))
+    for kwargs in BATCH_SIZES:
+        setting = batch_size_setting(kwargs)
+        got = as_array(_("accuracy({count} inputs, {setting})").format(count=len(x), setting=setting),
+                       call_pure(kernel, "accuracy", ARGMAX_NETWORK, x, t, **kwargs))
         size = kwargs.get("batch_size", 100)
         whole = len(x) // size * size  # the inputs in complete batches
         hits = right[:whole].sum()
-        expect(f"accuracy of 53 inputs with {label} (41 right)", got, right.mean(), rtol=1e-9,
+        expect(_("accuracy of {count} inputs with {setting} ({right} right)").format(
+            count=len(x), setting=setting, right=right.sum()), got, right.mean(), rtol=1e-9,
                mistakes=[(right.sum(), COUNT), (hits / len(x), DROPPED), (hits / max(whole, 1), DROPPED)])

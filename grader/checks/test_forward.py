@@ -12,11 +12,12 @@ import functools
 import numpy
 import pytest
 
+from backprop_lab_check.i18n import N_, _
 from backprop_lab_check.shared.forward import (
-    BOOK_TRACE, COUNT, DROPPED, ERROR_RATE, IDENTITY, LARGE_SCORES, LAST_3_SKIPPED, MIXED_ROWS, PERCENTAGE, SIGMOID_LIMITS,
-    book_network, float32_like_float64, forward_mistakes, predict_mistakes, relu_mistakes, sigmoid_limits,
-    judge_trace, sigmoid_mistakes, softmax_keeps_its_input, softmax_mistakes, softmax_stable,
-    softmax_vector_mistakes, step_integers, step_values)
+    BATCH_SIZES, BOOK_TRACE, COUNT, DROPPED, ERROR_RATE, IDENTITY, LARGE_SCORES, LAST_3_SKIPPED, MIXED_ROWS, PERCENTAGE,
+    SIGMOID_LIMITS, batch_size_setting, book_network, float32_like_float64, forward_mistakes, predict_mistakes,
+    relu_mistakes, sigmoid_limits, judge_trace, sigmoid_mistakes, softmax_keeps_its_input, softmax_mistakes,
+    softmax_stable, softmax_vector_mistakes, step_integers, step_values)
 from backprop_lab_check.verdicts import as_array, call_pure, compare
 
 import reference.forward as rf
@@ -43,7 +44,7 @@ def test_step_function(student, rng):
     for shape in [(7,), (3, 4), (2, 2, 3)]:
         x = rng.standard_normal(shape)
         x.flat[0], x.flat[-1] = 0.0, -0.0
-        got = step_values(student, x, (x > 0).astype(int), f"step_function on shape {shape}")
+        got = step_values(student, x, (x > 0).astype(int), _("step_function on shape {shape}").format(shape=shape))
     step_integers(got)
 
 
@@ -69,7 +70,7 @@ def test_relu_values(student, rng):
     for shape in [(6,), (4, 5), (2, 3, 2)]:
         x = kinked(rng, shape)
         got = call_pure(student, "relu", x)
-        compare(f"relu on shape {shape}", got, numpy.maximum(0, x), mistakes=relu_mistakes(x))
+        compare(_("relu on shape {shape}").format(shape=shape), got, numpy.maximum(0, x), mistakes=relu_mistakes(x))
 
 
 @check(id="relu.float32", target="relu", points=1)
@@ -81,8 +82,8 @@ def test_relu_float32(student, rng):
 @check(id="identity_function", target="identity_function", points=1)
 def test_identity(student, rng):
     for x in (rng.standard_normal((3, 4)), rng.standard_normal(5).astype(numpy.float32)):
-        compare(f"identity_function on shape {x.shape}", call_pure(student, "identity_function", x), x,
-                rtol=0, atol=0, dtype=x.dtype,
+        compare(_("identity_function on shape {shape}").format(shape=x.shape),
+                call_pure(student, "identity_function", x), x, rtol=0, atol=0, dtype=x.dtype,
                 mistakes=[(rf.sigmoid(x), IDENTITY)])
 
 
@@ -91,7 +92,7 @@ def test_identity(student, rng):
 @check(id="softmax.vector", target="softmax", points=1)
 def test_softmax_vector(student, rng):
     for a in (numpy.array([0.3, 2.9, 4.0]), rng.standard_normal(7) * 3):
-        compare(f"softmax of a vector of {a.size}", call_pure(student, "softmax", a), rf.softmax(a),
+        compare(_("softmax of a vector of {size}").format(size=a.size), call_pure(student, "softmax", a), rf.softmax(a),
                 mistakes=softmax_vector_mistakes(a))
 
 
@@ -99,8 +100,8 @@ def test_softmax_vector(student, rng):
 def test_softmax_batched(student, rng):
     for shape in [(5, 4), (2, 3, 4)]:
         a = rng.standard_normal(shape) * 2
-        compare(f"softmax of a batch of shape {shape}", call_pure(student, "softmax", a), rf.softmax(a),
-                mistakes=softmax_mistakes(a))
+        compare(_("softmax of a batch of shape {shape}").format(shape=shape), call_pure(student, "softmax", a),
+                rf.softmax(a), mistakes=softmax_mistakes(a))
 
 
 @check(id="softmax.stable", target="softmax", points=1)
@@ -149,10 +150,10 @@ def test_forward_example(student):
 def test_forward_general(student, rng):
     net = network_of(rng, (4, 5, 3, 2))
     x = rng.standard_normal((6, 4))
-    compare("forward on a 4-5-3-2 network, batch of 6", call_pure(student, "forward", net, x), rf.forward(net, x),
-            mistakes=forward_mistakes_of(net, x))
-    compare("forward on a 4-5-3-2 network, one input", call_pure(student, "forward", net, x[0]), rf.forward(net, x[0]),
-            mistakes=forward_mistakes_of(net, x[0]))
+    compare(_("{function} on a {sizes} network, batch of {count}").format(function="forward", sizes="4-5-3-2", count=6),
+            call_pure(student, "forward", net, x), rf.forward(net, x), mistakes=forward_mistakes_of(net, x))
+    compare(_("{function} on a {sizes} network, one input").format(function="forward", sizes="4-5-3-2"),
+            call_pure(student, "forward", net, x[0]), rf.forward(net, x[0]), mistakes=forward_mistakes_of(net, x[0]))
 
 
 @check(id="forward_trace.book_values", target="forward_trace", points=2)
@@ -167,7 +168,8 @@ def test_forward_trace_book(student):
 def test_forward_trace_general(student, rng):
     net, x = network_of(rng, (4, 5, 3, 2)), rng.standard_normal((6, 4))
     judge_trace(call_pure(student, "forward_trace", net, x), net, x, rf.forward_trace(net, x),
-                "forward_trace on a 4-5-3-2 network, batch of 6")
+                _("{function} on a {sizes} network, batch of {count}").format(
+                    function="forward_trace", sizes="4-5-3-2", count=6))
 
 
 # -- inference on the digits -------------------------------------------------------------------------
@@ -178,22 +180,23 @@ def predict_mistakes_of(net, x):
 
 @check(id="predict.batch", target="predict", points=2)
 def test_predict_batch(student):
-    net, x_test, _ = digits()
+    net, x_test = digits()[:2]
     x = x_test[:20]
-    compare("predict on 20 digit images", call_pure(student, "predict", net, x), rf.predict(net, x),
-            mistakes=predict_mistakes_of(net, x))
+    compare(_("predict on {count} digit images").format(count=len(x)), call_pure(student, "predict", net, x),
+            rf.predict(net, x), mistakes=predict_mistakes_of(net, x))
 
 
 @check(id="predict.one_image", target="predict", points=1)
 def test_predict_one(student):
-    net, x_test, _ = digits()
+    net, x_test = digits()[:2]
     x = x_test[3]
-    compare("predict on one image of shape (64,)", call_pure(student, "predict", net, x), rf.predict(net, x),
-            mistakes=predict_mistakes_of(net, x))
+    compare(_("predict on one image of shape {shape}").format(shape=x.shape), call_pure(student, "predict", net, x),
+            rf.predict(net, x), mistakes=predict_mistakes_of(net, x))
 
 
-def judged_accuracy(student, net, x, t, label, **kwargs):
-    return as_array(f"accuracy({label})", call_pure(student, "accuracy", net, x, t, **kwargs))
+def judged_accuracy(student, label, net, x, t, **kwargs):
+    """accuracy(net, x, t, **kwargs) of the submission, an array named `label` in a failed check."""
+    return as_array(label, call_pure(student, "accuracy", net, x, t, **kwargs))
 
 
 @check(id="accuracy.digits", target="accuracy", points=2)
@@ -201,9 +204,9 @@ def test_accuracy_digits(student):
     net, x_test, t_test = digits()
     expected = rf.accuracy(net, x_test, t_test)
     hits = expected * len(x_test)
-    got = judged_accuracy(student, net, x_test, t_test, "digits network, 500 test images, batch_size=100",
-                          batch_size=100)
-    compare("accuracy on the 500 test images", got, expected, rtol=1e-9,
+    got = judged_accuracy(student, _("accuracy(digits network, {count} test images, {setting})").format(
+        count=len(x_test), setting="batch_size=100"), net, x_test, t_test, batch_size=100)
+    compare(_("accuracy on the {count} test images").format(count=len(x_test)), got, expected, rtol=1e-9,
             mistakes=[(hits, COUNT), (100 * expected, PERCENTAGE), (1 - expected, ERROR_RATE)])
 
 
@@ -213,9 +216,10 @@ def test_accuracy_last_batch(student):
     x, t = x_test[:53], t_test[:53]
     expected = rf.accuracy(net, x, t)
     hits_50 = rf.accuracy(net, x[:50], t[:50]) * 50
-    got = judged_accuracy(student, net, x, t, "53 images, batch_size=10", batch_size=10)
-    compare("accuracy of 53 images in batches of 10", got, expected, rtol=1e-9,
-            mistakes=[(hits_50 / 53, LAST_3_SKIPPED), (hits_50 / 50, LAST_3_SKIPPED)])
+    got = judged_accuracy(student, _("accuracy({count} images, {setting})").format(
+        count=len(x), setting="batch_size=10"), net, x, t, batch_size=10)
+    compare(_("accuracy of {count} images in batches of {size}").format(count=len(x), size=10), got, expected,
+            rtol=1e-9, mistakes=[(hits_50 / 53, LAST_3_SKIPPED), (hits_50 / 50, LAST_3_SKIPPED)])
 
 
 @check(id="accuracy.batch_size", target="accuracy", points=1)
@@ -223,12 +227,14 @@ def test_accuracy_batch_size(student):
     net, x_test, t_test = digits()
     x, t = x_test[:120], t_test[:120]
     expected = rf.accuracy(net, x, t)
-    for kwargs, label in [({}, "the default batch_size"), ({"batch_size": 1}, "batch_size=1"),
-                          ({"batch_size": 7}, "batch_size=7"), ({"batch_size": 500}, "batch_size=500")]:
-        got = judged_accuracy(student, net, x, t, f"120 images, {label}", **kwargs)
+    for kwargs in BATCH_SIZES:
+        setting = batch_size_setting(kwargs)
+        got = judged_accuracy(student, _("accuracy({count} images, {setting})").format(count=len(x), setting=setting),
+                              net, x, t, **kwargs)
         size = kwargs.get("batch_size", 100)
         whole = len(x) // size * size  # the images in complete batches
         hits = rf.accuracy(net, x[:whole], t[:whole]) * whole if whole else 0.0
-        compare(f"accuracy of 120 images with {label}", got, expected, rtol=1e-9,
-                mistakes=[(expected * len(x), "return the fraction of correct predictions, not the count"),
+        compare(_("accuracy of {count} images with {setting}").format(count=len(x), setting=setting), got, expected,
+                rtol=1e-9,
+                mistakes=[(expected * len(x), N_("return the fraction of correct predictions, not the count")),
                           (hits / len(x), DROPPED), (hits / max(whole, 1), DROPPED)])
