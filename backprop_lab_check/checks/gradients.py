@@ -15,19 +15,20 @@ import numpy
 
 from ..gradcheck import gradient_agrees, normalised_error
 from ..gradcheck import numerical_gradient as central_differences  # numerical_gradient is a graded name here
+from ..i18n import N_, _
 from ..shared.gradients import (
     ACCURACY_TARGETS, ANY_SHAPE, BOOK_DESCENT_END, BOOK_DESCENT_MISTAKES, BOOK_T, BOOK_Y, DEFAULT_DESCENT_END,
-    DEFAULT_DESCENT_MISTAKES, FRACTION, GRADIENT_LABELS, IN_PLACE, IN_PLACE_X, KEYS, LABELS, LOG_ZERO, LOSS_RTOL,
-    NO_SIGMOID_DERIVATIVE, NO_SOFTMAX, PROBABILITIES, RESTORE, RESTORE_PARAMS, RESTORE_W, SCORES, SIGMOID_OF_A1,
-    START, SUMMED, UPDATE_IN_PLACE, USE_NUMERICAL, ce_mistakes, compare_descent, delta_mistakes, gradient_dict,
-    function_1, function_2, function_3, initial_params, judge_chain_rule, judge_restores_x, loss_list, moved_uphill,
-    not_restored,
-    numerical_diff_mistakes, numerical_gradient_mistakes, param_shapes, raised, scale_hint, sse_mistakes)
+    DEFAULT_DESCENT_MISTAKES, FRACTION, GRADIENT_LABELS, IN_PLACE, IN_PLACE_X, KEYS, LABEL_TARGETS, LABELS, LOG_ZERO,
+    LOSS_RTOL, NO_SIGMOID_DERIVATIVE, NO_SOFTMAX, ONE_HOT_TARGETS, PROBABILITIES, RESTORE, RESTORE_PARAMS, RESTORE_W,
+    SCORES, SIGMOID_OF_A1, START, SUMMED, UPDATE_IN_PLACE, USE_NUMERICAL, ce_mistakes, compare_descent,
+    delta_mistakes, gradient_dict, function_1, function_2, function_3, initial_params, judge_chain_rule,
+    judge_restores_x, loss_list, moved_uphill, not_restored, numerical_diff_mistakes, numerical_gradient_mistakes,
+    param_shapes, raised, scale_hint, sse_mistakes)
 from ..local import LocalObject
 from ..outcomes import StudentRaised
 from ..registry import visible
 from ..tolerances import GRAD_TOL
-from ..verdicts import CheckFailed, as_array, call_pure, close, fail
+from ..verdicts import EXPECTED, CheckFailed, as_array, call_pure, close, fail
 from .common import expect, visible_calling
 
 
@@ -49,22 +50,24 @@ Y_BATCH, LABELS_BATCH = numpy.stack([BOOK_Y, Y_BAD, BOOK_Y]), numpy.array([2, 7,
 
 @visible(id="sum_squared_error.book_example", target="sum_squared_error")
 def sse_book(kernel, rng):
-    for label, y, expected in [("2 most likely", BOOK_Y, 0.0975), ("7 most likely", Y_BAD, 0.5975)]:
-        expect(f"sum_squared_error on the book's example ({label}, correct class 2)",
+    for most_likely, y, expected in [(2, BOOK_Y, 0.0975), (7, Y_BAD, 0.5975)]:
+        expect(_("sum_squared_error on the book's example ({most_likely} most likely, correct class 2)").format(
+            most_likely=most_likely),
                kernel.call("sum_squared_error", y, BOOK_T), expected, mistakes=sse_mistakes(y, BOOK_T))
 
 
 @visible(id="sum_squared_error.batch", target="sum_squared_error")
 def sse_batch(kernel, rng):
     t = numpy.eye(10)[LABELS_BATCH]
-    expect("sum_squared_error on a batch of 3 (a sum over every entry)", kernel.call("sum_squared_error", Y_BATCH, t),
-           0.0975 + 0.0975 + 0.5975, mistakes=sse_mistakes(Y_BATCH, t))
+    expect(_("sum_squared_error on a batch of 3 (a sum over every entry)"),
+           kernel.call("sum_squared_error", Y_BATCH, t), 0.0975 + 0.0975 + 0.5975, mistakes=sse_mistakes(Y_BATCH, t))
 
 
 @visible(id="cross_entropy_error.book_example", target="cross_entropy_error")
 def ce_book(kernel, rng):
-    for label, y, expected in [("2 most likely", BOOK_Y, CE_SURE), ("7 most likely", Y_BAD, CE_UNSURE)]:
-        expect(f"cross_entropy_error on the book's example ({label}, correct class 2, one-hot)",
+    for most_likely, y, expected in [(2, BOOK_Y, CE_SURE), (7, Y_BAD, CE_UNSURE)]:
+        expect(_("cross_entropy_error on the book's example ({most_likely} most likely, correct class 2, one-hot)")
+               .format(most_likely=most_likely),
                kernel.call("cross_entropy_error", y, BOOK_T), expected, rtol=LOSS_RTOL,
                mistakes=ce_mistakes(y[None], numpy.array([2])))
 
@@ -72,21 +75,23 @@ def ce_book(kernel, rng):
 @visible(id="cross_entropy_error.batch", target="cross_entropy_error")
 def ce_batch(kernel, rng):
     mean = (CE_SURE + CE_SURE + CE_UNSURE) / 3
-    for kind, t in [("one-hot targets", numpy.eye(10, dtype=int)[LABELS_BATCH]), ("labels", LABELS_BATCH)]:
+    for kind, t in [(ONE_HOT_TARGETS, numpy.eye(10, dtype=int)[LABELS_BATCH]), (LABEL_TARGETS, LABELS_BATCH)]:
         try:
             got = kernel.call("cross_entropy_error", Y_BATCH, t)
         except StudentRaised as exc:
-            raised(exc, f"with {kind} of shape {t.shape}", LABELS if t.ndim == 1 else None)
-        expect(f"cross_entropy_error on a batch of 3 with {kind}", got, mean, rtol=LOSS_RTOL,
-               mistakes=ce_mistakes(Y_BATCH, LABELS_BATCH))
+            raised(exc, _("with {targets} of shape {shape}").format(targets=_(kind), shape=t.shape),
+                   LABELS if t.ndim == 1 else None)
+        expect(_("cross_entropy_error on a batch of {count} with {targets}").format(count=3, targets=_(kind)), got,
+               mean, rtol=LOSS_RTOL, mistakes=ce_mistakes(Y_BATCH, LABELS_BATCH))
 
 
 @visible(id="cross_entropy_error.log_zero", target="cross_entropy_error")
 def ce_log_zero(kernel, rng):
     y, t = numpy.array([0.0, 1.0]), numpy.array([1, 0])
-    got = as_array("cross_entropy_error with y = 0 at the correct class", kernel.call("cross_entropy_error", y, t))
+    got = as_array(_("cross_entropy_error with y = 0 at the correct class"), kernel.call("cross_entropy_error", y, t))
     if not numpy.all(numpy.isfinite(got.astype(numpy.float64))):
-        fail(f"cross_entropy_error returned {got} when the correct class has probability 0", LOG_ZERO)
+        fail(_("cross_entropy_error returned {got} when the correct class has probability 0").format(got=got),
+             LOG_ZERO)
     expect("cross_entropy_error([0, 1], [1, 0]), -log(0 + 1e-7)", got, -math.log(1e-7), rtol=1e-9,
            mistakes=delta_mistakes(y[None], numpy.array([0])))
 
@@ -126,13 +131,13 @@ def ng_any_shape(kernel, rng):
     """The gradient of function_3 is 2 x + sum(x)."""
     for shape in [(3, 4), (2, 2, 3), (5,)]:
         x = rng.standard_normal(shape)
-        name = f"numerical_gradient(function_3, x of shape {shape})"
+        name = _("numerical_gradient(function_3, x of shape {shape})").format(shape=shape)
         try:
             got = as_array(name, kernel.call("numerical_gradient", function_3, x))
         except StudentRaised as exc:
             raised(exc, name, ANY_SHAPE)
         if got.shape != shape:
-            fail(f"{name} has shape {got.shape}", ANY_SHAPE)
+            fail(_("{name} has shape {got}").format(name=name, got=got.shape), ANY_SHAPE)
         expect(name, got, 2 * x + x.sum(), rtol=1e-6, atol=1e-7,
                mistakes=numerical_gradient_mistakes(function_3, x) + [(not_restored(function_3, x), RESTORE)])
 
@@ -144,7 +149,7 @@ def ng_restores_x(kernel, rng):
     judge_restores_x(kernel, function_3, x)
     W = rng.standard_normal((2, 3))
     # W itself, not a copy, as a network's own array: f reads it and ignores its argument
-    through = kernel.call("numerical_gradient", lambda _: float(numpy.sum(W ** 2)), LocalObject(W, "W"))
+    through = kernel.call("numerical_gradient", lambda ignored: float(numpy.sum(W ** 2)), LocalObject(W, "W"))
     expect("numerical_gradient(lambda _: np.sum(W ** 2), W)", through, 2 * W, rtol=1e-6, atol=1e-7,
            mistakes=[(numpy.zeros_like(W), IN_PLACE_X)])
 
@@ -156,14 +161,14 @@ def gd_book(kernel, rng):
     name = "gradient_descent(function_2, [-3, 4], lr=0.1, step_num=100)"
     got = as_array(name, kernel.call("gradient_descent", function_2, START.copy(), lr=0.1, step_num=100))
     moved_uphill(name, got)
-    compare_descent(name, got, BOOK_DESCENT_END, BOOK_DESCENT_MISTAKES, "the expected value", atol=1e-11)
+    compare_descent(name, got, BOOK_DESCENT_END, BOOK_DESCENT_MISTAKES, EXPECTED, atol=1e-11)
 
 
 @visible_calling(id="gradient_descent.defaults", target="gradient_descent", calls=["numerical_gradient"])
 def gd_defaults(kernel, rng):
-    compare_descent("gradient_descent(function_2, [-3, 4]) with the default lr and step_num",
+    compare_descent(_("gradient_descent(function_2, [-3, 4]) with the default lr and step_num"),
                     kernel.call("gradient_descent", function_2, START.copy()), DEFAULT_DESCENT_END,
-                    DEFAULT_DESCENT_MISTAKES, "the expected value", rtol=1e-6)
+                    DEFAULT_DESCENT_MISTAKES, EXPECTED, rtol=1e-6)
 
 
 @visible_calling(id="gradient_descent.matrix", target="gradient_descent", calls=["numerical_gradient"])
@@ -172,9 +177,9 @@ def gd_matrix(kernel, rng):
     their deviations from it by 1 - 2 lr: 0.6 and 0.9 with lr = 0.05."""
     x = rng.standard_normal((2, 3))
     expected = 0.9 ** 10 * (x - x.mean()) + 0.6 ** 10 * x.mean()
-    compare_descent("gradient_descent(function_3, x of shape (2, 3), lr=0.05, step_num=10)",
+    compare_descent(_("gradient_descent(function_3, x of shape (2, 3), lr=0.05, step_num=10)"),
                     kernel.call("gradient_descent", function_3, x.copy(), lr=0.05, step_num=10), expected,
-                    against="the expected value", rtol=1e-6, atol=1e-9)
+                    against=EXPECTED, rtol=1e-6, atol=1e-9)
 
 
 # -- simpleNet ---------------------------------------------------------------------------------------
@@ -196,7 +201,7 @@ def book_net(kernel):
     net = kernel.new("simpleNet")
     W = as_array("simpleNet.W", net.get("W"))
     if W.shape != (2, 3):
-        fail(f"simpleNet.W has shape {W.shape}, expected (2, 3)")
+        fail(_("simpleNet.W has shape {got}, expected (2, 3)").format(got=W.shape))
     net.set_item("W", value=BOOK_W)
     return net
 
@@ -205,7 +210,7 @@ def book_net(kernel):
 def simple_net_predict(kernel, rng):
     net = book_net(kernel)
     for x in (BOOK_X, X3):
-        expect(f"simpleNet.predict on shape {x.shape}", net.call("predict", x), x @ BOOK_W,
+        expect(_("simpleNet.predict on shape {shape}").format(shape=x.shape), net.call("predict", x), x @ BOOK_W,
                mistakes=[(softmax(x @ BOOK_W), SCORES)])
 
 
@@ -213,31 +218,35 @@ def simple_net_predict(kernel, rng):
 def simple_net_loss(kernel, rng):
     net = book_net(kernel)
     # the batch first: its negative scores make a loss without softmax nan, which names the mistake
-    for x, t, kind, expected in [(X3, LABELS3, "a batch of 3 with labels", X3_LOSS),
-                                 (X3, numpy.eye(3, dtype=int)[LABELS3], "a batch of 3 with one-hot targets", X3_LOSS),
-                                 (BOOK_X, BOOK_X_T, "the book's example", BOOK_LOSS)]:
-        got = as_array(f"simpleNet.loss on {kind}", net.call("loss", x, t))
+    for x, t, name, expected in [(X3, LABELS3, N_("simpleNet.loss on a batch of 3 with labels"), X3_LOSS),
+                                 (X3, numpy.eye(3, dtype=int)[LABELS3],
+                                  N_("simpleNet.loss on a batch of 3 with one-hot targets"), X3_LOSS),
+                                 (BOOK_X, BOOK_X_T, N_("simpleNet.loss on the book's example"), BOOK_LOSS)]:
+        got = as_array(_(name), net.call("loss", x, t))
         if got.shape == () and not numpy.isfinite(float(got)):
-            fail(f"simpleNet.loss on {kind} is {float(got)}", NO_SOFTMAX)
+            fail(_("{name} is {value}").format(name=_(name), value=float(got)), NO_SOFTMAX)
         batch_size = len(x) if x.ndim == 2 else 1
-        expect(f"simpleNet.loss on {kind}", got, expected, rtol=LOSS_RTOL, mistakes=[(batch_size * expected, SUMMED)])
+        expect(_(name), got, expected, rtol=LOSS_RTOL, mistakes=[(batch_size * expected, SUMMED)])
 
 
 @visible_calling(id="simple_net.numerical_gradient", target="simpleNet",
                  calls=["cross_entropy_error", "numerical_gradient"])
 def simple_net_numerical_gradient(kernel, rng):
     net = book_net(kernel)
-    for x, t, kind, want in [(BOOK_X, BOOK_X_T, "the book's example", BOOK_DW), (X3, LABELS3, "a batch of 3", X3_DW)]:
-        got = as_array(f"simpleNet.numerical_gradient on {kind}", net.call("numerical_gradient", x, t))
+    for x, t, name, want in [(BOOK_X, BOOK_X_T, N_("simpleNet.numerical_gradient on the book's example"), BOOK_DW),
+                             (X3, LABELS3, N_("simpleNet.numerical_gradient on a batch of 3"), X3_DW)]:
+        name = _(name)
+        got = as_array(name, net.call("numerical_gradient", x, t))
         if not numpy.array_equal(as_array("simpleNet.W", net.get("W")), BOOK_W):
-            fail("simpleNet.W changed during numerical_gradient", RESTORE_W)
+            fail(_("simpleNet.W changed during numerical_gradient"), RESTORE_W)
         if got.shape != (2, 3):
-            fail(f"simpleNet.numerical_gradient returned shape {got.shape}, expected (2, 3) (the shape of W)")
+            fail(_("simpleNet.numerical_gradient returned shape {got}, expected {expected} (the shape of W)").format(
+                got=got.shape, expected=(2, 3)))
         if not numpy.any(got):
-            fail(f"simpleNet.numerical_gradient on {kind} returned all zeros", IN_PLACE)
+            fail(_("{name} returned all zeros").format(name=name), IN_PLACE)
         err = normalised_error(got, want)
         if not err < GRAD_TOL:
-            fail(f"simpleNet.numerical_gradient on {kind} differs from dL/dW: normalised error {err:.3g}")
+            fail(_("{name} differs from dL/dW: normalised error {error:.3g}").format(name=name, error=err))
 
 
 # -- TwoLayerNet ------------------------------------------------------------------------------------
@@ -266,7 +275,7 @@ NET_MISTAKES = {
              [0.101472363061, -0.28336868632, 0.184642791848, 0.096936297907]], NO_SIGMOID_DERIVATIVE)],
     "b1": [([0.024925398681, -0.309457764099, 0.400629969796, -0.017330470122], SIGMOID_OF_A1)],
 }
-TARGET_KINDS = [("one-hot targets", numpy.eye(3, dtype=int)[NET_LABELS]), ("labels", NET_LABELS)]
+TARGET_KINDS = [(ONE_HOT_TARGETS, numpy.eye(3, dtype=int)[NET_LABELS]), (LABEL_TARGETS, NET_LABELS)]
 
 
 def fixed_net(kernel):
@@ -288,7 +297,8 @@ def tln_init(kernel, rng):
 def tln_predict(kernel, rng):
     y = as_array("TwoLayerNet.predict", fixed_net(kernel).call("predict", NET_X))
     if y.shape == (4, 3) and not close(y.sum(axis=1), numpy.ones(4), rtol=1e-6, atol=1e-8):
-        fail(f"the rows of TwoLayerNet.predict sum to {numpy.round(y.sum(axis=1), 4).tolist()}, not 1", PROBABILITIES)
+        fail(_("the rows of TwoLayerNet.predict sum to {sums}, not 1").format(
+            sums=numpy.round(y.sum(axis=1), 4).tolist()), PROBABILITIES)
     expect("TwoLayerNet.predict", y, NET_PREDICTED)
 
 
@@ -297,7 +307,8 @@ def tln_predict(kernel, rng):
 def tln_loss(kernel, rng):
     net = fixed_net(kernel)
     for kind, t in TARGET_KINDS:
-        expect(f"TwoLayerNet.loss with {kind}", net.call("loss", NET_X, t), NET_LOSS, rtol=LOSS_RTOL,
+        expect(_("TwoLayerNet.loss with {targets}").format(targets=_(kind)), net.call("loss", NET_X, t), NET_LOSS,
+               rtol=LOSS_RTOL,
                mistakes=[(len(NET_X) * NET_LOSS, SUMMED)])
 
 
@@ -307,13 +318,13 @@ def tln_accuracy(kernel, rng):
     net = fixed_net(kernel)
     labels = as_array("TwoLayerNet.predict", net.call("predict", NET_X)).argmax(axis=-1)
     labels[0] = (labels[0] + 1) % 3
-    for kind, t in [("one-hot targets", numpy.eye(3, dtype=int)[labels]), ("labels", labels)]:
+    for kind, t in [(ONE_HOT_TARGETS, numpy.eye(3, dtype=int)[labels]), (LABEL_TARGETS, labels)]:
         try:
             got = net.call("accuracy", NET_X, t)
         except StudentRaised as exc:
-            raised(exc, f"TwoLayerNet.accuracy with {kind}", ACCURACY_TARGETS)
-        expect(f"TwoLayerNet.accuracy with {kind} (3 of 4 predictions right)", got, 0.75, rtol=1e-12,
-               mistakes=[(3.0, FRACTION)])
+            raised(exc, _("TwoLayerNet.accuracy with {targets}").format(targets=_(kind)), ACCURACY_TARGETS)
+        expect(_("TwoLayerNet.accuracy with {targets} (3 of 4 predictions right)").format(targets=_(kind)), got, 0.75,
+               rtol=1e-12, mistakes=[(3.0, FRACTION)])
 
 
 @visible_calling(id="two_layer_net.numerical_gradient", target="TwoLayerNet",
@@ -325,17 +336,18 @@ def tln_numerical_gradient(kernel, rng):
     after = net.get("params")
     for key in KEYS:
         if not numpy.array_equal(numpy.asarray(after[key]), NET_PARAMS[key]):
-            fail(f"params['{key}'] changed during numerical_gradient", RESTORE_PARAMS)
+            fail(_("params['{key}'] changed during numerical_gradient").format(key=key), RESTORE_PARAMS)
     for key in KEYS:
         if got[key].shape != NET_PARAMS[key].shape:
-            fail(f"numerical_gradient['{key}'] has shape {got[key].shape}, expected {NET_PARAMS[key].shape}")
+            fail(_("numerical_gradient['{key}'] has shape {got}, expected {expected}").format(
+                key=key, got=got[key].shape, expected=NET_PARAMS[key].shape))
         if not numpy.any(got[key]):
-            fail(f"TwoLayerNet.numerical_gradient(x, t)['{key}'] is all zeros", IN_PLACE)
+            fail(_("TwoLayerNet.numerical_gradient(x, t)['{key}'] is all zeros").format(key=key), IN_PLACE)
         own = central_differences(net, "loss", [NET_X, NET_LABELS], ["param", ["params", key]], NET_PARAMS[key], 1.0)
         err = normalised_error(got[key], own)
         if not err < GRAD_TOL:
-            fail(f"TwoLayerNet.numerical_gradient(x, t)['{key}'] differs from central differences of your own "
-                 f"loss: normalised error {err:.3g}")
+            fail(_("TwoLayerNet.numerical_gradient(x, t)['{key}'] differs from central differences of your own "
+                   "loss: normalised error {error:.3g}").format(key=key, error=err))
 
 
 @visible_calling(id="two_layer_net.gradient", target="TwoLayerNet", calls=["cross_entropy_error"],
@@ -344,12 +356,14 @@ def tln_gradient(kernel, rng):
     """Against central differences of the network's own loss, with one-hot targets and with labels."""
     net = fixed_net(kernel)
     for kind, t in TARGET_KINDS:
+        name = _("TwoLayerNet.gradient with {targets}").format(targets=_(kind))
         try:
-            got = gradient_dict(f"TwoLayerNet.gradient with {kind}", net.call("gradient", NET_X, t))
+            got = gradient_dict(name, net.call("gradient", NET_X, t))
         except StudentRaised as exc:
-            raised(exc, f"TwoLayerNet.gradient with {kind}", GRADIENT_LABELS if t.ndim == 1 else None)
+            raised(exc, name, GRADIENT_LABELS if t.ndim == 1 else None)
         for key in ("W2", "b2", "W1", "b1"):
-            gradient_agrees(net, f"TwoLayerNet.gradient(x, t) with {kind}: ['{key}']", got[key],
+            gradient_agrees(net, _("TwoLayerNet.gradient(x, t) with {targets}: ['{key}']").format(
+                targets=_(kind), key=key), got[key],
                             ["param", ["params", key]], NET_PARAMS[key], [NET_X, t], method="loss",
                             mistakes=NET_MISTAKES.get(key, ()),
                             hint=lambda analytic, numeric: scale_hint(analytic, numeric, len(NET_X)))
@@ -402,29 +416,30 @@ def train_stand_in(kernel, numerical):
 def moved_by(network, gradient, used, other):
     """Fail unless every parameter moved by ITERS steps of LR * `gradient` (the gradient method `used`)."""
     if not network.aligned:
-        fail("train gave the network batches whose x and t rows do not belong together",
-             "draw one batch_mask and index both with it: x[batch_mask], t[batch_mask]")
+        fail(_("train gave the network batches whose x and t rows do not belong together"),
+             N_("draw one batch_mask and index both with it: x[batch_mask], t[batch_mask]"))
     if not any(numpy.any(network.params[key]) for key in KEYS):
-        fail("train did not change network.params", UPDATE_IN_PLACE)
+        fail(_("train did not change network.params"), UPDATE_IN_PLACE)
     for key, shape in STAND_IN_SHAPES.items():
-        expect(f"network.params['{key}'] after {ITERS} iterations of learning_rate={LR} times {used}'s gradient",
+        expect(_("network.params['{key}'] after {iters} iterations of learning_rate={lr} times {method}'s gradient")
+               .format(key=key, iters=ITERS, lr=LR, method=used),
                network.params[key], numpy.full(shape, -ITERS * LR * gradient), rtol=1e-12,
                mistakes=[(numpy.full(shape, -ITERS * LR * other), USE_NUMERICAL)])
 
 
 @visible(id="train.losses", target="train")
 def train_losses(kernel, rng):
-    _, losses = train_stand_in(kernel, numerical=False)
+    losses = train_stand_in(kernel, numerical=False)[1]
     loss_list(losses, ITERS, BATCH)
 
 
 @visible(id="train.updates", target="train")
 def train_updates(kernel, rng):
-    network, _ = train_stand_in(kernel, numerical=False)
+    network = train_stand_in(kernel, numerical=False)[0]
     moved_by(network, ANALYTIC, "network.gradient", NUMERICAL)
 
 
 @visible(id="train.numerical", target="train")
 def train_numerical(kernel, rng):
-    network, _ = train_stand_in(kernel, numerical=True)
+    network = train_stand_in(kernel, numerical=True)[0]
     moved_by(network, NUMERICAL, "network.numerical_gradient (numerical=True)", ANALYTIC)

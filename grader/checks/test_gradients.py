@@ -17,13 +17,15 @@ import numpy
 import pytest
 
 from backprop_lab_check.gradcheck import gradient_agrees, normalised_error
+from backprop_lab_check.i18n import N_, _
 from backprop_lab_check.shared.gradients import (
     ACCURACY_TARGETS, ANY_SHAPE, BATCH_DIVIDE, BOOK_DESCENT_END, BOOK_DESCENT_MISTAKES, BOOK_T, BOOK_Y,
-    DEFAULT_DESCENT_END, DEFAULT_DESCENT_MISTAKES, FRACTION, GRADIENT_LABELS, IN_PLACE, IN_PLACE_X, KEYS, LABELS,
-    LOG_ZERO, LOSS_RTOL, MEAN, NO_SIGMOID_DERIVATIVE, NO_SOFTMAX, PROBABILITIES, RESTORE, RESTORE_PARAMS, RESTORE_W,
-    SCORES, SIGMOID_OF_A1, START, SUMMED, UPDATE_IN_PLACE, USE_NUMERICAL, ce_mistakes, compare_descent,
-    delta_mistakes, gradient_dict, initial_params, judge_chain_rule, judge_restores_x, loss_list, moved_uphill, not_restored,
-    numerical_diff_mistakes, numerical_gradient_mistakes, param_shapes, raised, scale_hint, sse_mistakes)
+    DEFAULT_DESCENT_END, DEFAULT_DESCENT_MISTAKES, FRACTION, GRADIENT_LABELS, IN_PLACE, IN_PLACE_X, KEYS,
+    LABEL_TARGETS, LABELS, LOG_ZERO, LOSS_RTOL, MEAN, NO_SIGMOID_DERIVATIVE, NO_SOFTMAX, ONE_HOT_TARGETS,
+    PROBABILITIES, RESTORE, RESTORE_PARAMS, RESTORE_W, SCORES, SIGMOID_OF_A1, START, SUMMED, UPDATE_IN_PLACE,
+    USE_NUMERICAL, ce_mistakes, compare_descent, delta_mistakes, gradient_dict, initial_params, judge_chain_rule,
+    judge_restores_x, loss_list, moved_uphill, not_restored, numerical_diff_mistakes, numerical_gradient_mistakes,
+    param_shapes, raised, scale_hint, sse_mistakes)
 from backprop_lab_check.outcomes import StudentRaised
 from backprop_lab_check.tolerances import GRAD_TOL
 from backprop_lab_check.verdicts import CheckFailed, PartialCredit, as_array, call_pure, compare, fail
@@ -55,8 +57,9 @@ def provided(student, name):
     except (TypeError, ValueError):
         ok = False
     if not ok:
-        fail(f"the provided {name} has been changed ({name}({probe.tolist()}) gave {value!r}, expected {expected}); "
-             "restore the provided cell: the grader differentiates it")
+        fail(_("the provided {name} has been changed ({name}({probe}) gave {value!r}, expected {expected}); "
+               "restore the provided cell: the grader differentiates it").format(
+            name=name, probe=probe.tolist(), value=value, expected=expected))
     return student.ref(name)
 
 
@@ -70,18 +73,19 @@ def probabilities(rng, n, c):
 def test_sse(student, rng):
     y = probabilities(rng, 4, 5)
     t = numpy.eye(5)[rng.integers(0, 5, size=4)]
-    for label, yy, tt in [("the book's example", BOOK_Y, BOOK_T), ("a batch of 4", y, t)]:
-        compare(f"sum_squared_error on {label}", student.call("sum_squared_error", yy, tt),
+    for label, yy, tt in [(_("sum_squared_error on the book's example"), BOOK_Y, BOOK_T),
+                          (_("sum_squared_error on a batch of {count}").format(count=4), y, t)]:
+        compare(label, student.call("sum_squared_error", yy, tt),
                 0.5 * numpy.sum((yy - tt) ** 2), mistakes=sse_mistakes(yy, tt))
 
 
 @check(id="cross_entropy_error.one_hot", target="cross_entropy_error", points=1)
 def test_ce_one_hot(student, rng):
-    compare("cross_entropy_error on the book's example (one sample, one-hot)",
+    compare(_("cross_entropy_error on the book's example (one sample, one-hot)"),
             student.call("cross_entropy_error", BOOK_Y, BOOK_T), rg.cross_entropy_error(BOOK_Y, BOOK_T),
             rtol=LOSS_RTOL, mistakes=ce_mistakes(BOOK_Y[None], numpy.array([2])))
     y, labels = probabilities(rng, 5, 4), rng.integers(0, 4, size=5)
-    compare("cross_entropy_error on a batch of 5 with one-hot targets",
+    compare(_("cross_entropy_error on a batch of {count} with {targets}").format(count=5, targets=_(ONE_HOT_TARGETS)),
             student.call("cross_entropy_error", y, numpy.eye(4, dtype=int)[labels]),
             rg.cross_entropy_error(y, labels), rtol=LOSS_RTOL, mistakes=ce_mistakes(y, labels))
 
@@ -92,21 +96,22 @@ def test_ce_labels(student, rng):
     try:
         got = student.call("cross_entropy_error", y, labels)
     except StudentRaised as exc:
-        raised(exc, "with labels of shape (6,)", LABELS)
-    compare("cross_entropy_error on a batch of 6 with labels", got, rg.cross_entropy_error(y, labels), rtol=LOSS_RTOL,
-            mistakes=ce_mistakes(y, labels))
+        raised(exc, _("with {targets} of shape {shape}").format(targets=_(LABEL_TARGETS), shape=labels.shape), LABELS)
+    compare(_("cross_entropy_error on a batch of {count} with {targets}").format(count=6, targets=_(LABEL_TARGETS)),
+            got, rg.cross_entropy_error(y, labels), rtol=LOSS_RTOL, mistakes=ce_mistakes(y, labels))
 
 
 @check(id="cross_entropy_error.log_zero", target="cross_entropy_error", points=1)
 def test_ce_zero(student):
     y = numpy.array([[0.0, 1.0, 0.0], [0.2, 0.3, 0.5]])
     labels = numpy.array([0, 2])
-    got = as_array("cross_entropy_error with y = 0 at the correct class",
-                   student.call("cross_entropy_error", y, numpy.eye(3, dtype=int)[labels]))
+    name = _("cross_entropy_error with y = 0 at the correct class")
+    got = as_array(name, student.call("cross_entropy_error", y, numpy.eye(3, dtype=int)[labels]))
     if not numpy.all(numpy.isfinite(got.astype(numpy.float64))):
-        fail(f"cross_entropy_error returned {got} when the correct class has probability 0", LOG_ZERO)
+        fail(_("cross_entropy_error returned {got} when the correct class has probability 0").format(got=got),
+             LOG_ZERO)
     expected = rg.cross_entropy_error(y, labels)
-    compare("cross_entropy_error with y = 0 at the correct class", got, expected, rtol=1e-9,
+    compare(name, got, expected, rtol=1e-9,
             mistakes=delta_mistakes(y, labels) + [(2 * expected, MEAN)])
 
 
@@ -125,7 +130,7 @@ def test_numerical_diff(student):
 def test_chain_rule(student, rng):
     """z at (x, y) and its derivatives against central differences of z, for numbers and arrays."""
     for x, y in [(3.0, 0.5), (rng.uniform(-3, 3, 6), rng.uniform(-3, 3, 6))]:
-        label = f"chain_rule({x}, {y})" if numpy.ndim(x) == 0 else "chain_rule(x, y) with x and y of shape (6,)"
+        label = f"chain_rule({x}, {y})" if numpy.ndim(x) == 0 else _("chain_rule(x, y) with x and y of shape (6,)")
         expected = (rg.chain_rule(x, y)[0], rg.numerical_diff(lambda v: rg.chain_rule(v, y)[0], x),
                     rg.numerical_diff(lambda v: rg.chain_rule(x, v)[0], y))
         judge_chain_rule(call_pure(student, "chain_rule", x, y), x, y, expected, label)
@@ -148,11 +153,12 @@ def test_ng_any_shape(student, rng):
         try:
             got = student.call("numerical_gradient", f, x.copy())
         except StudentRaised as exc:
-            raised(exc, f"numerical_gradient(function_3, x) with x of shape {shape}", ANY_SHAPE)
-        got = as_array(f"numerical_gradient(function_3, x of shape {shape})", got)
+            raised(exc, _("numerical_gradient(function_3, x) with x of shape {shape}").format(shape=shape), ANY_SHAPE)
+        name = _("numerical_gradient(function_3, x of shape {shape})").format(shape=shape)
+        got = as_array(name, got)
         if got.shape != shape:
-            fail(f"numerical_gradient(function_3, x of shape {shape}) has shape {got.shape}", ANY_SHAPE)
-        compare(f"numerical_gradient(function_3, x of shape {shape})", got, rg.numerical_gradient(rg.function_3, x.copy()),
+            fail(_("{name} has shape {got}").format(name=name, got=got.shape), ANY_SHAPE)
+        compare(name, got, rg.numerical_gradient(rg.function_3, x.copy()),
                 rtol=1e-6, atol=1e-7, mistakes=numerical_gradient_mistakes(rg.function_3, x) + [
                     (not_restored(rg.function_3, x), RESTORE)])
 
@@ -163,7 +169,7 @@ def test_ng_restores(student, trusted, rng):
     f = provided(student, "function_3")
     x = rng.standard_normal((2, 3))
     judge_restores_x(student, f, x)
-    through = as_array("numerical_gradient(f, W) with an f that reads W itself",
+    through = as_array(_("numerical_gradient(f, W) with an f that reads W itself"),
                        trusted("through_state", student.ref("numerical_gradient"), x).get())
     compare("numerical_gradient(lambda _: np.sum(W ** 2), W)", through, 2 * x, rtol=1e-6, atol=1e-7,
             mistakes=[(numpy.zeros_like(x), IN_PLACE_X)])
@@ -185,15 +191,15 @@ def test_gd_book(student):
 def test_gd_defaults(student):
     f = provided(student, "function_2")
     got = student.call("gradient_descent", f, START.copy())
-    compare_descent("gradient_descent(function_2, [-3, 4]) with the default lr and step_num", got, DEFAULT_DESCENT_END,
-                    rtol=1e-6, mistakes=DEFAULT_DESCENT_MISTAKES)
+    compare_descent(_("gradient_descent(function_2, [-3, 4]) with the default lr and step_num"), got,
+                    DEFAULT_DESCENT_END, rtol=1e-6, mistakes=DEFAULT_DESCENT_MISTAKES)
 
 
 @check(id="gradient_descent.matrix", target="gradient_descent", points=1)
 def test_gd_matrix(student, rng):
     f = provided(student, "function_3")
     x = rng.standard_normal((2, 3))
-    compare_descent("gradient_descent(function_3, x of shape (2, 3), lr=0.05, step_num=10)",
+    compare_descent(_("gradient_descent(function_3, x of shape (2, 3), lr=0.05, step_num=10)"),
             student.call("gradient_descent", f, x.copy(), lr=0.05, step_num=10),
             rg.gradient_descent(rg.function_3, x.copy(), lr=0.05, step_num=10), rtol=1e-6, atol=1e-9)
 
@@ -205,7 +211,7 @@ def simple_net(student, rng):
     net = student.new("simpleNet")
     W = as_array("simpleNet.W", net.get("W"))
     if W.shape != (2, 3):
-        fail(f"simpleNet.W has shape {W.shape}, expected (2, 3)")
+        fail(_("simpleNet.W has shape {got}, expected (2, 3)").format(got=W.shape))
     value = rng.standard_normal((2, 3))
     net.set_item("W", value=value)
     expected = rg.simpleNet.__new__(rg.simpleNet)
@@ -217,7 +223,8 @@ def simple_net(student, rng):
 def test_simple_net_predict(student, rng):
     net, expected = simple_net(student, rng)
     for x in (numpy.array([0.6, 0.9]), rng.standard_normal((4, 2))):
-        compare(f"simpleNet.predict on shape {x.shape}", net.call("predict", x), expected.predict(x),
+        compare(_("simpleNet.predict on shape {shape}").format(shape=x.shape), net.call("predict", x),
+                expected.predict(x),
                 mistakes=[(rf.softmax(expected.predict(x)), SCORES)])
 
 
@@ -225,11 +232,12 @@ def test_simple_net_predict(student, rng):
 def test_simple_net_loss(student, rng):
     net, expected = simple_net(student, rng)
     x, labels = rng.standard_normal((5, 2)), rng.integers(0, 3, size=5)
-    for t, kind in [(labels, "labels"), (numpy.eye(3, dtype=int)[labels], "one-hot targets")]:
-        got = as_array(f"simpleNet.loss with {kind}", net.call("loss", x, t))
+    for t, kind in [(labels, LABEL_TARGETS), (numpy.eye(3, dtype=int)[labels], ONE_HOT_TARGETS)]:
+        name = _("simpleNet.loss with {targets}").format(targets=_(kind))
+        got = as_array(name, net.call("loss", x, t))
         if got.shape == () and not numpy.isfinite(float(got)):
-            fail(f"simpleNet.loss with {kind} is {float(got)}", NO_SOFTMAX)
-        compare(f"simpleNet.loss with {kind}", got, expected.loss(x, labels), rtol=LOSS_RTOL,
+            fail(_("{name} is {value}").format(name=name, value=float(got)), NO_SOFTMAX)
+        compare(name, got, expected.loss(x, labels), rtol=LOSS_RTOL,
                 mistakes=[(len(x) * expected.loss(x, labels), SUMMED)])
 
 
@@ -241,15 +249,17 @@ def test_simple_net_gradient(student, rng):
     got = as_array("simpleNet.numerical_gradient(x, t)", net.call("numerical_gradient", x, labels))
     W_after = numpy.asarray(net.get("W"))
     if not numpy.array_equal(W_after, W_before):
-        fail("simpleNet.W changed during numerical_gradient", RESTORE_W)
+        fail(_("simpleNet.W changed during numerical_gradient"), RESTORE_W)
     want = expected.gradient(x, labels)
     if got.shape != want.shape:
-        fail(f"simpleNet.numerical_gradient returned shape {got.shape}, expected {want.shape} (the shape of W)")
+        fail(_("simpleNet.numerical_gradient returned shape {got}, expected {expected} (the shape of W)").format(
+            got=got.shape, expected=want.shape))
     if not numpy.any(got):
-        fail("simpleNet.numerical_gradient returned all zeros", IN_PLACE)
+        fail(_("{name} returned all zeros").format(name="simpleNet.numerical_gradient"), IN_PLACE)
     err = normalised_error(got, want)
     if not err < GRAD_TOL:
-        fail(f"simpleNet.numerical_gradient differs from dL/dW: normalised error {err:.3g}")
+        fail(_("{name} differs from dL/dW: normalised error {error:.3g}").format(
+            name="simpleNet.numerical_gradient", error=err))
 
 
 # -- TwoLayerNet ------------------------------------------------------------------------------------
@@ -281,21 +291,22 @@ def test_tln_init(student):
 @check(id="two_layer_net.predict", target="TwoLayerNet", points=1)
 def test_tln_predict(student, rng):
     net, expected = net_with(student, rng)
-    x, _ = batch(rng)
+    x = batch(rng)[0]
     p = expected.params
     scores = rf.sigmoid(x @ p["W1"] + p["b1"]) @ p["W2"] + p["b2"]
     compare("TwoLayerNet.predict", net.call("predict", x), expected.predict(x),
             mistakes=[(scores, PROBABILITIES),
-                      (rf.softmax(rf.relu(x @ p["W1"] + p["b1"]) @ p["W2"] + p["b2"]), "the hidden layer uses sigmoid")])
+                      (rf.softmax(rf.relu(x @ p["W1"] + p["b1"]) @ p["W2"] + p["b2"]),
+                       N_("the hidden layer uses sigmoid"))])
 
 
 @check(id="two_layer_net.loss", target="TwoLayerNet", points=1)
 def test_tln_loss(student, rng):
     net, expected = net_with(student, rng)
     x, labels = batch(rng)
-    for t, kind in [(numpy.eye(3, dtype=int)[labels], "one-hot targets"), (labels, "labels")]:
-        compare(f"TwoLayerNet.loss with {kind}", net.call("loss", x, t), expected.loss(x, labels), rtol=LOSS_RTOL,
-                mistakes=[(len(x) * expected.loss(x, labels), SUMMED)])
+    for t, kind in [(numpy.eye(3, dtype=int)[labels], ONE_HOT_TARGETS), (labels, LABEL_TARGETS)]:
+        compare(_("TwoLayerNet.loss with {targets}").format(targets=_(kind)), net.call("loss", x, t),
+                expected.loss(x, labels), rtol=LOSS_RTOL, mistakes=[(len(x) * expected.loss(x, labels), SUMMED)])
 
 
 @check(id="two_layer_net.accuracy", target="TwoLayerNet", points=1)
@@ -303,12 +314,13 @@ def test_tln_accuracy(student, rng):
     net, expected = net_with(student, rng, scale=1.5)
     x, labels = batch(rng, n=40)
     want = expected.accuracy(x, labels)
-    for t, kind in [(numpy.eye(3, dtype=int)[labels], "one-hot targets"), (labels, "labels")]:
+    for t, kind in [(numpy.eye(3, dtype=int)[labels], ONE_HOT_TARGETS), (labels, LABEL_TARGETS)]:
+        name = _("TwoLayerNet.accuracy with {targets}").format(targets=_(kind))
         try:
             got = net.call("accuracy", x, t)
         except StudentRaised as exc:
-            raised(exc, f"TwoLayerNet.accuracy with {kind}", ACCURACY_TARGETS)
-        compare(f"TwoLayerNet.accuracy with {kind}", got, want, rtol=1e-12,
+            raised(exc, name, ACCURACY_TARGETS)
+        compare(name, got, want, rtol=1e-12,
                 mistakes=[(want * 40, FRACTION)])
 
 
@@ -321,16 +333,18 @@ def test_tln_numerical_gradient(student, rng):
     after = net.get("params")
     for key in KEYS:
         if not numpy.array_equal(numpy.asarray(after[key]), before[key]):
-            fail(f"params['{key}'] changed during numerical_gradient", RESTORE_PARAMS)
+            fail(_("params['{key}'] changed during numerical_gradient").format(key=key), RESTORE_PARAMS)
     want = expected.gradient(x, labels)
     for key in KEYS:
         if got[key].shape != want[key].shape:
-            fail(f"numerical_gradient['{key}'] has shape {got[key].shape}, expected {want[key].shape}")
+            fail(_("numerical_gradient['{key}'] has shape {got}, expected {expected}").format(
+                key=key, got=got[key].shape, expected=want[key].shape))
         if not numpy.any(got[key]):
-            fail(f"TwoLayerNet.numerical_gradient(x, t)['{key}'] is all zeros", IN_PLACE)
+            fail(_("TwoLayerNet.numerical_gradient(x, t)['{key}'] is all zeros").format(key=key), IN_PLACE)
         err = normalised_error(got[key], want[key])
         if not err < GRAD_TOL:
-            fail(f"TwoLayerNet.numerical_gradient(x, t)['{key}'] differs from dL/d{key}: normalised error {err:.3g}")
+            fail(_("TwoLayerNet.numerical_gradient(x, t)['{key}'] differs from dL/d{key}: normalised error "
+                   "{error:.3g}").format(key=key, error=err))
 
 
 def gradient_mistakes(expected, x, labels):
@@ -346,7 +360,7 @@ def gradient_mistakes(expected, x, labels):
     return {
         "W2": [(no_mean["W2"], BATCH_DIVIDE)],
         "b2": [(no_mean["b2"], BATCH_DIVIDE),
-               (dy.mean(axis=0), "db2 is the SUM of dy over the batch (axis 0), not the mean")],
+               (dy.mean(axis=0), N_("db2 is the SUM of dy over the batch (axis 0), not the mean"))],
         "W1": [(no_mean["W1"], BATCH_DIVIDE),
                (x.T @ da_a, SIGMOID_OF_A1),
                (x.T @ da_none, NO_SIGMOID_DERIVATIVE)],
@@ -361,24 +375,25 @@ def test_tln_gradient(student, rng):
     x, labels = batch(rng)
     want = expected.gradient(x, labels)
     mistakes = gradient_mistakes(expected, x, labels)
-    for t, kind in [(numpy.eye(3, dtype=int)[labels], "one-hot targets"), (labels, "labels")]:
+    for t, kind in [(numpy.eye(3, dtype=int)[labels], ONE_HOT_TARGETS), (labels, LABEL_TARGETS)]:
+        name = _("TwoLayerNet.gradient with {targets}").format(targets=_(kind))
         try:
-            got = gradient_dict(f"TwoLayerNet.gradient with {kind}", net.call("gradient", x, t))
+            got = gradient_dict(name, net.call("gradient", x, t))
         except StudentRaised as exc:
-            raised(exc, f"TwoLayerNet.gradient with {kind}",
-                   GRADIENT_LABELS if t.ndim == 1 else None)
+            raised(exc, name, GRADIENT_LABELS if t.ndim == 1 else None)
         for key in ("W2", "b2", "W1", "b1"):
-            compare(f"TwoLayerNet.gradient(x, t) with {kind}: ['{key}']", got[key], want[key], rtol=1e-7, atol=1e-10,
-                    mistakes=mistakes[key])
+            compare(_("TwoLayerNet.gradient(x, t) with {targets}: ['{key}']").format(targets=_(kind), key=key),
+                    got[key], want[key], rtol=1e-7, atol=1e-10, mistakes=mistakes[key])
 
 
 @check(id="two_layer_net.gradient_vs_own_loss", target="TwoLayerNet", points=1)
 def test_tln_gradient_vs_loss(student, rng, evidence, check_id):
-    net, _ = net_with(student, rng)
+    net = net_with(student, rng)[0]
     x, labels = batch(rng)
     got = gradient_dict("TwoLayerNet.gradient(x, t)", net.call("gradient", x, labels))
     for key in KEYS:
-        gradient_agrees(net, f"TwoLayerNet.gradient's ['{key}'] (the gradient check of section 7)", got[key],
+        gradient_agrees(net, _("TwoLayerNet.gradient's ['{key}'] (the gradient check of section 7)").format(key=key),
+                        got[key],
                         ["param", ["params", key]], net.get("params", key), [x, labels], method="loss",
                         hint=lambda analytic, numeric: scale_hint(analytic, numeric, len(x)),
                         record=evidence.gradient(check_id, f"TwoLayerNet.{key}", GRAD_TOL))
@@ -388,7 +403,7 @@ def test_tln_gradient_vs_loss(student, rng, evidence, check_id):
 
 @check(id="train.loss_list", target="train", points=1)
 def test_train_losses(student, limits):
-    (x_train, t_train), _ = digits()
+    x_train, t_train = digits()[0]
     net = student.new("TwoLayerNet", 64, 20, 10)
     before = {key: numpy.asarray(v).copy() for key, v in net.get("params").items()}
     losses = student.call("train", net, x_train, t_train, iters_num=50, batch_size=20, learning_rate=1.0,
@@ -396,7 +411,7 @@ def test_train_losses(student, limits):
     loss_list(losses, 50, 20)
     after = net.get("params")
     if all(numpy.array_equal(numpy.asarray(after[key]), before[key]) for key in KEYS):
-        fail("train did not change network.params", UPDATE_IN_PLACE)
+        fail(_("train did not change network.params"), UPDATE_IN_PLACE)
 
 
 @check(id="train.digits", target="train", points=3)
@@ -411,12 +426,14 @@ def test_train_digits(student, limits):
     acc = trained.accuracy(x_test, t_test)
     if acc >= 0.9:
         return
-    message = (f"after train(TwoLayerNet(64, 50, 10), digits, iters_num=1000, batch_size=100, learning_rate=1.0) "
-               f"the network classifies {acc:.0%} of the 500 held-out digits correctly; at least 90% is expected")
+    message = _("after train(TwoLayerNet(64, 50, 10), digits, iters_num=1000, batch_size=100, learning_rate=1.0) "
+                "the network classifies {accuracy:.0%} of the 500 held-out digits correctly; at least 90% is "
+                "expected").format(accuracy=acc)
     if acc >= 0.6:
         raise PartialCredit(0.5, message)
-    fail(message, "each iteration: draw a batch with np.random.choice, compute network.gradient on it and "
-                  "subtract learning_rate * grad[key] from every network.params[key]; TwoLayerNet.gradient must pass its own checks")
+    fail(message, N_("each iteration: draw a batch with np.random.choice, compute network.gradient on it and "
+                     "subtract learning_rate * grad[key] from every network.params[key]; TwoLayerNet.gradient must "
+                     "pass its own checks"))
 
 
 @check(id="train.numerical", target="train", points=1)
@@ -432,16 +449,18 @@ def test_train_numerical(student, rng):
         student.seed(20240)  # the same batches in both runs
         losses = student.call("train", net, x, labels, iters_num=3, batch_size=5, learning_rate=0.5, numerical=numerical)
         runs[numerical] = (losses, {key: numpy.asarray(v) for key, v in net.get("params").items()})
-    (_, params_n), (_, params_a) = runs[True], runs[False]
+    params_n, params_a = runs[True][1], runs[False][1]
     if all(numpy.array_equal(params_n[key], values[key]) for key in KEYS):
-        fail("train(..., numerical=True) did not change network.params")
+        fail(_("train(..., numerical=True) did not change network.params"))
     if all(numpy.array_equal(params_n[key], params_a[key]) for key in KEYS):
-        fail("train gives bit-for-bit the same weights with numerical=True and numerical=False: it uses the same "
-             "gradient in both cases", USE_NUMERICAL)
+        fail(_("train gives bit-for-bit the same weights with numerical=True and numerical=False: it uses the same "
+               "gradient in both cases"), USE_NUMERICAL)
     for key in KEYS:
         try:
-            compare(f"params['{key}'] after 3 iterations with numerical=True (against numerical=False from the same "
-                    "start and the same batches)", params_n[key], params_a[key], rtol=1e-4, atol=1e-6)
+            compare(_("params['{key}'] after 3 iterations with numerical=True (against numerical=False from the same "
+                      "start and the same batches)").format(key=key), params_n[key], params_a[key], rtol=1e-4,
+                    atol=1e-6)
         except CheckFailed as exc:
-            raise CheckFailed(exc.message, "the two runs should train identically; when they do not, "
-                              "network.gradient and network.numerical_gradient disagree (see TwoLayerNet's checks)") from None
+            raise CheckFailed(exc.message, N_("the two runs should train identically; when they do not, "
+                                              "network.gradient and network.numerical_gradient disagree (see "
+                                              "TwoLayerNet's checks)")) from None
