@@ -139,9 +139,9 @@ def _find(root, out, jobs, timeout, known_ids, template, shard):
     entries = [e for e in entries if not Path(e.path).parent.resolve().is_relative_to(out.resolve())]
     if not entries:
         message = (_("no submissions found in {folder}: expected <student>/<assignment>.ipynb or a GitHub Classroom "
-                     "checkout per student (known assignment ids: {known})") if known
+                     "clone per student (known assignment ids: {known})") if known
                    else _("no submissions found in {folder}: expected <student>/<assignment>.ipynb or a GitHub "
-                          "Classroom checkout per student"))
+                          "Classroom clone per student"))
         raise BatchUsageError(message.format(folder=root, known=", ".join(sorted(known))))
     if shard is not None:  # a shard of a small class may hold nobody: its gradebook is empty
         entries = [e for e in entries if shard.holds(e.folder)]
