@@ -7,7 +7,8 @@ import os
 import sys
 from pathlib import Path
 
-from backprop_lab_check.i18n import LANGUAGES, resolve as resolve_language
+from backprop_lab_check import i18n
+from backprop_lab_check.i18n import LANGUAGES, _, ngettext, resolve as resolve_language
 
 from .limits import Limits
 from .platforms import NBGRADER_CONFIG
@@ -24,14 +25,19 @@ def _usage_problem(args):
     try:
         Limits.from_arguments(args)
     except (TypeError, ValueError) as exc:
-        return f"bad limit: {exc}"
+        return _("bad limit: {error}").format(error=exc)
     if args.isolation == "bubblewrap":
         from .sandbox import bubblewrap_available
 
         if not bubblewrap_available():
-            return ("--isolation bubblewrap, but bwrap is missing or cannot create namespaces here "
-                    "(see docs/security.md)")
+            return _("--isolation bubblewrap, but bwrap is missing or cannot create namespaces here "
+                     "(see docs/security.md)")
     return None
+
+
+def _error(problem):
+    """The line that reports a usage error or a failure: "error: ..." in the command's language."""
+    return _("error: {problem}").format(problem=problem)
 
 
 def _language_option(parser):
@@ -95,6 +101,8 @@ def build_parser():
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
+    # The command's own words: --lang when given, else the environment's (a report's may differ: its notebook's)
+    i18n.use(resolve_language(getattr(args, "lang", None)))
     if args.command == "list":
         from .assignments import known_assignments
         print("\n".join(known_assignments()))
@@ -113,23 +121,26 @@ def _grade(args):
     from .pipeline import grade
 
     if args.assignment is not None and args.assignment not in known_assignments():
-        print(f"error: unknown assignment '{args.assignment}'; known: {', '.join(known_assignments())}",
-              file=sys.stderr)
+        print(_error(_("unknown assignment '{assignment}'; known: {known}").format(
+            assignment=args.assignment, known=", ".join(known_assignments()))), file=sys.stderr)
         return 2
     problem = _usage_problem(args)
     if problem:
-        print(f"error: {problem}", file=sys.stderr)
+        print(terminal(_error(problem)), file=sys.stderr)
         return 2
+    command_language = i18n.current()
     report = grade(args.submission, args.assignment, Limits.from_arguments(args), args.isolation, count_gpu=args.count_gpu,
                    language=args.lang, default_language=resolve_language())
+    i18n.use(command_language)  # grading spoke the report's language; the command speaks its own
     from .render import write_reports
 
     try:
         write_reports(report, args.out)
     except OSError as exc:
-        print(terminal(f"error: cannot write reports to {args.out}: {exc.strerror or exc}"), file=sys.stderr)
+        print(terminal(_error(_("cannot write reports to {folder}: {error}").format(
+            folder=args.out, error=exc.strerror or exc))), file=sys.stderr)
         return 2
-    status = f"error: {report.error}" if report.error else f"{report.score:g} / {report.max_score:g}"
+    status = _error(report.error) if report.error else f"{report.score:g} / {report.max_score:g}"
     # Exactly one inert line, whatever the error quotes from the submission: CI reads the
     # judge's stdout for workflow commands (`::notice::...`) at the start of a line.
     print(terminal(" ".join(f"{report.assignment}: {status} -> {args.out / 'report.json'}".split())))
@@ -144,12 +155,12 @@ def _batch(args):
 
     problem = _usage_problem(args) or _batch_problem(args)
     if problem:
-        print(terminal(f"error: {problem}"), file=sys.stderr)
+        print(terminal(_error(problem)), file=sys.stderr)
         return 2
     if (args.submissions / NBGRADER_CONFIG).is_file():
         return _nbgrader_course(args)
     if args.out is None:
-        print("error: the batch needs --out REPORTS (the folder for the reports and the gradebook)", file=sys.stderr)
+        print(_error(_("the batch needs --out REPORTS (the folder for the reports and the gradebook)")), file=sys.stderr)
         return 2
     try:
         result = run_batch(args.submissions, args.out, jobs=args.jobs, force=args.force, known_ids=known_assignments(),
@@ -157,14 +168,16 @@ def _batch(args):
                            shard=Shard.parse(args.shard) if args.shard else None, cluster=args.cluster,
                            language=args.lang, default_language=resolve_language())
     except BatchUsageError as exc:
-        print(terminal(f"error: {exc}"), file=sys.stderr)
+        print(terminal(_error(exc)), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("interrupted: finished reports are kept; run again to grade the rest", file=sys.stderr)
+        print(_("interrupted: finished reports are kept; run again to grade the rest"), file=sys.stderr)
         return 130
     print_gradebook(Console(), args.out)
     for assignment, (sheet, to_grade) in result.answer_sheets.items():
-        print(terminal(f"{assignment}: written answers for teaching assistants in {sheet} ({to_grade} without points)"))
+        print(terminal(ngettext("{assignment}: written answers for teaching assistants in {sheet} ({count} without points)",
+                                "{assignment}: written answers for teaching assistants in {sheet} ({count} without points)",
+                                to_grade).format(assignment=assignment, sheet=sheet, count=to_grade)))
     return result.exit_code
 
 
@@ -181,9 +194,9 @@ def _batch_problem(args):
     except ValueError as exc:
         return str(exc)
     if args.cluster and not dask_available():
-        return f"--cluster needs Dask distributed, which is not installed: {INSTALL_HINT}"
+        return _("--cluster needs Dask distributed, which is not installed: {install}").format(install=INSTALL_HINT)
     if (args.cluster or args.shard) and (args.submissions / NBGRADER_CONFIG).is_file():
-        return "--cluster and --shard grade a folder of submissions, not an nbgrader course"
+        return _("--cluster and --shard grade a folder of submissions, not an nbgrader course")
     return None
 
 
@@ -195,9 +208,9 @@ def _attempt(action, own_error, written):
     except own_error as exc:
         message = str(exc)
     except OSError as exc:
-        message = f"cannot write {written}: {exc.strerror or exc}"
+        message = _("cannot write {what}: {error}").format(what=written, error=exc.strerror or exc)
     for line in message.splitlines():
-        print(terminal(f"error: {line}"), file=sys.stderr)
+        print(terminal(_error(line)), file=sys.stderr)
     return None, 2
 
 
@@ -208,16 +221,21 @@ def _merge(args):
     from .batch.merge import MergeError, merge_gradebooks
 
     merged, status = _attempt(lambda: merge_gradebooks(args.reports, args.out, args.questions), MergeError,
-                              f"the gradebook to {args.out}")
+                              _("the gradebook to {folder}").format(folder=args.out))
     if status:
         return status
     print_gradebook(Console(), args.out)
     ungraded = {a: n for a, n in merged.get("written", {}).get("ungraded", {}).items() if n}
     if ungraded:
         counts = ", ".join(f"{a}: {n}" for a, n in ungraded.items())
-        print(terminal(f"note: {sum(ungraded.values())} written answer(s) have no points yet ({counts}); "
-                       "they count 0 until a teaching assistant fills them in"), file=sys.stderr)
-    print(terminal(f"merged {len(merged['parts'])} gradebook(s) into {args.out}"))
+        total = sum(ungraded.values())
+        print(terminal(ngettext("note: {count} written answer(s) have no points yet ({counts}); they count 0 until "
+                                "a teaching assistant fills them in",
+                                "note: {count} written answer(s) have no points yet ({counts}); they count 0 until "
+                                "a teaching assistant fills them in", total).format(count=total, counts=counts)),
+              file=sys.stderr)
+    print(terminal(ngettext("merged {count} gradebook(s) into {folder}", "merged {count} gradebook(s) into {folder}",
+                            len(merged["parts"])).format(count=len(merged["parts"]), folder=args.out)))
     return 0
 
 
@@ -227,8 +245,8 @@ def _nbgrader_course(args):
     from .platforms.nbgrader import REPORTS_FOLDER, command
 
     if args.out is not None:
-        print(terminal(f"note: {args.submissions} is an nbgrader course: its reports go to "
-                       f"{args.submissions / REPORTS_FOLDER}, not {args.out}"), file=sys.stderr)
+        print(terminal(_("note: {course} is an nbgrader course: its reports go to {reports}, not {out}").format(
+            course=args.submissions, reports=args.submissions / REPORTS_FOLDER, out=args.out)), file=sys.stderr)
     return command(args.submissions, (), args.jobs, force=args.force, limits=Limits.from_arguments(args),
                    isolation=args.isolation)
 
@@ -240,7 +258,11 @@ def _export(args):
     if status:
         return status
     if unlisted:
-        print(terminal(f"warning: the roster does not list {len(unlisted)} student(s), exported under their "
-                       f"folder names: {', '.join(unlisted[:10])}"), file=sys.stderr)
+        print(terminal(ngettext("warning: the roster does not list {count} student(s), exported under their folder "
+                                "names: {names}",
+                                "warning: the roster does not list {count} student(s), exported under their folder "
+                                "names: {names}", len(unlisted)).format(count=len(unlisted),
+                                                                       names=", ".join(unlisted[:10]))),
+              file=sys.stderr)
     print(terminal(f"{args.lms}: {args.out}"))
     return 0

@@ -12,6 +12,8 @@ import stat
 import tempfile
 from pathlib import Path
 
+from backprop_lab_check.i18n import _
+
 from .text import shown_name
 
 CHUNK = 1 << 20
@@ -34,11 +36,15 @@ def kind(path):
 
 def refusal(name, what):
     """The sentence for a path of kind `what` that is not a regular file."""
-    return {"link": f"{name} is a symbolic link; the grader reads only regular files (submit the notebook itself)",
-            "dir": f"{name} is a folder, not a notebook or a Python file",
-            "missing": f"{name} does not exist",
-            "other": f"{name} is not a regular file (a pipe, socket or device); the grader reads only regular files",
-            }[what] + "."
+    if what == "link":
+        sentence = _("{name} is a symbolic link; the grader reads only regular files (submit the notebook itself).")
+    elif what == "dir":
+        sentence = _("{name} is a folder, not a notebook or a Python file.")
+    elif what == "missing":
+        sentence = _("{name} does not exist.")
+    else:
+        sentence = _("{name} is not a regular file (a pipe, socket or device); the grader reads only regular files.")
+    return sentence.format(name=name)
 
 
 def read_regular(path, limit, name=None):
@@ -54,7 +60,7 @@ def read_regular(path, limit, name=None):
             raise Refused(refusal(name, kind(path))) from None
         if exc.errno in (errno.ENXIO, errno.EOPNOTSUPP):  # a socket
             raise Refused(refusal(name, "other")) from None
-        raise Refused(f"{name} could not be read ({exc.strerror}).") from None
+        raise Refused(unreadable(name, exc)) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -72,14 +78,18 @@ def read_regular(path, limit, name=None):
             raise Refused(too_large(name, size, limit))
         return b"".join(chunks)
     except OSError as exc:
-        raise Refused(f"{name} could not be read ({exc.strerror}).") from None
+        raise Refused(unreadable(name, exc)) from None
     finally:
         os.close(fd)
 
 
+def unreadable(name, exc):
+    return _("{name} could not be read ({error}).").format(name=name, error=exc.strerror)
+
+
 def too_large(name, size, limit):
-    return (f"{name} is {size / (1 << 20):.1f} MiB, over the {limit >> 20} MiB limit "
-            "(clear the notebook's outputs and submit again).")
+    return _("{name} is {size:.1f} MiB, over the {limit} MiB limit (clear the notebook's outputs and "
+             "submit again).").format(name=name, size=size / (1 << 20), limit=limit >> 20)
 
 
 # -- writing ------------------------------------------------------------------------------

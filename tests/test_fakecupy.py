@@ -282,7 +282,7 @@ def test_a_missing_cupy_is_reported_not_crashed():
         (result,) = sandbox.run_cells()
         assert result["status"] == "error" and "No module named 'cupy'" in result["message"]
         hello = sandbox.request("hello")
-        assert hello["device_error"].startswith("the device 'cupy' cannot be used: ModuleNotFoundError")
+        assert hello["device_error"].startswith("ModuleNotFoundError")  # the judge words the sentence
 
 
 @pytest.fixture

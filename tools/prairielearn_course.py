@@ -1,13 +1,16 @@
 """Build the PrairieLearn questions of the course, one per assignment.
 
     python tools/prairielearn_course.py [--out dist/prairielearn] [--image USER/REPO:TAG] [--timeout 60]
+                                        [--lang ko]
 
 writes OUT/ (copy its folders into the PrairieLearn course repository, then sync):
 
     questions/backprop-lab/<id>/info.json        externally graded by IMAGE, entrypoint
                                                  `python3 -m grader.platforms.prairielearn --assignment <id> ...`
+                                                 (with `--lang ko` for a Korean course)
     questions/backprop-lab/<id>/question.html    download the exercise, upload <id>.ipynb, see the results
-    questions/backprop-lab/<id>/clientFilesQuestion/<id>.ipynb   the exercise notebook
+    questions/backprop-lab/<id>/clientFilesQuestion/<id>.ipynb   the exercise notebook (exercises/<lang>/
+                                                 with --lang)
     clientFilesCourse/backprop_lab_check.zip     the visible checks the notebooks' check() cells import
 
 A question's uuid is derived from its assignment id, so rebuilding keeps every question's
@@ -29,7 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from grader.platforms import prairielearn  # noqa: E402
+from backprop_lab_check.i18n import LANGUAGES, SOURCE_LANGUAGE, _  # noqa: E402
+from grader.platforms import prairielearn, spoken_in  # noqa: E402
 from tools.classroom import RUNTIME, assignments, runtime_files, write  # noqa: E402
 
 QUESTION_FOLDER = "backprop-lab"     # the questions' ids are backprop-lab/<assignment>
@@ -47,8 +51,10 @@ def question_uuid(assignment):
     return str(uuid.uuid5(UUID_NAMESPACE, assignment))
 
 
-def notebook_of(assignment):
-    return json.loads((ROOT / "exercises" / f"{assignment}.ipynb").read_text(encoding="utf-8"))
+def exercise_path(assignment, language=SOURCE_LANGUAGE):
+    """The exercise notebook of `assignment` in `language` (exercises/<lang>/ but for English)."""
+    folder = ROOT / "exercises" if language == SOURCE_LANGUAGE else ROOT / "exercises" / language
+    return folder / f"{assignment}.ipynb"
 
 
 def title_of(notebook, assignment):
@@ -65,7 +71,7 @@ def uses_runtime(notebook):
     return any(cell["cell_type"] == "code" and RUNTIME in "".join(cell["source"]) for cell in notebook["cells"])
 
 
-def info(assignment, title, image, timeout_s):
+def info(assignment, title, image, timeout_s, language=SOURCE_LANGUAGE):
     """The question's info.json object (PrairieLearn's QuestionJsonSchema)."""
     return {
         "uuid": question_uuid(assignment),
@@ -78,23 +84,29 @@ def info(assignment, title, image, timeout_s):
         "gradingMethod": "External",
         "externalGradingOptions": {
             "image": image,
-            "entrypoint": prairielearn.entrypoint(assignment, timeout_s),
+            "entrypoint": prairielearn.entrypoint(assignment, timeout_s,
+                                                  None if language == SOURCE_LANGUAGE else language),
             "timeout": timeout_s,
         },
     }
 
 
 def question_html(assignment, runtime):
+    """The question's page, in the current language (i18n.use)."""
     notebook = html.escape(f"{assignment}.ipynb", quote=True)
-    checks = (f'\n  <p>Its <code>check(...)</code> cells need the visible checks: unzip\n'
-              f'  <pl-file-download file-name="{RUNTIME_ZIP}" directory="clientFilesCourse"></pl-file-download>\n'
-              f'  next to the notebook.</p>' if runtime else "")
+    checks = ("\n  <p>" + _("Its {check} cells need the visible checks: unzip\n  {download}\n  next to the "
+                            "notebook.").format(
+        check="<code>check(...)</code>",
+        download=f'<pl-file-download file-name="{RUNTIME_ZIP}" directory="clientFilesCourse"></pl-file-download>')
+              + "</p>" if runtime else "")
+    upload = _("Download the notebook\n  {download},\n  fill in every {todo} and upload it as {notebook}.").format(
+        download=f'<pl-file-download file-name="{notebook}" directory="clientFilesQuestion"></pl-file-download>',
+        todo="<code># YOUR CODE HERE</code>", notebook=f"<code>{notebook}</code>")
+    graded = _("The grader runs your notebook in a sandbox and checks every class and function the assignment\n  "
+               "names; each lost point comes with what was wrong and, for the classic mistakes, a hint.")
     return f"""<pl-question-panel>
-  <p>Download the notebook
-  <pl-file-download file-name="{notebook}" directory="clientFilesQuestion"></pl-file-download>,
-  fill in every <code># YOUR CODE HERE</code> and upload it as <code>{notebook}</code>.</p>{checks}
-  <p>The grader runs your notebook in a sandbox and checks every class and function the assignment
-  names; each lost point comes with what was wrong and, for the classic mistakes, a hint.</p>
+  <p>{upload}</p>{checks}
+  <p>{graded}</p>
   <pl-file-upload file-names="{notebook}"></pl-file-upload>
 </pl-question-panel>
 
@@ -116,23 +128,29 @@ def runtime_zip():
     return buffer.getvalue()
 
 
-def build(out, image=DEFAULT_IMAGE, timeout_s=DEFAULT_TIMEOUT_S):
-    """Write the question of every assignment with an exercise into `out`; returns their folder."""
+def build(out, image=DEFAULT_IMAGE, timeout_s=DEFAULT_TIMEOUT_S, language=SOURCE_LANGUAGE):
+    """Write the question of every assignment with an exercise into `out`, its notebook, page and
+    reports in `language`; returns their folder."""
     out = Path(out)
+    with spoken_in(language):
+        return _build(out, image, timeout_s, language)
+
+
+def _build(out, image, timeout_s, language):
     prairielearn.limits_for(timeout_s)  # refuses a timeout PrairieLearn or the grader cannot use
     questions = out / "questions" / QUESTION_FOLDER
     shutil.rmtree(questions, ignore_errors=True)
     any_runtime = False
     for assignment in assignments():
-        notebook = notebook_of(assignment)
+        exercise = exercise_path(assignment, language)
+        notebook = json.loads(exercise.read_text(encoding="utf-8"))
         runtime = uses_runtime(notebook)
         any_runtime |= runtime
         folder = questions / assignment
-        write(folder / "info.json", json.dumps(info(assignment, title_of(notebook, assignment), image, timeout_s),
-                                               indent=2) + "\n")
+        write(folder / "info.json", json.dumps(info(assignment, title_of(notebook, assignment), image, timeout_s,
+                                                    language), indent=2) + "\n")
         write(folder / "question.html", question_html(assignment, runtime))
-        write(folder / "clientFilesQuestion" / f"{assignment}.ipynb",
-              (ROOT / "exercises" / f"{assignment}.ipynb").read_bytes())
+        write(folder / "clientFilesQuestion" / f"{assignment}.ipynb", exercise.read_bytes())
     if any_runtime:
         write(out / "clientFilesCourse" / RUNTIME_ZIP, runtime_zip())
     return questions
@@ -146,9 +164,12 @@ def main(argv=None):
     parser.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT_S,
                         help=f"PrairieLearn's grading timeout in seconds (default {DEFAULT_TIMEOUT_S}, at most "
                              f"{prairielearn.MAX_TIMEOUT_S})")
+    parser.add_argument("--lang", choices=LANGUAGES, default=SOURCE_LANGUAGE,
+                        help="the language of the notebooks, the question pages and the reports (default en; "
+                             "see docs/i18n.md)")
     args = parser.parse_args(argv)
     try:
-        questions = build(args.out, args.image, args.timeout)
+        questions = build(args.out, args.image, args.timeout, args.lang)
     except ValueError as exc:
         parser.error(str(exc))
     print(f"wrote {len(list(questions.iterdir()))} questions to {questions}")

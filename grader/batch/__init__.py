@@ -28,6 +28,8 @@ from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 from typing import Iterable, Mapping
 
+from backprop_lab_check.i18n import _
+
 from .. import files
 from ..assignments import known_assignments
 from ..limits import Limits
@@ -96,8 +98,8 @@ def run_batch(root: Path, out: Path, jobs: int, force: bool = False, progress: b
                        "default_language": default_language}
         judges = Judges(judge_command, judge_environment(), float(timeout), dict(max_scores or {}), job_options)
         done, todo = _cached(entries, out, version, force, judges)
-        entries = [entry for entry, _, _ in todo] + list(done)  # refusals found while hashing
-        assignments = sorted({entry.assignment for entry, _, _ in todo})
+        entries = [item[0] for item in todo] + list(done)  # refusals found while hashing
+        assignments = sorted({item[0].assignment for item in todo})
         on_cluster = None
         if cluster is not None and todo:
             on_cluster = stack.enter_context(connect(cluster, judges, assignments, console, judge_command))
@@ -122,23 +124,25 @@ def _find(root, out, jobs, timeout, known_ids, template, shard):
     """(entries to grade, ignored files, refused student folders, the template's manifest) of
     the whole class or of its `shard`, or BatchUsageError."""
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
-        raise BatchUsageError(f"--jobs must be a positive integer, not {jobs!r}")
+        raise BatchUsageError(_("--jobs must be a positive integer, not {jobs!r}").format(jobs=jobs))
     if timeout <= 0:
-        raise BatchUsageError(f"the timeout per submission must be positive, not {timeout!r}")
+        raise BatchUsageError(_("the timeout per submission must be positive, not {timeout!r}").format(timeout=timeout))
     if not root.is_dir():
-        raise BatchUsageError(f"submissions folder not found: {root}")
+        raise BatchUsageError(_("submissions folder not found: {folder}").format(folder=root))
     if out.exists() and not out.is_dir():
-        raise BatchUsageError(f"--out must be a folder, but {out} is a file")
+        raise BatchUsageError(_("--out must be a folder, but {out} is a file").format(out=out))
     if out.resolve() == root.resolve():
-        raise BatchUsageError("--out must differ from the submissions folder")
+        raise BatchUsageError(_("--out must differ from the submissions folder"))
     manifest = _template_manifest(template)
     known = frozenset(known_assignments() if known_ids is None else known_ids)
     entries, ignored, refused_entries = scan(root, known)
     entries = [e for e in entries if not Path(e.path).parent.resolve().is_relative_to(out.resolve())]
     if not entries:
-        hint = f" (known assignment ids: {', '.join(sorted(known))})" if known else ""
-        raise BatchUsageError(f"no submissions found in {root}: expected <student>/<assignment>.ipynb or a "
-                              f"GitHub Classroom checkout per student{hint}")
+        message = (_("no submissions found in {folder}: expected <student>/<assignment>.ipynb or a GitHub Classroom "
+                     "clone per student (known assignment ids: {known})") if known
+                   else _("no submissions found in {folder}: expected <student>/<assignment>.ipynb or a GitHub "
+                          "Classroom clone per student"))
+        raise BatchUsageError(message.format(folder=root, known=", ".join(sorted(known))))
     if shard is not None:  # a shard of a small class may hold nobody: its gradebook is empty
         entries = [e for e in entries if shard.holds(e.folder)]
         ignored = [item for item in ignored if _in_shard(shard, root, item[0])]
@@ -233,7 +237,7 @@ def _sigterm_as_interrupt():
         return
 
     def handler(signum, frame):
-        raise KeyboardInterrupt(f"stopped by {signal_name(signum)}")
+        raise KeyboardInterrupt(_("stopped by {signal}").format(signal=signal_name(signum)))
 
     previous = signal.signal(signal.SIGTERM, handler)
     try:
@@ -250,7 +254,7 @@ def _template_manifest(template: Path | None) -> dict | None:
     try:
         return tamper.load_manifest(path)
     except (OSError, ValueError) as exc:
-        raise BatchUsageError(f"cannot read the Classroom template {path}: {exc}") from None
+        raise BatchUsageError(_("cannot read the Classroom template {path}: {error}").format(path=path, error=exc)) from None
 
 
 def _tamper(entries, manifest: dict | None) -> dict[str, list[str]]:

@@ -20,6 +20,8 @@ from concurrent.futures import CancelledError
 from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 
+from backprop_lab_check.i18n import _
+
 from .. import files
 from ..loading import MAX_SUBMISSION_BYTES
 from ..report import FILES as SHIPPED_REPORT
@@ -47,10 +49,12 @@ def check_address(address: str) -> str:
     if address.startswith(LOCAL):
         count = address[len(LOCAL):]
         if not count.isdigit() or int(count) < 1:
-            raise ValueError(f"--cluster {address}: local: takes a number of worker processes, such as local:2")
+            raise ValueError(_("--cluster {address}: local: takes a number of worker processes, such as local:2").format(
+                address=address))
         return address
     if not re.fullmatch(r"([a-z]+://)?[^\s/:]+(:\d+)?", address or ""):
-        raise ValueError(f"--cluster {address!r}: give a scheduler address such as tcp://10.0.0.5:8786, or local:N")
+        raise ValueError(_("--cluster {address!r}: give a scheduler address such as tcp://10.0.0.5:8786, or local:N").format(
+            address=address))
     return address
 
 
@@ -64,7 +68,8 @@ def connect(address: str, judges, assignments, console, judge_command=None):
     judges (`judge_command`: the batch's test double, run cold on the workers); ClusterError
     when it cannot be used."""
     if not dask_available():
-        raise ClusterError(f"--cluster needs Dask distributed, which is not installed: {INSTALL_HINT}")
+        raise ClusterError(_("--cluster needs Dask distributed, which is not installed: {install}").format(
+            install=INSTALL_HINT))
     from distributed import Client, LocalCluster
 
     from .cluster_task import PLUGIN_NAME, JudgesPlugin
@@ -82,13 +87,15 @@ def connect(address: str, judges, assignments, console, judge_command=None):
                 client = Client(address, timeout=CONNECT_TIMEOUT_S)
             stack.callback(_close, client)
         except (OSError, TimeoutError) as exc:
-            raise ClusterError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+            raise ClusterError(_("cannot reach the Dask scheduler at {address}: {error}").format(
+                address=address, error=exc)) from None
         _check_workers(client, address, judges)
         client.register_plugin(JudgesPlugin(assignments, judge_command), name=PLUGIN_NAME)
         # the scheduler serves its dashboard's pages only where bokeh is installed
         if "dashboard" in client.scheduler_info().get("services", {}) and \
                 (cluster is None or importlib.util.find_spec("bokeh")):
-            console.print(f"cluster dashboard: {client.dashboard_link}", highlight=False, markup=False)
+            console.print(_("cluster dashboard: {link}").format(link=client.dashboard_link), highlight=False,
+                          markup=False)
         yield ClusterBatch(client, address, judges, judge_command, console)
 
 
@@ -114,34 +121,37 @@ def _check_workers(client, address, judges):
     try:
         client.wait_for_workers(1, timeout=CONNECT_TIMEOUT_S)
     except TimeoutError:
-        raise ClusterError(f"the scheduler at {address} has no worker: start some with "
-                           f"`dask worker {address} --preload grader.batch.cluster_preload`") from None
+        raise ClusterError(_("the scheduler at {address} has no worker: start some with "
+                             "`dask worker {address} --preload grader.batch.cluster_preload`").format(
+                                 address=address)) from None
     try:
         facts = client.run(worker_facts)
     except ImportError as exc:
-        raise ClusterError(f"the workers cannot import the grader ({exc}): install backprop-lab on every worker "
-                           f"({INSTALL_HINT})") from None
+        raise ClusterError(_("the workers cannot import the grader ({error}): install backprop-lab on every worker "
+                             "({install})").format(error=exc, install=INSTALL_HINT)) from None
     version = grader_version()
     for worker, fact in sorted(facts.items()):
         if fact["version"] != version:
             raise ClusterError(version_sentence(worker, fact["version"], version))
         confined = fact["bubblewrap"] or fact["fallback_allowed"] or judges.job_options["isolation"] == "fallback"
         if not address.startswith(LOCAL) and not confined:
-            raise ClusterError(f"worker {worker} cannot grade safely: {no_bubblewrap_sentence()}")
+            raise ClusterError(_("worker {worker} cannot grade safely: {reason}").format(
+                worker=worker, reason=no_bubblewrap_sentence()))
 
 
 def version_sentence(worker: str, theirs: str, ours: str) -> str:
-    return (f"worker {worker} runs grader {theirs}, this client {ours}: install the same grader on every worker "
-            "and the client; the batch stopped so that no student is graded by another grader (finished "
-            "reports are kept)")
+    return _("worker {worker} runs grader {theirs}, this client {ours}: install the same grader on every worker "
+             "and the client; the batch stopped so that no student is graded by another grader (finished "
+             "reports are kept)").format(worker=worker, theirs=theirs, ours=ours)
 
 
 def _task_failure(exc, task_key) -> str:
     """Why a task gave no result, in a sentence without Dask's internals."""
     if type(exc).__name__ == "KilledWorker":
-        return "every worker that ran its task died while grading it (see the workers' logs)"
+        return _("every worker that ran its task died while grading it (see the workers' logs)")
     first_line = (str(exc).splitlines() or [""])[0].replace(str(task_key), "the task")
-    return f"its task failed on the cluster ({type(exc).__name__}: {terminal(first_line)[:300]})"
+    return _("its task failed on the cluster ({error})").format(
+        error=f"{type(exc).__name__}: {terminal(first_line)[:300]}")
 
 
 def _located(report_json: bytes, entry) -> str:
@@ -181,8 +191,11 @@ class ClusterBatch:
         workers = self.client.scheduler_info()["workers"].values()
         threads = sum(w.get("nthreads", 1) for w in workers)
         if self.console is not None and groups:
-            self.console.print(f"cluster: {len(groups)} task(s) for {sum(map(len, groups.values()))} submission(s) "
-                               f"on {len(workers)} worker(s), {threads} thread(s)", highlight=False, markup=False)
+            self.console.print(_("cluster: {tasks} task(s) for {submissions} submission(s) on {workers} worker(s), "
+                                 "{threads} thread(s)").format(tasks=len(groups),
+                                                              submissions=sum(map(len, groups.values())),
+                                                              workers=len(workers), threads=threads),
+                               highlight=False, markup=False)
         options = dict(self.judges.job_options)
 
         def send_next():
@@ -192,7 +205,7 @@ class ClusterBatch:
                 try:
                     payload = files.read_regular(entry.path, MAX_SUBMISSION_BYTES, shown_name(Path(entry.path).name))
                 except files.Refused as exc:
-                    self._finish_group(group, f"it could not be read again ({exc})", results, bar)
+                    self._finish_group(group, _("it could not be read again ({error})").format(error=exc), results, bar)
                     continue
                 future = self.client.submit(grade_task, payload, Path(entry.path).suffix, entry.assignment,
                                             options, self.judges.timeout, grader_version(),
@@ -202,15 +215,16 @@ class ClusterBatch:
                 return
 
         try:
-            for _ in range(max(1, threads) * TASKS_PER_THREAD):
+            for _first in range(max(1, threads) * TASKS_PER_THREAD):
                 send_next()
             for future in running:
                 group = owners.pop(future)
                 try:
                     outcome = future.result()
                 except CancelledError:  # only the scheduler's loss cancels a task: the class waits for a rerun
-                    raise ClusterError(f"lost the connection to the Dask scheduler ({self.address}); the finished "
-                                       "reports are kept: start the scheduler again and rerun the batch") from None
+                    raise ClusterError(_("lost the connection to the Dask scheduler ({address}); the finished reports "
+                                         "are kept: start the scheduler again and rerun the batch").format(
+                                             address=self.address)) from None
                 except Exception as exc:  # the task failed everywhere it ran
                     self._finish_group(group, _task_failure(exc, future.key), results, bar)
                 else:
@@ -233,7 +247,8 @@ class ClusterBatch:
             try:
                 result = self._write(entry, report_dir, key, outcome)
             except (OSError, ValueError, KeyError) as exc:
-                reason = f"the report its worker sent could not be written ({type(exc).__name__}: {exc})"
+                reason = _("the report its worker sent could not be written ({error})").format(
+                    error=f"{type(exc).__name__}: {exc}")
                 result = self.judges.fail(entry, report_dir, failure_sentence(reason))
             results[entry] = result
             bar.advance(result)

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from distributed.diagnostics.plugin import WorkerPlugin
 
+from backprop_lab_check.i18n import _
+
 from ..report import FILES
 from ..version import grader_version
 from .discovery import Entry
@@ -31,12 +33,12 @@ SHIPPED = (*FILES, LOG_NAME)  # the files of a report folder the client writes b
 
 
 def no_bubblewrap_sentence() -> str:
-    return ("bubblewrap (bwrap) is missing or cannot create user namespaces on this machine, so students' "
-            "code would run with the weaker fallback confinement. Install bubblewrap and allow unprivileged "
-            "user namespaces (sysctl kernel.unprivileged_userns_clone=1 or, on Ubuntu 24.04, "
-            "kernel.apparmor_restrict_unprivileged_userns=0; in a container, run it with "
-            "--security-opt seccomp=unconfined or as a privileged pod), or set "
-            f"{ALLOW_FALLBACK_ENV}=1 to accept the fallback (see docs/security.md)")
+    return _("bubblewrap (bwrap) is missing or cannot create user namespaces on this machine, so students' "
+             "code would run with the weaker fallback confinement. Install bubblewrap and allow unprivileged "
+             "user namespaces (sysctl kernel.unprivileged_userns_clone=1 or, on Ubuntu 24.04, "
+             "kernel.apparmor_restrict_unprivileged_userns=0; in a container, run it with "
+             "--security-opt seccomp=unconfined or as a privileged pod), or set "
+             "{variable}=1 to accept the fallback (see docs/security.md)").format(variable=ALLOW_FALLBACK_ENV)
 
 
 def worker_facts() -> dict:

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from backprop_lab_check.i18n import _
+
 from .. import files
 from ..assignments import known_assignments
 from ..text import folder_name, shown_name
@@ -86,7 +88,7 @@ def _student(entry: os.DirEntry, known: frozenset[str], ignored: list) -> list[E
         if path.suffix not in SUBMISSION_SUFFIXES or _hidden(item.name):
             continue
         if depth == 1 and known and path.stem not in known:
-            ignored.append((path, "its name is not a known assignment id"))
+            ignored.append((path, _("its name is not a known assignment id")))
             continue
         if depth > 1 and (not known or path.stem not in known or path.suffix != ".ipynb"):
             continue  # the Classroom layout needs the ids, and holds notebooks
@@ -97,11 +99,11 @@ def _student(entry: os.DirEntry, known: frozenset[str], ignored: list) -> list[E
     submissions = []
     for assignment, found in sorted(candidates.items()):
         found.sort(key=lambda item: item[0])
-        _, chosen, refused = found[0]
+        chosen, refused = found[0][1:]
         submissions.append(Entry(student, assignment, chosen, folder, home, refused))
-        for _, other, _ in found[1:]:
-            ignored.append((other, f"{shown_name(chosen.relative_to(home.parent).as_posix())} is graded for this "
-                                   "assignment instead"))
+        for other in (item[1] for item in found[1:]):
+            ignored.append((other, _("{chosen} is graded for this assignment instead").format(
+                chosen=shown_name(chosen.relative_to(home.parent).as_posix()))))
     return submissions
 
 
@@ -117,10 +119,10 @@ def scan(root: Path, known: frozenset[str]) -> tuple[list[Entry], list[tuple[Pat
         if what == "dir":
             submissions += _student(entry, known, ignored)
         elif what == "file" and Path(entry.name).suffix in SUBMISSION_SUFFIXES:
-            ignored.append((Path(entry.path), "not inside a student folder"))
+            ignored.append((Path(entry.path), _("not inside a student folder")))
         elif what in ("link", "other"):
-            refused.append((Path(entry.path), f"a student folder must be a folder; "
-                                              f"{files.refusal(shown_name(entry.name), what)}"))
+            refused.append((Path(entry.path), _("a student folder must be a folder; {refusal}").format(
+                refusal=files.refusal(shown_name(entry.name), what))))
     submissions.sort(key=lambda s: (s.folder, s.assignment))
     return submissions, ignored, refused
 

@@ -12,6 +12,8 @@ import json
 from contextlib import suppress
 from pathlib import Path
 
+from backprop_lab_check.i18n import N_, _, ngettext
+
 from .. import files
 from ..text import csv_cell, shown_name, terminal
 from .results import CACHED, FAILED, GRADED, REFUSED
@@ -23,9 +25,20 @@ def points(score: float) -> str:
     return str(round(float(score), 4))
 
 
+# What a submission's status (gradebook.json's `status`, which stays English) is called on the console.
+STATUS_WORDS = {GRADED: N_("graded"), CACHED: N_("cached"), FAILED: N_("failed"), REFUSED: N_("refused")}
+
+
+def status_word(status: str) -> str:
+    return _(STATUS_WORDS[status]) if status in STATUS_WORDS else status
+
+
 def summary_line(graded: int, cached: int, failed: int, refused: int, elapsed: float) -> str:
-    refusals = f", {refused} refused (see gradebook.json)" if refused else ""
-    return f"{graded} graded, {cached} cached, {failed} failed{refusals} in {elapsed:.1f} s"
+    counts = dict(graded=graded, cached=cached, failed=failed, refused=refused, seconds=elapsed)
+    if refused:
+        return _("{graded} graded, {cached} cached, {failed} failed, {refused} refused (see gradebook.json) "
+                 "in {seconds:.1f} s").format(**counts)
+    return _("{graded} graded, {cached} cached, {failed} failed in {seconds:.1f} s").format(**counts)
 
 
 def write_gradebook(out: Path, batch) -> tuple[Path, Path]:
@@ -130,17 +143,18 @@ def print_gradebook(console, out: Path) -> None:
     book = json.loads((out / GRADEBOOK_JSON).read_text(encoding="utf-8"))
     assignments = book["assignments"]
     names = book.get("names", {})
-    table = Table(title="gradebook", caption=terminal(out / GRADEBOOK_CSV))
-    table.add_column("student")
+    table = Table(title=_("gradebook"), caption=terminal(out / GRADEBOOK_CSV))
+    table.add_column(_("student"))
     for a in assignments:
         table.add_column(f"{a}\n/ {points(book['max_scores'].get(a, 0.0))}", justify="right")
-    table.add_column(f"total\n/ {points(sum(book['max_scores'].values()))}", justify="right")
+    table.add_column(_("total\n/ {points}").format(points=points(sum(book["max_scores"].values()))), justify="right")
     written = book.get("written", {})
     for a, best in written.get("max_scores", {}).items():
-        table.add_column(f"{a} written\n/ {points(best)}", justify="right")
+        table.add_column(_("{assignment} written\n/ {points}").format(assignment=a, points=points(best)),
+                         justify="right")
     if written:
         best = sum(book["max_scores"].values()) + sum(written["max_scores"].values())
-        table.add_column(f"with written\n/ {points(best)}", justify="right")
+        table.add_column(_("with written\n/ {points}").format(points=points(best)), justify="right")
     for folder, row in book["students"].items():
         cells = []
         for a in assignments:
@@ -162,20 +176,26 @@ def print_gradebook(console, out: Path) -> None:
         table.add_row(Text(terminal(names.get(folder, folder))), *cells)
     console.print(table)
     for failure in book.get("failed", []):
-        log = f" (log: {out / failure['log']})" if failure.get("log") else ""
-        console.print(Text(terminal(f"! {failure['student']}/{failure['assignment']}: {failure['error']}{log}"),
-                           style="red"))
+        where = dict(name=f"{failure['student']}/{failure['assignment']}", error=failure["error"])
+        line = (_("! {name}: {error} (log: {log})").format(log=out / failure["log"], **where) if failure.get("log")
+                else f"! {where['name']}: {where['error']}")
+        console.print(Text(terminal(line), style="red"))
     for refusal in book.get("refused", []):
-        console.print(Text(terminal(f"! refused {refusal['path']}: {refusal['reason']}"), style="red"))
+        console.print(Text(terminal(_("! refused {path}: {reason}").format(path=refusal["path"],
+                                                                          reason=refusal["reason"])), style="red"))
     for folder, differences in book.get("tamper", {}).items():
         if differences:
-            console.print(Text(terminal(f"! {names.get(folder, folder)}: differs from the Classroom template "
-                                        f"({'; '.join(differences)})"), style="red"))
+            console.print(Text(terminal(_("! {name}: differs from the Classroom template ({differences})").format(
+                name=names.get(folder, folder), differences="; ".join(differences))), style="red"))
     ignored = book.get("ignored", [])
     if ignored:
         shown = "; ".join(f"{i['path']} ({i['reason']})" for i in ignored[:3])
-        more = f"; and {len(ignored) - 3} more (see {GRADEBOOK_JSON})" if len(ignored) > 3 else ""
-        console.print(Text(terminal(f"ignored {len(ignored)} file(s): {shown}{more}"), style="dim"))
+        line = (ngettext("ignored {count} file(s): {shown}; and {more} more (see {book})",
+                         "ignored {count} file(s): {shown}; and {more} more (see {book})", len(ignored))
+                if len(ignored) > 3 else ngettext("ignored {count} file(s): {shown}", "ignored {count} file(s): {shown}",
+                                                  len(ignored)))
+        console.print(Text(terminal(line.format(count=len(ignored), shown=shown, more=len(ignored) - 3,
+                                                book=GRADEBOOK_JSON)), style="dim"))
     summary = book["summary"]
     elapsed = summary.get("elapsed_s") or 0.0
     console.print(Text(summary_line(summary["graded"], summary["cached"], summary["failed"],

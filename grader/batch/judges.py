@@ -14,6 +14,9 @@ import time
 from contextlib import suppress
 from pathlib import Path
 
+from backprop_lab_check import i18n
+from backprop_lab_check.i18n import _
+
 from ..report import Report
 from ..version import PACKAGE_ROOT, grader_version
 from .store import LOG_NAME, REPORT_NAME, prepare_report_dir, remember
@@ -40,21 +43,23 @@ def submission_path(entry) -> str:
 
 
 def failure_sentence(reason: str) -> str:
-    return (f"the grader could not finish this submission: {reason}. This is not a verdict on "
-            "the code; the submission will be graded again on the next run.")
+    return _("the grader could not finish this submission: {reason}. This is not a verdict on the code; the "
+             "submission will be graded again on the next run.").format(reason=reason)
 
 
 def signal_name(number: int) -> str:
     with suppress(ValueError):
         return signal.Signals(number).name
-    return f"signal {number}"
+    return _("signal {number}").format(number=number)
 
 
 def write_fallback(report_dir: Path, assignment: str, max_score: float, error: str) -> None:
-    """The report of a submission whose judge did not finish."""
+    """The report of a submission whose judge did not finish, in the batch's language (that of `error`)."""
     from ..render import write_reports
 
-    write_reports(Report.fallback_for(assignment, max_score, error, grader_version()), report_dir)
+    report = Report.fallback_for(assignment, max_score, error, grader_version())
+    report.language = i18n.current()
+    write_reports(report, report_dir)
 
 
 class ColdJudge:
@@ -72,7 +77,7 @@ class ColdJudge:
 
     def wait(self, timeout=None):
         job, self._job = self._job, None  # sent once: a second wait (after a timeout) only reads
-        out, _ = self._proc.communicate(job, timeout=timeout)
+        out = self._proc.communicate(job, timeout=timeout)[0]
         lines = out.decode(errors="replace").strip().splitlines()
         self.result = JobResult.loads(lines[-1]) if lines else None
         return self._proc.returncode
@@ -131,7 +136,7 @@ class Judges:
         try:
             return self._grade(entry, report_dir, key)
         except Exception as exc:  # a bug or an OSError here must not stop the batch
-            error = failure_sentence(f"the batch runner failed ({type(exc).__name__}: {exc})")
+            error = failure_sentence(_("the batch runner failed ({error})").format(error=f"{type(exc).__name__}: {exc}"))
             return self.fail(entry, report_dir, error, 0.0, None)
 
     def _grade(self, entry, report_dir: Path, key: str | None) -> EntryResult | None:
@@ -142,8 +147,8 @@ class Judges:
         try:
             judge = self._start(job, log_path)
         except OSError as exc:
-            return self.fail(entry, report_dir, failure_sentence(f"the judge could not be started ({exc})"), 0.0,
-                              log_path)
+            return self.fail(entry, report_dir, failure_sentence(_("the judge could not be started ({error})").format(
+                error=exc)), 0.0, log_path)
         with self.lock:
             self.live.add(judge)
         try:
@@ -164,15 +169,17 @@ class Judges:
             return None
         result = judge.result
         if timed_out:
-            reason = f"it was stopped after {self.timeout:g} s, the batch's time limit per submission"
+            reason = _("it was stopped after {seconds:g} s, the batch's time limit per submission").format(
+                seconds=self.timeout)
         elif returncode < 0:
-            reason = f"it was killed by {signal_name(-returncode)} (exit status {returncode})"
+            reason = _("it was killed by {signal} (exit status {status})").format(signal=signal_name(-returncode),
+                                                                                  status=returncode)
         elif returncode > 0:
-            reason = f"exit status {returncode}"
+            reason = _("exit status {status}").format(status=returncode)
         elif result is None:
-            reason = "it gave no result"
+            reason = _("it gave no result")
         elif not (report_dir / REPORT_NAME).exists():
-            reason = "it exited without writing report.json"
+            reason = _("it exited without writing report.json")
         else:
             with suppress(FileNotFoundError):
                 log_path.unlink()

@@ -12,6 +12,8 @@ import json
 import os
 from pathlib import Path
 
+from backprop_lab_check.i18n import _, ngettext
+
 from ..text import shown_name
 from .gradebook import write_book
 from .questions import QuestionsError, read_answer_sheets
@@ -32,9 +34,9 @@ def merge_gradebooks(parts: list[Path], out: Path, answer_sheets: list[Path] = (
     others, or when a sheet does not fit the gradebook."""
     parts, out = [Path(p) for p in parts], Path(out)
     if not parts:
-        raise MergeError("name the folders to merge (each the --out of a batch)")
+        raise MergeError(_("name the folders to merge (each the --out of a batch)"))
     if any(p.resolve() == out.resolve() for p in parts):
-        raise MergeError(f"--out {out} is one of the parts: its own gradebook would be overwritten")
+        raise MergeError(_("--out {out} is one of the parts: its own gradebook would be overwritten").format(out=out))
     books = [_read(part) for part in parts]
     _check_versions(parts, books)
     _check_shards(parts, books)
@@ -53,12 +55,13 @@ def _read(part: Path) -> dict:
     try:
         book = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise MergeError(f"{shown_name(str(part))} has no {GRADEBOOK_JSON}: it is not a batch's --out folder, "
-                         "or its batch has not finished") from None
+        raise MergeError(_("{folder} has no {book}: it is not a batch's --out folder, or its batch has not "
+                           "finished").format(folder=shown_name(str(part)), book=GRADEBOOK_JSON)) from None
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise MergeError(f"cannot read {shown_name(str(path))}: {exc}") from None
+        raise MergeError(_("cannot read {path}: {error}").format(path=shown_name(str(path)), error=exc)) from None
     if not isinstance(book, dict) or not isinstance(book.get("students"), dict):
-        raise MergeError(f"{shown_name(str(path))} is not a gradebook written by python -m grader batch")
+        raise MergeError(_("{path} is not a gradebook written by python -m grader batch").format(
+            path=shown_name(str(path))))
     return book
 
 
@@ -66,8 +69,9 @@ def _check_versions(parts, books):
     versions = {book.get("grader_version") for book in books}
     if len(versions) > 1:
         listed = "; ".join(f"{shown_name(str(p))}: {b.get('grader_version')}" for p, b in zip(parts, books))
-        raise MergeError(f"the parts were graded by different grader versions ({listed}); grade them again "
-                         "with one version so that every student is judged by the same checks")
+        raise MergeError(_("the parts were graded by different grader versions ({versions}); grade them again "
+                           "with one version so that every student is judged by the same checks").format(
+                               versions=listed))
 
 
 def _check_shards(parts, books):
@@ -75,21 +79,27 @@ def _check_shards(parts, books):
     if not any(shards):
         return
     if not all(shards):
-        raise MergeError("some parts are shards of a class (--shard) and some are not; merge the shards of one class")
+        raise MergeError(_("some parts are shards of a class (--shard) and some are not; merge the shards of one "
+                           "class"))
     counts = {s["count"] for s in shards}
     if len(counts) > 1:
-        raise MergeError(f"the shards split the class differently (counts {sorted(counts)}); use one --shard .../N")
+        raise MergeError(_("the shards split the class differently (counts {counts}); use one --shard .../N").format(
+            counts=sorted(counts)))
     count = counts.pop()
     seen = {}
     for part, shard in zip(parts, shards):
         if shard["index"] in seen:
-            raise MergeError(f"shard {shard['index']}/{count} is given twice: {shown_name(str(seen[shard['index']]))} "
-                             f"and {shown_name(str(part))}")
+            raise MergeError(_("shard {shard} is given twice: {first} and {second}").format(
+                shard=f"{shard['index']}/{count}", first=shown_name(str(seen[shard["index"]])),
+                second=shown_name(str(part))))
         seen[shard["index"]] = part
     missing = sorted(set(range(count)) - set(seen))
     if missing:
-        raise MergeError(f"shard(s) {', '.join(f'{i}/{count}' for i in missing)} missing: the gradebook would leave "
-                         "their students out; give every shard's folder")
+        raise MergeError(ngettext("shard(s) {shards} missing: the gradebook would leave their students out; give "
+                                  "every shard's folder",
+                                  "shard(s) {shards} missing: the gradebook would leave their students out; give "
+                                  "every shard's folder", len(missing)).format(
+                                      shards=", ".join(f"{i}/{count}" for i in missing)))
 
 
 def _merge(parts, books, out) -> dict:
@@ -100,8 +110,9 @@ def _merge(parts, books, out) -> dict:
     for part, book in zip(parts, books):
         for folder, row in book["students"].items():
             if folder in owner:
-                raise MergeError(f"student {shown_name(book.get('names', {}).get(folder, folder))} is in two parts: "
-                                 f"{shown_name(str(owner[folder]))} and {shown_name(str(part))}")
+                raise MergeError(_("student {student} is in two parts: {first} and {second}").format(
+                    student=shown_name(book.get("names", {}).get(folder, folder)), first=shown_name(str(owner[folder])),
+                    second=shown_name(str(part))))
             owner[folder] = part
             merged["students"][folder] = {a: cell | {"report": _moved(cell.get("report"), part, out)}
                                           for a, cell in row.items()}

@@ -1,7 +1,9 @@
 """What a batch shows while it runs: a rich progress bar on a terminal, one line per finished
 submission otherwise (CI logs); every name and message from a submission printed inert."""
+from backprop_lab_check.i18n import _, ngettext
+
 from ..text import terminal
-from .gradebook import points
+from .gradebook import points, status_word
 from .results import FAILED, REFUSED
 
 
@@ -15,15 +17,16 @@ class Progress:
         self.enabled = enabled and total > 0
         self.bar = None
         if enabled and cached:
-            self.console.print(f"{cached} submission(s) unchanged since their last report (cached)",
-                               highlight=False)
+            self.console.print(ngettext("{count} submission(s) unchanged since their last report (cached)",
+                                        "{count} submission(s) unchanged since their last report (cached)",
+                                        cached).format(count=cached), highlight=False)
         if self.enabled and console.is_terminal:
             from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn,
                                        TextColumn, TimeElapsedColumn, TimeRemainingColumn)
             self.bar = Progress(SpinnerColumn(), TextColumn("{task.description}"),
                                 BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                                 TimeRemainingColumn(), console=console)
-            self.task = self.bar.add_task("grading", total=total)
+            self.task = self.bar.add_task(_("grading"), total=total)
 
     def __enter__(self):
         if self.bar is not None:
@@ -44,13 +47,18 @@ class Progress:
             from rich.markup import escape
             from rich.text import Text
 
-            self.bar.update(self.task, advance=1, description=f"grading (last: {escape(name)})")
+            self.bar.update(self.task, advance=1, description=_("grading (last: {name})").format(name=escape(name)))
             if outcome.status in (FAILED, REFUSED):
-                self.bar.console.print(Text(f"{outcome.status} {name}: {terminal(outcome.error)}", style="red"))
+                self.bar.console.print(Text(_("{status} {name}: {error}").format(
+                    status=status_word(outcome.status), name=name, error=terminal(outcome.error)), style="red"))
             return
         width = len(str(self.total))
-        line = (f"[{self.done:>{width}}/{self.total}] {outcome.status} {name}: "
-                f"{points(outcome.score)}/{points(outcome.max_score)} ({outcome.seconds:.1f} s)")
+        counter = f"[{self.done:>{width}}/{self.total}]"
+        scored = dict(counter=counter, status=status_word(outcome.status), name=name, score=points(outcome.score),
+                      max_score=points(outcome.max_score), seconds=outcome.seconds)
         if outcome.status in (FAILED, REFUSED):
-            line += f" - {terminal(outcome.error)}"
+            line = _("{counter} {status} {name}: {score}/{max_score} ({seconds:.1f} s) - {error}").format(
+                error=terminal(outcome.error), **scored)
+        else:
+            line = _("{counter} {status} {name}: {score}/{max_score} ({seconds:.1f} s)").format(**scored)
         self.console.print(line, highlight=False, markup=False, soft_wrap=True)

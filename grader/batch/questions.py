@@ -28,6 +28,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from backprop_lab_check.i18n import _, ngettext
+
 from .. import files
 from ..loading import SubmissionError, cell_source, nbgrader_metadata, read_notebook
 from ..text import csv_cell, shown_name
@@ -61,7 +63,9 @@ class QuestionsError(Exception):
     def __init__(self, problems):
         shown = problems[:MAX_PROBLEMS_SHOWN]
         if len(problems) > len(shown):
-            shown = shown + [f"... and {len(problems) - len(shown)} more problem(s)"]
+            more = len(problems) - len(shown)
+            shown = shown + [ngettext("... and {count} more problem(s)", "... and {count} more problem(s)",
+                                      more).format(count=more)]
         super().__init__("\n".join(shown))
         self.problems = shown
 
@@ -204,7 +208,7 @@ def _graded_before(path: Path) -> dict:
     except QuestionsError:
         path.replace(path.with_name(path.name + ".unreadable"))
         return {}
-    return {(_folder(row["student"]), row["question_id"]): row for _, row in rows}
+    return {(_folder(row["student"]), row["question_id"]): row for row in (numbered[1] for numbered in rows)}
 
 
 def _folder(cell: str) -> str:
@@ -233,7 +237,8 @@ def _sheet_rows(path: Path) -> list[tuple[int, dict]]:
     except files.Refused as exc:
         raise QuestionsError([str(exc)]) from None
     except UnicodeDecodeError:
-        raise QuestionsError([f"{name} is not UTF-8 text: save it from the spreadsheet as CSV UTF-8"]) from None
+        raise QuestionsError([_("{name} is not UTF-8 text: save it from the spreadsheet as CSV UTF-8").format(
+            name=name)]) from None
     header = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=header.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -241,8 +246,9 @@ def _sheet_rows(path: Path) -> list[tuple[int, dict]]:
         columns = [cell.strip().lower() for cell in next(reader, [])]
         missing = [c for c in REQUIRED if c not in columns]
         if missing:
-            raise QuestionsError([f"{name} has no column {', '.join(missing)} (its first line: {header[:200]!r}); "
-                                  "give the answer sheets python -m grader batch wrote (REPORTS/questions/*.csv)"])
+            raise QuestionsError([_("{name} has no column {columns} (its first line: {header!r}); give the answer "
+                                    "sheets python -m grader batch wrote (REPORTS/questions/*.csv)").format(
+                                        name=name, columns=", ".join(missing), header=header[:200])])
         rows = []
         for number, cells in enumerate(reader, start=2):  # the header is row 1
             if any(cell.strip() for cell in cells):
@@ -250,7 +256,8 @@ def _sheet_rows(path: Path) -> list[tuple[int, dict]]:
                 rows.append((number, dict.fromkeys(COLUMNS, "") | given))
         return rows
     except csv.Error as exc:
-        raise QuestionsError([f"{name} line {reader.line_num}: not readable as CSV ({exc})"]) from None
+        raise QuestionsError([_("{name} line {line}: not readable as CSV ({error})").format(
+            name=name, line=reader.line_num, error=exc)]) from None
 
 
 def _number(text: str) -> float | None:
@@ -280,7 +287,7 @@ def read_answer_sheets(sheets: list[Path], students: dict) -> dict:
             problems += exc.problems
             continue
         for line, row in rows:
-            where = f"{shown_name(str(sheet))} row {line}"
+            where = _("{sheet} row {row}").format(sheet=shown_name(str(sheet)), row=line)
             problem, key, value = _check_row(row, students, given)
             if problem:
                 problems.append(f"{where}: {problem}")
@@ -288,7 +295,7 @@ def read_answer_sheets(sheets: list[Path], students: dict) -> dict:
                 given[key] = (value, where)
     if problems:
         raise QuestionsError(problems)
-    assignments = sorted({a for _, a, _ in given})
+    assignments = sorted({key[1] for key in given})
     written = {"max_scores": {a: sum(q.max_points for q in questions_of(a)) for a in assignments},
                "students": {}, "ungraded": {}, "sheets": [shown_name(str(s)) for s in sheets]}
     for folder, row in students.items():
@@ -306,23 +313,27 @@ def _check_row(row, students, given):
     assignment, question_id = row["assignment"], row["question_id"]
     questions = {q.id: q for q in questions_of(assignment)} if re.fullmatch(r"\w+", assignment) else {}
     if not questions:
-        return f"assignment {assignment!r} has no written questions", None, None
+        return _("assignment {assignment!r} has no written questions").format(assignment=assignment), None, None
     if question_id not in questions:
-        return f"{assignment} has no question {question_id!r} (its questions: {', '.join(questions)})", None, None
+        return _("{assignment} has no question {question!r} (its questions: {questions})").format(
+            assignment=assignment, question=question_id, questions=", ".join(questions)), None, None
     folder = _folder(row["student"])
     if folder not in students:
-        return f"student {row['student']!r} is not in the gradebook", None, None
+        return _("student {student!r} is not in the gradebook").format(student=row["student"]), None, None
     if assignment not in students[folder]:
-        return f"{folder} has no {assignment} submission in the gradebook", None, None
+        return _("{folder} has no {assignment} submission in the gradebook").format(
+            folder=folder, assignment=assignment), None, None
     key = (folder, assignment, question_id)
     if key in given:
-        return f"{folder}'s {question_id} ({assignment}) is graded twice: also at {given[key][1]}", None, None
+        return _("{folder}'s {question} ({assignment}) is graded twice: also at {where}").format(
+            folder=folder, question=question_id, assignment=assignment, where=given[key][1]), None, None
     if row["points"] == "":
         return None, key, None
     value, most = _number(row["points"]), questions[question_id].max_points
     if value is None:
-        return f"points {row['points']!r} for {folder}'s {question_id} is not a number", None, None
+        return _("points {points!r} for {folder}'s {question} is not a number").format(
+            points=row["points"], folder=folder, question=question_id), None, None
     if value < 0 or value > most:
-        return (f"points {row['points']} for {folder}'s {question_id} are outside 0 to its max_points "
-                f"{shown_points(most)}"), None, None
+        return _("points {points} for {folder}'s {question} are outside 0 to its max_points {most}").format(
+            points=row["points"], folder=folder, question=question_id, most=shown_points(most)), None, None
     return None, key, value

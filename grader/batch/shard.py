@@ -10,6 +10,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from backprop_lab_check.i18n import _
+
 
 @dataclass(frozen=True)
 class Shard:
@@ -21,10 +23,10 @@ class Shard:
         """'2/8' -> Shard(2, 8); ValueError with a sentence for anything else."""
         match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text or "")
         if not match:
-            raise ValueError(f"--shard takes INDEX/COUNT, such as 0/4, not {text!r}")
+            raise ValueError(_("--shard takes INDEX/COUNT, such as 0/4, not {given!r}").format(given=text))
         index, count = int(match.group(1)), int(match.group(2))
         if count < 1 or index >= count:
-            raise ValueError(f"--shard {text}: the index must be 0 to COUNT-1 and COUNT at least 1")
+            raise ValueError(_("--shard {given}: the index must be 0 to COUNT-1 and COUNT at least 1").format(given=text))
         return cls(index, count)
 
     def holds(self, folder: str) -> bool:

@@ -10,6 +10,8 @@ import time
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from backprop_lab_check.i18n import _
+
 from .. import files
 from ..loading import MAX_SUBMISSION_BYTES
 from ..report import FILES, Report
@@ -103,7 +105,7 @@ def batch_lock(out: Path):
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise FolderBusy(f"another batch is already writing to {out}") from None
+                    raise FolderBusy(_("another batch is already writing to {folder}").format(folder=out)) from None
                 time.sleep(0.05)
         yield
     finally:

@@ -110,7 +110,11 @@ class DeviceStudent(Student):
         """Why the worker could not load its device module, or None."""
         if self._hello is None:
             self._hello = self.sandbox.request("hello")
-        return self._hello.get("device_error") if isinstance(self._hello, dict) else _("no reply")
+        if not isinstance(self._hello, dict):
+            return _("no reply")
+        error = self._hello.get("device_error")  # the worker's exception, worded here in the report's language
+        return _("the device {device!r} cannot be used: {error}").format(device=self.mode, error=error) \
+            if error else None
 
     def reset(self, check_id):
         super().reset(check_id)

@@ -5,7 +5,11 @@ JupyterHub (nbgrader.py), and the gradebook CSVs that Canvas and Moodle import (
 Each adapter is small: the grading is `pipeline.grade`'s, the words are the report's. What they
 share is here: the report's checks as a platform's list of tests.
 """
+from contextlib import contextmanager
 from dataclasses import dataclass
+
+from backprop_lab_check import i18n
+from backprop_lab_check.i18n import _
 
 NBGRADER_CONFIG = "nbgrader_config.py"  # what makes a folder an nbgrader course
 
@@ -22,20 +26,37 @@ class PlatformTest:
     output: str
 
 
+@contextmanager
+def spoken_in(language):
+    """Every sentence built inside in `language` (a report's), the process's own language after."""
+    previous = i18n.current()
+    i18n.use(language)
+    try:
+        yield
+    finally:
+        i18n.use(previous)
+
+
 def platform_tests(report):
     """The checks of the Report `report` as PlatformTests, in its order (each target's checks
-    together). A check charged to another check's mistake says so rather than repeating it."""
+    together), in the report's language. A check charged to another check's mistake says so
+    rather than repeating it."""
+    with spoken_in(report.language):
+        return _platform_tests(report)
+
+
+def _platform_tests(report):
     tests, targets = [], {}
     for check in report.checks:
         target_number = targets.setdefault(check.target, [len(targets) + 1, 0])
         target_number[1] += 1
         lines = [check.message] if check.message else []
         if check.same_mistake_as:
-            lines.append(f"the same mistake as {check.same_mistake_as}, charged there")
+            lines.append(_("the same mistake as {check}, charged there").format(check=check.same_mistake_as))
         if check.hint:
-            lines.append(f"hint: {check.hint}")
+            lines.append(_("hint: {hint}").format(hint=check.hint))
         if check.note:
-            lines.append(f"note: {check.note}")
+            lines.append(_("note: {note}").format(note=check.note))
         skipped = check.status == "skip"
         tests.append(PlatformTest(
             name=f"{check.target}: {check.id}", number=f"{target_number[0]}.{target_number[1]}",

@@ -30,6 +30,9 @@ import time
 from pathlib import Path
 from typing import NamedTuple
 
+from backprop_lab_check import i18n
+from backprop_lab_check.i18n import LANGUAGES, N_, _, ngettext
+
 from .. import files, loading
 from ..assignments import known_assignments
 from ..batch.discovery import SUBMISSION_SUFFIXES, walk
@@ -40,11 +43,11 @@ from ..render.views import md_escape, render_markdown, render_or_fallback
 from ..report import Report
 from ..text import shown_name, terminal
 from ..version import grader_version
-from . import platform_tests
+from . import platform_tests, spoken_in
 
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
-SHOWN = {"hidden": "only to your instructor", "after_due_date": "after the due date",
-         "after_published": "when your instructor publishes the grades"}
+SHOWN = {"hidden": N_("only to your instructor"), "after_due_date": N_("after the due date"),
+         "after_published": N_("when your instructor publishes the grades")}
 # Gradescope stops an autograder after 10 minutes unless the assignment's settings say more
 # (up to 40), and gives its container 768 MB unless they say more (docs: troubleshooting).
 GRADESCOPE_TIMEOUT_S = 600
@@ -59,7 +62,13 @@ MAX_NAMES_SHOWN = 5
 
 def results(report, execution_time, visibility_of_hidden="after_published"):
     """Gradescope's results.json object for the Report `report`, graded in `execution_time`
-    seconds, its checks shown to students as `visibility_of_hidden` says."""
+    seconds, its checks shown to students as `visibility_of_hidden` says; its words in the
+    report's language."""
+    with spoken_in(report.language):
+        return _results(report, execution_time, visibility_of_hidden)
+
+
+def _results(report, execution_time, visibility_of_hidden):
     if visibility_of_hidden not in VISIBILITIES:
         raise ValueError(f"visibility must be one of {', '.join(VISIBILITIES)}, got {visibility_of_hidden!r}")
     data = report.to_json()
@@ -70,7 +79,7 @@ def results(report, execution_time, visibility_of_hidden="after_published"):
         output = markdown
     else:
         output = _receipt(report, visibility_of_hidden)
-        tests.insert(0, {"name": "Full report", "number": "0", "output": markdown, "output_format": "md",
+        tests.insert(0, {"name": _("Full report"), "number": "0", "output": markdown, "output_format": "md",
                          "visibility": visibility_of_hidden})
     return {"score": report.score, "execution_time": round(execution_time), "output": output, "output_format": "md",
             "visibility": visibility_of_hidden, "stdout_visibility": "hidden",
@@ -83,7 +92,7 @@ def results(report, execution_time, visibility_of_hidden="after_published"):
 def _test(test, visibility):
     entry = {"name": test.name, "number": test.number, "output": test.output, "visibility": visibility}
     if test.passed is None:  # skipped: outside max_score, so it neither passes nor fails
-        entry["name"] += " (skipped, not counted)"
+        entry["name"] = _("{name} (skipped, not counted)").format(name=entry["name"])
     else:
         entry.update(score=test.score, max_score=test.max_score, status="passed" if test.passed else "failed")
     return entry
@@ -94,12 +103,15 @@ def _receipt(report, visibility):
     nothing could be, and the report's warnings (which notebook was chosen, ...)."""
     assignment = md_escape(report.assignment)
     if report.error:
-        lines = [f"## {assignment}: not graded", "", f"> {md_escape(report.error)}"]
+        lines = [_("## {assignment}: not graded").format(assignment=assignment), "", f"> {md_escape(report.error)}"]
     else:
-        name = md_escape(report.submission.get("name") or "your submission")
-        lines = [f"## {assignment}: graded", "",
-                 f"{name} was graded ({len(report.checks)} checks). Your score and the result of each "
-                 f"check are shown {SHOWN[visibility]}."]
+        name = md_escape(report.submission.get("name") or _("your submission"))
+        lines = [_("## {assignment}: graded").format(assignment=assignment), "",
+                 ngettext("{name} was graded ({count} checks). Your score and the result of each check are shown "
+                          "{when}.",
+                          "{name} was graded ({count} checks). Your score and the result of each check are shown "
+                          "{when}.", len(report.checks)).format(name=name, count=len(report.checks),
+                                                                 when=_(SHOWN[visibility]))]
     if report.warnings:
         lines += ["", *(f"- {md_escape(warning)}" for warning in report.warnings)]
     return "\n".join(lines) + "\n"
@@ -129,8 +141,8 @@ def choose_submission(folder, assignment=None):
     its metadata names, else its name. The upload is read as data: no link is followed."""
     folder = Path(folder)
     if files.kind(folder) != "dir":
-        return Choice(None, assignment, [], "Gradescope passed the autograder no submission; please tell your "
-                                            "instructor.")
+        return Choice(None, assignment, [], _("Gradescope passed the autograder no submission; please tell your "
+                                              "instructor."))
     found, refused, others = [], [], []
     for depth, entry in walk(folder):
         path = Path(entry.path)
@@ -150,7 +162,7 @@ def choose_submission(folder, assignment=None):
     known = set(known_assignments())
     found.sort(key=lambda item: (item[0], item[1]))
     notebooks = [item for item in found if item[2].suffix == ".ipynb"][:MAX_NOTEBOOKS_READ]
-    named = {path: _named_assignment(path) for _, _, path in notebooks}
+    named = {item[2]: _named_assignment(item[2]) for item in notebooks}
 
     def rank(item):
         depth, shown, path = item
@@ -161,22 +173,21 @@ def choose_submission(folder, assignment=None):
         return (not hits[0], not hits[1], not readable, path.suffix != ".ipynb", depth, shown)
 
     found.sort(key=rank)
-    _, shown, chosen = found[0]
+    shown, chosen = found[0][1:]
     notes = []
     if len(found) > 1:
-        rest = [other for _, other, _ in found[1:]]
-        more = f" and {len(rest) - MAX_NAMES_SHOWN} more" if len(rest) > MAX_NAMES_SHOWN else ""
-        notes.append(f"{shown} was graded; not graded: {', '.join(rest[:MAX_NAMES_SHOWN])}{more}.")
+        rest = [item[1] for item in found[1:]]
+        notes.append(_("{chosen} was graded; not graded: {others}.").format(chosen=shown, others=_listed(rest)))
     says, readable = named.get(chosen, (None, True))
     if assignment and says in known and says != assignment:
-        notes.append(f"{shown} says it is the {says} notebook, but this assignment is {assignment}: "
-                     f"it was graded as {assignment}.")
+        notes.append(_("{chosen} says it is the {says} notebook, but this assignment is {assignment}: it was graded "
+                       "as {assignment}.").format(chosen=shown, says=says, assignment=assignment))
     graded_as = assignment or (says if says in known else chosen.stem if chosen.stem in known else None)
     if graded_as is None and readable:  # an unreadable file gets the sentence that says why instead
         return Choice(None, None, notes + refused,
-                      f"{shown} does not say which assignment it is (neither its notebook metadata nor its name "
-                      f"does): upload the notebook you were given, or name it after the assignment "
-                      f"({', '.join(sorted(known))}).")
+                      _("{chosen} does not say which assignment it is (neither its notebook metadata nor its name "
+                        "does): upload the notebook you were given, or name it after the assignment "
+                        "({known}).").format(chosen=shown, known=", ".join(sorted(known))))
     return Choice(chosen, graded_as, notes + refused)
 
 
@@ -188,23 +199,32 @@ def _named_assignment(path):
         return None, False
 
 
+def _listed(names):
+    """The first MAX_NAMES_SHOWN of `names`, and how many more there are."""
+    shown = ", ".join(names[:MAX_NAMES_SHOWN])
+    if len(names) <= MAX_NAMES_SHOWN:
+        return shown
+    return _("{names} and {count} more").format(names=shown, count=len(names) - MAX_NAMES_SHOWN)
+
+
 def _nothing_to_grade(others, refused):
     if refused:
-        return "No notebook could be read: " + " ".join(refused)
+        return _("No notebook could be read: {reasons}").format(reasons=" ".join(refused))
     if not others:
-        return "Your submission is empty: upload your notebook (.ipynb)."
-    more = f" and {len(others) - MAX_NAMES_SHOWN} more" if len(others) > MAX_NAMES_SHOWN else ""
-    return (f"Your submission has no notebook (.ipynb) and no Python file (.py), only "
-            f"{', '.join(others[:MAX_NAMES_SHOWN])}{more}: upload your notebook.")
+        return _("Your submission is empty: upload your notebook (.ipynb).")
+    return _("Your submission has no notebook (.ipynb) and no Python file (.py), only {files}: upload your "
+             "notebook.").format(files=_listed(others))
 
 
-def grade_upload(folder, assignment, limits):
-    """The Report of the upload in `folder`: its chosen file graded, or why none could be."""
+def grade_upload(folder, assignment, limits, language=None):
+    """The Report of the upload in `folder`: its chosen file graded, or why none could be; in
+    `language` when given, else the notebook's own, else the environment's (i18n.resolve)."""
+    i18n.use(language)  # the choice's sentences: the notebook's language is not known yet
     choice = choose_submission(folder, assignment)
     if choice.path is None:
         return Report(choice.assignment or "unknown", error=choice.problem, grader_version=grader_version(),
-                      isolation=NOTHING_RUN, warnings=choice.notes)
-    report = grade(choice.path, choice.assignment, limits)
+                      isolation=NOTHING_RUN, warnings=choice.notes, language=i18n.current())
+    report = grade(choice.path, choice.assignment, limits, language=language, default_language=i18n.resolve())
     report.warnings[:0] = choice.notes  # first: they say what was graded
     return report
 
@@ -221,6 +241,9 @@ def build_parser():
                         help="grade every upload as this assignment (default: the one the notebook names)")
     parser.add_argument("--visibility", choices=VISIBILITIES, default="after_published",
                         help="when students see the checks and their score (default after_published)")
+    parser.add_argument("--lang", choices=LANGUAGES, default=None,
+                        help="the language of the report and of what students read (default: the notebook's own, "
+                             "else BACKPROP_LAB_LANG, LC_ALL, LC_MESSAGES or LANG, else English)")
     # Gradescope's timeout and memory less what is not the submission's (TIMEOUT_MARGIN_S, JUDGE_MEMORY_MB)
     Limits.add_arguments(parser, submission_timeout_s=float(GRADESCOPE_TIMEOUT_S - TIMEOUT_MARGIN_S),
                          memory_mb=GRADESCOPE_MEMORY_MB - JUDGE_MEMORY_MB)
@@ -238,34 +261,40 @@ def main(argv=None):
     args = parse_options(argv)
     started = time.monotonic()
     results_dir = args.root / "results"
+    instructor_language = i18n.use(args.lang)
     try:
-        report = grade_upload(args.root / "submission", args.assignment, args.limits)
+        report = grade_upload(args.root / "submission", args.assignment, args.limits, args.lang)
+        i18n.use(instructor_language)  # grading spoke the report's language; the log speaks the command's
         try:
             write_reports(report, results_dir / "report")
         except OSError as exc:
-            print(terminal(f"the reports could not be written to {results_dir / 'report'}: {exc}"))
+            print(terminal(_("the reports could not be written to {folder}: {error}").format(
+                folder=results_dir / "report", error=exc)))
         data = results(report, time.monotonic() - started, args.visibility)
         _print_summary(report)
     except Exception as exc:  # a grader bug must still leave Gradescope a result
-        print(terminal(f"internal grader error: {type(exc).__name__}: {str(exc)[:500]}"))
-        data = _failure(f"The autograder failed on this submission ({type(exc).__name__}); please tell your "
-                        "instructor.", time.monotonic() - started)
+        i18n.use(instructor_language)
+        print(terminal(_("internal grader error: {error}").format(error=f"{type(exc).__name__}: {str(exc)[:500]}")))
+        data = _failure(_("The autograder failed on this submission ({error}); please tell your instructor.").format(
+            error=type(exc).__name__), time.monotonic() - started)
     try:
         files.atomic_write(results_dir / "results.json",
                            json.dumps(data, indent=2, allow_nan=False, ensure_ascii=False) + "\n")
     except (OSError, ValueError) as exc:
-        print(terminal(f"results.json could not be written: {type(exc).__name__}: {exc}"))
+        print(terminal(_("results.json could not be written: {error}").format(error=f"{type(exc).__name__}: {exc}")))
     return 0
 
 
 def _print_summary(report):
     """For the instructor (Gradescope shows stdout to instructors only): the verdict and how the
     worker was confined, since the container decides what isolation is possible."""
-    status = f"not graded: {report.error}" if report.error else f"{report.score:g} / {report.max_score:g}"
-    print(terminal(f"{report.assignment}: {status} ({report.submission.get('name') or 'no file'}); "
-                   f"isolation {report.isolation}; {'; '.join(report.protections) or 'no protections recorded'}"))
+    status = (_("not graded: {error}").format(error=report.error) if report.error
+              else f"{report.score:g} / {report.max_score:g}")
+    print(terminal(_("{assignment}: {status} ({file}); isolation {isolation}; {protections}").format(
+        assignment=report.assignment, status=status, file=report.submission.get("name") or _("no file"),
+        isolation=report.isolation, protections="; ".join(report.protections) or _("no protections recorded"))))
     for warning in report.warnings:
-        print(terminal(f"warning: {warning}"))
+        print(terminal(_("warning: {warning}").format(warning=warning)))
 
 
 if __name__ == "__main__":

@@ -17,6 +17,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from backprop_lab_check.i18n import _
+
 from .. import files
 from ..batch.gradebook import points
 from ..batch.store import GRADEBOOK_JSON
@@ -79,10 +81,11 @@ def _gradebook(reports):
         if not isinstance(book.get("students"), dict) or not isinstance(book.get("assignments"), list):
             raise ValueError
     except FileNotFoundError:
-        raise ExportError(f"{reports} has no {GRADEBOOK_JSON}: grade the class with "
-                          f"`python -m grader batch SUBMISSIONS --out {reports}` first") from None
+        raise ExportError(_("{reports} has no {book}: grade the class with `python -m grader batch SUBMISSIONS "
+                            "--out {reports}` first").format(reports=reports, book=GRADEBOOK_JSON)) from None
     except (OSError, ValueError, AttributeError):
-        raise ExportError(f"{reports / GRADEBOOK_JSON} is not a gradebook written by `python -m grader batch`") from None
+        raise ExportError(_("{path} is not a gradebook written by `python -m grader batch`").format(
+            path=reports / GRADEBOOK_JSON)) from None
     book.setdefault("max_scores", {})
     book.setdefault("names", {})
     return book
@@ -94,7 +97,8 @@ def _roster(path):
         with open(path, newline="", encoding="utf-8-sig") as handle:
             rows = list(csv.DictReader(handle))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise ExportError(f"cannot read the roster {path}: {exc}") from None
+        raise ExportError(_("cannot read the roster {path}: {error}").format(path=path, error=exc)) from None
     if not rows or ROSTER_KEY not in rows[0]:
-        raise ExportError(f"the roster {path} needs a `{ROSTER_KEY}` column with each student's folder name")
+        raise ExportError(_("the roster {path} needs a `{column}` column with each student's folder name").format(
+            path=path, column=ROSTER_KEY))
     return {row[ROSTER_KEY]: row for row in rows if row.get(ROSTER_KEY)}

@@ -58,6 +58,8 @@ from nbgrader.utils import parse_utc
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SAWarning, SQLAlchemyError
 
+from backprop_lab_check.i18n import _
+
 from .. import files
 from ..assignments import known_assignments
 from ..batch import BatchUsageError, find_submissions, run_batch
@@ -101,24 +103,26 @@ class Course:
     def __init__(self, root):
         root = Path(root).resolve()
         if not (root / NBGRADER_CONFIG).is_file():
-            raise CourseError(f"{root} is not an nbgrader course: it has no nbgrader_config.py "
-                              "(`nbgrader quickstart COURSE` makes one)")
+            raise CourseError(_("{root} is not an nbgrader course: it has no nbgrader_config.py "
+                                "(`nbgrader quickstart COURSE` makes one)").format(root=root))
         # quiet: nbgrader's own log lines about a student's notebook are said here in one line
         app = NbGrader(log_level=logging.CRITICAL, raise_config_file_errors=True)
         try:
             app.initialize([], root=str(root))
         except (Exception, SystemExit) as exc:
-            raise CourseError(f"cannot read {root / NBGRADER_CONFIG}: {type(exc).__name__}: {exc}") from None
+            raise CourseError(_("cannot read {path}: {error}").format(
+                path=root / NBGRADER_CONFIG, error=f"{type(exc).__name__}: {exc}")) from None
         self.app, self.dir = app, app.coursedir
         self.root = Path(self.dir.root)
         if self.dir.directory_structure != DEFAULT_LAYOUT:
-            raise CourseError(f"nbgrader_config.py sets CourseDirectory.directory_structure to "
-                              f"{self.dir.directory_structure!r}; only nbgrader's default {DEFAULT_LAYOUT!r} "
-                              "is supported")
+            raise CourseError(_("nbgrader_config.py sets CourseDirectory.directory_structure to {layout!r}; only "
+                                "nbgrader's default {default!r} is supported").format(
+                                    layout=self.dir.directory_structure, default=DEFAULT_LAYOUT))
         url = make_url(self.dir.db_url)
         if url.get_backend_name() == "sqlite" and url.database and not Path(url.database).is_file():
-            raise CourseError(f"{self.root} has no gradebook ({url.database}): `nbgrader generate_assignment "
-                              "ASSIGNMENT` creates it, with the assignment's notebooks and grade cells")
+            raise CourseError(_("{root} has no gradebook ({database}): `nbgrader generate_assignment ASSIGNMENT` "
+                                "creates it, with the assignment's notebooks and grade cells").format(
+                                    root=self.root, database=url.database))
         self.submitted = self.root / self.dir.submitted_directory
         self.reports = self.root / REPORTS_FOLDER
 
@@ -144,24 +148,26 @@ def graded_notebooks(course, wanted=(), say=say_line):
             try:
                 notebooks = sorted(n.name for n in gb.find_assignment(name).notebooks)
             except MissingEntry:
-                raise CourseError(f"assignment {name!r} is not in the gradebook: `nbgrader generate_assignment "
-                                  f"{name}` creates it from source/{name}/") from None
+                raise CourseError(_("assignment {name!r} is not in the gradebook: `nbgrader generate_assignment "
+                                    "{name}` creates it from source/{name}/").format(name=name)) from None
             if not notebooks and wanted:
-                raise CourseError(f"assignment {name!r} has no notebooks in the gradebook: `nbgrader "
-                                  f"generate_assignment {name}` adds them from source/{name}/")
+                raise CourseError(_("assignment {name!r} has no notebooks in the gradebook: `nbgrader "
+                                    "generate_assignment {name}` adds them from source/{name}/").format(name=name))
             ours = [n for n in notebooks if n in known]
             if not ours and wanted:
-                raise CourseError(f"assignment {name!r} has no notebook named after a grader assignment "
-                                  f"({', '.join(sorted(known))}); name one source/{name}/<id>.ipynb")
+                raise CourseError(_("assignment {name!r} has no notebook named after a grader assignment "
+                                    "({known}); name one source/{name}/<id>.ipynb").format(
+                                        name=name, known=", ".join(sorted(known))))
             others = [n for n in notebooks if n not in known]
             if ours and others:
-                say(f"{name}: {', '.join(others)} not graded here (`nbgrader autograde {name}` grades them)")
+                say(_("{name}: {others} not graded here (`nbgrader autograde {name}` grades them)").format(
+                    name=name, others=", ".join(others)))
             if ours:
                 selection[name] = ours
     if not selection:
-        raise CourseError("no assignment in the gradebook has a notebook named after a grader assignment "
-                          f"({', '.join(sorted(known))}): put one in source/ASSIGNMENT/ and run "
-                          "`nbgrader generate_assignment ASSIGNMENT`")
+        raise CourseError(_("no assignment in the gradebook has a notebook named after a grader assignment "
+                            "({known}): put one in source/ASSIGNMENT/ and run `nbgrader generate_assignment "
+                            "ASSIGNMENT`").format(known=", ".join(sorted(known))))
     return selection
 
 
@@ -295,13 +301,14 @@ def submission_timestamp(folder, say, who):
     try:
         return parse_utc(data.decode("utf-8").strip())
     except (ValueError, OverflowError, UnicodeDecodeError):
-        say(f"{who}: {TIMESTAMP} does not hold a time nbgrader reads; the submission is recorded without one")
+        say(_("{who}: {file} does not hold a time nbgrader reads; the submission is recorded without one").format(
+            who=who, file=TIMESTAMP))
         return None
 
 
 def publish_submission(course, student, assignment, folder, graded, say):
     """One submission into the gradebook, autograded/ and feedback/."""
-    who = f"{student}'s {assignment}"
+    who = _("{student}'s {assignment}").format(student=student, assignment=assignment)
     shown = record_grades(course, student, assignment, submission_timestamp(folder, say, who), graded)
     collected = {name: collected_file(folder, name) for name in (TIMESTAMP, SECRET)}
     autograded = course.folder(course.dir.autograded_directory, student, assignment)
@@ -314,23 +321,27 @@ def publish_submission(course, student, assignment, folder, graded, say):
     for item in graded:
         score, max_score = shown[item.notebook]
         if item.report is None:
-            say(f"{who}: no {item.notebook}.ipynb was submitted; nbgrader shows {points(score)} / {points(max_score)}")
+            say(_("{who}: no {notebook}.ipynb was submitted; nbgrader shows {score} / {max_score}").format(
+                who=who, notebook=item.notebook, score=points(score), max_score=points(max_score)))
             continue
-        say(f"{who}/{item.notebook}: {points(score)} / {points(max_score)} in the gradebook "
-            f"(report {points(item.report.score)} / {points(item.report.max_score)})")
+        say(_("{who}/{notebook}: {score} / {max_score} in the gradebook (report {report_score} / "
+              "{report_max_score})").format(who=who, notebook=item.notebook, score=points(score),
+                                            max_score=points(max_score), report_score=points(item.report.score),
+                                            report_max_score=points(item.report.max_score)))
         files.atomic_write(feedback / f"{item.notebook}.html", (item.report_dir / "report.html").read_bytes())
         if item.report.error is None:
             try:
                 text = sanitized_notebook(course, student, assignment, item.notebook,
                                           folder / f"{item.notebook}.ipynb")
             except Exception as exc:  # noqa: BLE001 - a student's notebook through nbgrader's code
-                say(f"{who}/{item.notebook}: formgrader cannot show this notebook ({type(exc).__name__}: "
-                    f"{str(exc).splitlines()[0] if str(exc) else ''}); its grades and feedback are written")
+                say(_("{who}/{notebook}: formgrader cannot show this notebook ({error}); its grades and feedback "
+                      "are written").format(who=who, notebook=item.notebook,
+                                            error=f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"))
             else:
                 files.atomic_write(autograded / f"{item.notebook}.ipynb", text)
     if collected[SECRET] is None and any(item.report is not None for item in graded):
-        say(f"{who}: no {SECRET} (nbgrader submit writes it), so `nbgrader release_feedback` cannot "
-            f"deliver {feedback}; hand the HTML out yourself")
+        say(_("{who}: no {file} (nbgrader submit writes it), so `nbgrader release_feedback` cannot deliver "
+              "{feedback}; hand the HTML out yourself").format(who=who, file=SECRET, feedback=feedback))
 
 
 def publish(course, selection, results, say):
@@ -343,7 +354,8 @@ def publish(course, selection, results, say):
         if student.startswith(".") or files.kind(student_dir) != "dir":
             continue
         if valid_utf8(student) != student:
-            say(f"{student_dir}: a folder name that is not UTF-8 cannot be an nbgrader student id; skipped")
+            say(_("{folder}: a folder name that is not UTF-8 cannot be an nbgrader student id; skipped").format(
+                folder=student_dir))
             continue
         for assignment, notebooks in selection.items():
             folder = student_dir / assignment
@@ -356,19 +368,22 @@ def publish(course, selection, results, say):
                 result = by_path.get(path)
                 report = Report.read(result.report_path) if result is not None and result.has_report else None
                 if report is None and files.kind(path) != "missing":
-                    say(f"{student}'s {assignment}/{notebook}.ipynb has no report; its grades are left as they are")
+                    say(_("{student}'s {assignment}/{notebook}.ipynb has no report; its grades are left as they "
+                          "are").format(student=student, assignment=assignment, notebook=notebook))
                     continue
                 graded.append(Graded(notebook, report, result.report_dir if result is not None else None))
             try:
                 publish_submission(course, student, assignment, folder, graded, say)
             except MissingEntry as exc:
-                say(f"{student}'s {assignment}: {exc} in the gradebook; nothing written for it")
+                say(_("{student}'s {assignment}: {error} in the gradebook; nothing written for it").format(
+                    student=student, assignment=assignment, error=exc))
     with course.gradebook() as gb:
         students = sorted(s.id for s in gb.students)
     for assignment in selection:
         for student in students:
             if (student, assignment) not in submitted:
-                say(f"{student} has no submission of {assignment} in {course.submitted}; nbgrader lists none")
+                say(_("{student} has no submission of {assignment} in {folder}; nbgrader lists none").format(
+                    student=student, assignment=assignment, folder=course.submitted))
 
 
 # ------------------------------------------------------------------ the command
@@ -384,12 +399,13 @@ def run(course_dir, assignments=(), jobs=1, say=say_line, **batch_options):
         batch = run_batch(course.submitted, course.reports, jobs, known_ids=notebooks, **batch_options)
         results, code = batch.results, batch.exit_code
     else:
-        say(f"no submitted notebooks of {', '.join(selection)} in {course.submitted} "
-            "(`nbgrader collect` puts them there)")
+        say(_("no submitted notebooks of {assignments} in {folder} (`nbgrader collect` puts them there)").format(
+            assignments=", ".join(selection), folder=course.submitted))
         results, code = [], 0
     publish(course, selection, results, say)
-    say(f"gradebook: {course.dir.db_url}; feedback in {course.root / course.dir.feedback_directory} "
-        f"(`nbgrader release_feedback {' '.join(selection)}` delivers it)")
+    say(_("gradebook: {database}; feedback in {feedback} (`nbgrader release_feedback {assignments}` delivers "
+          "it)").format(database=course.dir.db_url, feedback=course.root / course.dir.feedback_directory,
+                        assignments=" ".join(selection)))
     return code
 
 
@@ -413,14 +429,15 @@ def command(course_dir, assignments=(), jobs=1, **batch_options):
     except (CourseError, BatchUsageError) as exc:
         problem = str(exc)
     except SQLAlchemyError as exc:
-        problem = (f"cannot use the gradebook: {str(exc).splitlines()[0]} (after an nbgrader upgrade, "
-                   "`nbgrader db upgrade` updates it)")
+        problem = _("cannot use the gradebook: {error} (after an nbgrader upgrade, `nbgrader db upgrade` updates "
+                    "it)").format(error=str(exc).splitlines()[0])
     except OSError as exc:
-        problem = f"cannot write into the course: {exc.strerror or exc}: {exc.filename}"
+        problem = _("cannot write into the course: {error}: {file}").format(error=exc.strerror or exc,
+                                                                            file=exc.filename)
     except KeyboardInterrupt:
-        print("interrupted: finished reports are kept; run again to grade the rest", file=sys.stderr)
+        print(_("interrupted: finished reports are kept; run again to grade the rest"), file=sys.stderr)
         return 130
-    print(terminal(f"error: {problem}"), file=sys.stderr)
+    print(terminal(_("error: {problem}").format(problem=problem)), file=sys.stderr)
     return 2
 
 

@@ -24,6 +24,9 @@ import os
 import sys
 from pathlib import Path
 
+from backprop_lab_check import i18n
+from backprop_lab_check.i18n import LANGUAGES, N_, _
+
 from .. import files
 from ..limits import Limits
 from ..pipeline import grade
@@ -31,7 +34,7 @@ from ..render.views import figures as report_figures, render_markdown, render_or
 from ..report import Report
 from ..text import shown_name, strip_controls, terminal
 from ..version import grader_version
-from . import platform_tests
+from . import platform_tests, spoken_in
 
 MODULE = "grader.platforms.prairielearn"
 PYTHON = "/usr/local/bin/python3"  # the Python of the grading image (tools/prairielearn/Dockerfile)
@@ -48,28 +51,36 @@ OVERHEAD_S = 15
 WORKER_MEMORY_MB = 768
 TEST_TEXT_CHARS = 4000            # a check's message in results.json; the rest is cut
 SHORT_TEXT_CHARS = 300            # the same, when the results would not fit otherwise
-STATUS_TEXT = {"pass": "passed", "fail": "failed", "error": "error", "skip": "skipped: not counted in the score"}
+STATUS_TEXT = {"pass": N_("passed"), "fail": N_("failed"), "error": N_("error"),
+               "skip": N_("skipped: not counted in the score")}
 
 
 def limits_for(timeout_s):
     """The Limits of a question whose externalGradingOptions.timeout is `timeout_s`."""
     if not OVERHEAD_S < timeout_s <= MAX_TIMEOUT_S:
-        raise ValueError(f"a PrairieLearn timeout must be more than {OVERHEAD_S} s and at most {MAX_TIMEOUT_S} s, "
-                         f"got {timeout_s}")
+        raise ValueError(_("a PrairieLearn timeout must be more than {least} s and at most {most} s, got {given}").format(
+            least=OVERHEAD_S, most=MAX_TIMEOUT_S, given=timeout_s))
     return Limits(submission_timeout_s=float(timeout_s - OVERHEAD_S), memory_mb=WORKER_MEMORY_MB)
 
 
-def entrypoint(assignment, timeout_s):
-    """externalGradingOptions.entrypoint of the question for `assignment`, as argv."""
+def entrypoint(assignment, timeout_s, language=None):
+    """externalGradingOptions.entrypoint of the question for `assignment`, as argv; with
+    `language`, every report in it (else the notebook's own)."""
     limits = limits_for(timeout_s)
-    return [PYTHON, "-m", MODULE, "--assignment", assignment,
+    return [PYTHON, "-m", MODULE, "--assignment", assignment, *(["--lang", language] if language else []),
             "--submission-timeout-s", f"{limits.submission_timeout_s:g}", "--memory-mb", str(limits.memory_mb)]
 
 
 # ---------------------------------------------------------------- results.json
 
 def results(report):
-    """PrairieLearn's results.json object for the Report `report`, at most RESULTS_LIMIT_BYTES."""
+    """PrairieLearn's results.json object for the Report `report`, at most RESULTS_LIMIT_BYTES,
+    in the report's language."""
+    with spoken_in(report.language):
+        return _results(report)
+
+
+def _results(report):
     data = report.to_json()
     figures, plot_problems = report_figures(data)
     output = render_or_fallback(render_markdown, data, html_beside=False)
@@ -87,9 +98,9 @@ def results(report):
     if gradable:
         found["tests"] = [{"name": strip_controls(f"{test.number} {test.name}"), "points": test.score,
                            "max_points": test.max_score,
-                           "message": _shorten(strip_controls(test.output) or STATUS_TEXT[check.status],
+                           "message": _shorten(strip_controls(test.output) or _(STATUS_TEXT[check.status]),
                                                TEST_TEXT_CHARS),
-                           "output": STATUS_TEXT[check.status]}
+                           "output": _(STATUS_TEXT[check.status])}
                           for check, test in zip(report.checks, platform_tests(report), strict=True)]
     else:
         # Every check of a submission that could not be read says only that: the reason is enough.
@@ -105,8 +116,9 @@ def _fraction(score, max_score):
 
 def _headline(report):
     if report.error:
-        return f"Not graded: {report.error}"
-    return f"{report.assignment}: {report.score:g} / {report.max_score:g} points."
+        return _("Not graded: {error}").format(error=report.error)
+    return _("{assignment}: {score} / {max_score} points.").format(
+        assignment=report.assignment, score=f"{report.score:g}", max_score=f"{report.max_score:g}")
 
 
 def _shorten(text, limit):
@@ -122,7 +134,8 @@ def _within_limit(found):
     PrairieLearn's limit (a submission's exception messages can be long, plots are large)."""
     if _size(found) > RESULTS_LIMIT_BYTES and found["images"]:
         found["images"] = []
-        found["message"] += " (The plots were left out: the results were over PrairieLearn's 1 MB limit.)"
+        found["message"] = _("{message} (The plots were left out: the results were over PrairieLearn's 1 MB "
+                             "limit.)").format(message=found["message"])
     if _size(found) > RESULTS_LIMIT_BYTES:
         for test in found["tests"]:
             test["message"] = _shorten(test["message"], SHORT_TEXT_CHARS)
@@ -142,46 +155,50 @@ def read_params(root):
         text = files.read_regular(root / "data" / "data.json", DATA_LIMIT_BYTES, "data/data.json")
         data = json.loads(text.decode("utf-8"))
     except files.Refused as exc:
-        raise JobProblem(f"The grading job is not laid out as PrairieLearn lays it out: {exc}") from None
+        raise JobProblem(_("The grading job is not laid out as PrairieLearn lays it out: {error}").format(
+            error=exc)) from None
     except ValueError as exc:  # not UTF-8, not JSON
-        raise JobProblem(f"data/data.json is not valid JSON ({exc}).") from None
+        raise JobProblem(_("data/data.json is not valid JSON ({error}).").format(error=exc)) from None
     params = data.get("params", {}) if isinstance(data, dict) else None
     if not isinstance(params, dict):
-        raise JobProblem("data/data.json is not PrairieLearn's question data (no `params` object).")
+        raise JobProblem(_("data/data.json is not PrairieLearn's question data (no `params` object)."))
     return params
 
 
 def find_notebook(student_dir, assignment):
     """The uploaded notebook: `<assignment>.ipynb` (what the question's pl-file-upload asks for),
     else the only notebook uploaded."""
-    wanted = f"{assignment}.ipynb" if assignment else "a notebook (.ipynb)"
+    wanted = f"{assignment}.ipynb" if assignment else _("a notebook (.ipynb)")
     try:
         names = sorted(entry.name for entry in os.scandir(student_dir) if entry.name.endswith(".ipynb"))
     except OSError:
         names = []
-    if assignment and wanted in names:
+    if assignment and f"{assignment}.ipynb" in names:
         return student_dir / wanted
     if len(names) == 1:
         return student_dir / names[0]
     if not names:
-        raise JobProblem(f"No notebook was submitted: upload {wanted}.")
-    raise JobProblem(f"{len(names)} notebooks were submitted ({', '.join(shown_name(n) for n in names)}): "
-                     f"upload only {wanted}.")
+        raise JobProblem(_("No notebook was submitted: upload {wanted}.").format(wanted=wanted))
+    raise JobProblem(_("{count} notebooks were submitted ({names}): upload only {wanted}.").format(
+        count=len(names), names=", ".join(shown_name(n) for n in names), wanted=wanted))
 
 
-def grade_job(root, assignment=None, limits=None):
+def grade_job(root, assignment=None, limits=None, language=None):
     """The Report of the PrairieLearn grading job under `root`; the worker is confined with
-    bubblewrap where the container allows it, else with the fallback (docs/security.md)."""
+    bubblewrap where the container allows it, else with the fallback (docs/security.md). In
+    `language` when given, else the notebook's own, else the environment's (i18n.resolve)."""
+    i18n.use(language)  # the job's sentences: the notebook's language is not known yet
     try:
         params = read_params(root)
         assignment = assignment or params.get("assignment")
         if assignment is not None and not isinstance(assignment, str):
-            raise JobProblem(f"params.assignment in data/data.json must be an assignment id, got {assignment!r:.60}.")
+            raise JobProblem(_("params.assignment in data/data.json must be an assignment id, got {given}.").format(
+                given=f"{assignment!r:.60}"))
         notebook = find_notebook(root / "student", assignment)
     except JobProblem as exc:
         return Report(assignment if isinstance(assignment, str) else "unknown", error=str(exc),
-                      grader_version=grader_version())
-    return grade(notebook, assignment, limits)
+                      grader_version=grader_version(), language=i18n.current())
+    return grade(notebook, assignment, limits, language=language, default_language=i18n.resolve())
 
 
 def build_parser():
@@ -190,6 +207,9 @@ def build_parser():
     parser.add_argument("--root", type=Path, default=DEFAULT_ROOT, help="the grading job's folder (default /grade)")
     parser.add_argument("--assignment", help="assignment id (default: data.json's params.assignment, else the "
                                              "notebook's metadata)")
+    parser.add_argument("--lang", choices=LANGUAGES, default=None,
+                        help="the language of the report and of what students read (default: the notebook's own, "
+                             "else BACKPROP_LAB_LANG, LC_ALL, LC_MESSAGES or LANG, else English)")
     # the defaults fit a question with PrairieLearn's default timeout (limits_for)
     Limits.add_arguments(parser, submission_timeout_s=defaults.submission_timeout_s, memory_mb=defaults.memory_mb)
     return parser
@@ -198,21 +218,27 @@ def build_parser():
 def main(argv=None):
     args, limits = Limits.parse(build_parser(), argv)
     results_path = args.root / "results" / "results.json"
+    command_language = i18n.use(args.lang)
     try:
-        report = grade_job(args.root, args.assignment, limits)
+        report = grade_job(args.root, args.assignment, limits, args.lang)
         found = results(report)
     except Exception as exc:  # a grader bug must still leave the student a result
-        print(terminal(f"internal grader error: {type(exc).__name__}: {exc}"), file=sys.stderr)
-        report = Report(args.assignment or "unknown", grader_version=grader_version(),
-                        error=f"The grader failed on this submission ({type(exc).__name__}); please tell your "
-                              "instructor.")
+        i18n.use(command_language)
+        print(terminal(_("internal grader error: {error}").format(error=f"{type(exc).__name__}: {exc}")),
+              file=sys.stderr)
+        report = Report(args.assignment or "unknown", grader_version=grader_version(), language=command_language,
+                        error=_("The grader failed on this submission ({error}); please tell your instructor.").format(
+                            error=type(exc).__name__))
         found = results(report)
+    i18n.use(command_language)  # grading spoke the report's language; the log speaks the command's
     try:
         files.atomic_write(results_path, json.dumps(found, ensure_ascii=False, allow_nan=False))
     except OSError as exc:
-        print(terminal(f"error: cannot write {results_path}: {exc.strerror or exc}"), file=sys.stderr)
+        print(terminal(_("error: cannot write {path}: {error}").format(path=results_path, error=exc.strerror or exc)),
+              file=sys.stderr)
         return 1
-    status = f"not gradable: {report.error}" if report.error else f"{report.score:g} / {report.max_score:g}"
+    status = (_("not gradable: {error}").format(error=report.error) if report.error
+              else f"{report.score:g} / {report.max_score:g}")
     print(terminal(" ".join(f"{report.assignment}: {status} -> {results_path}".split())))
     return 0
 

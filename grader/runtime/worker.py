@@ -12,10 +12,12 @@ import contextlib
 import json
 import linecache
 import os
+import re
 import sys
 import traceback
 
 
+CELL_FILENAME = re.compile(r"<code cell (\d+)>")  # a cell's code is compiled as the file "<code cell 4>"
 _DEVICE_MODULES = {"cupy": "cupy", "emulated": "fakecupy"}
 
 
@@ -143,7 +145,7 @@ class Worker:
             if name == "cupy":
                 module.cuda.runtime.getDeviceCount()  # fails here, not in a cell, without a GPU
         except Exception as exc:
-            self.device_error = f"the device {device!r} cannot be used: {_describe(exc)}"
+            self.device_error = _describe(exc)  # the judge says it in the report's language
             return
         self.device_module = module
         protocol.use_device(module.ndarray, module.asnumpy, module.asarray)
@@ -320,12 +322,14 @@ def _describe(exc):
 
 
 def _where(exc):
-    """The innermost frame that belongs to submission code, e.g. 'cell 4, line 12'."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith("<code cell")]
-    if not frames:
-        return ""
-    frame = frames[-1]
-    return f"{frame.filename.strip('<>')}, line {frame.lineno}" + (f": {frame.line}" if frame.line else "")
+    """The innermost frame that belongs to submission code, as data the judge words in the
+    report's language: {"cell": 4, "line": 12, "code": "x = 1 / 0"}, or None."""
+    cells = [(f, CELL_FILENAME.fullmatch(f.filename)) for f in traceback.extract_tb(exc.__traceback__)]
+    cells = [(frame, found) for frame, found in cells if found]
+    if not cells:
+        return None
+    frame, found = cells[-1]
+    return {"cell": int(found[1]), "line": frame.lineno, "code": frame.line or ""}
 
 
 def _device_description(module):

@@ -30,6 +30,8 @@ import time
 import uuid
 from pathlib import Path
 
+from backprop_lab_check.i18n import N_
+
 from .seccomp import number as syscall_number
 
 PR_SET_PDEATHSIG = 1
@@ -402,8 +404,8 @@ class Landlock:
             os.close(fd)
             return
         self.fd = fd
-        self.features = ["filesystem"] + (["no TCP"] if self.abi >= 4 else []) + \
-            (["no signals outside"] if self.abi >= 6 else [])
+        self.features = [N_("filesystem")] + ([N_("no TCP")] if self.abi >= 4 else []) + \
+            ([N_("no signals outside")] if self.abi >= 6 else [])  # words for the report, translated there
 
     @staticmethod
     def _add(ruleset, path, rights):

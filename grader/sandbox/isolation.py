@@ -9,12 +9,15 @@ import base64
 import functools
 import json
 import os
+import platform
 import resource
 import shutil
 import subprocess
 import sys
 import sysconfig
 from pathlib import Path
+
+from backprop_lab_check.i18n import _
 
 from .containment import (Cgroup, Landlock, die_with_parent, drop_capabilities, fresh_session_keyring,
                           lower_priority)
@@ -343,50 +346,54 @@ class Confinement:
     def process_limit(self):
         """How the number of processes is capped on this machine, for the report."""
         if self.cgroup.limits_processes():
-            return "pids cgroup"
+            return _("pids cgroup")
         if os.geteuid() != 0:
             return "RLIMIT_NPROC"
-        return "none (root without a writable pids cgroup)"
+        return _("none (root without a writable pids cgroup)")
 
     @property
     def memory_limit(self):
         """How memory is capped on this machine, for the report."""
-        per_process = "RLIMIT_AS per process" if self.device != "cupy" else "none per process (CUDA)"
         if self.cgroup.limits_memory():
-            return f"memory cgroup for all the worker's processes, {per_process}"
-        return per_process
+            return (_("memory cgroup for all the worker's processes, RLIMIT_AS per process") if self.device != "cupy"
+                    else _("memory cgroup for all the worker's processes, none per process (CUDA)"))
+        return _("RLIMIT_AS per process") if self.device != "cupy" else _("none per process (CUDA)")
 
     @property
     def protections(self):
-        """What confined the worker, in words, for the report."""
+        """What confined the worker, in words, for the report (in the current language)."""
         found = []
         if self.kind == "bubblewrap":
-            found.append("bubblewrap: own PID, network, IPC, UTS and user namespaces, read-only Python "
-                         "environment, private /tmp and scratch, no project files")
+            found.append(_("bubblewrap: own PID, network, IPC, UTS and user namespaces, read-only Python "
+                           "environment, private /tmp and scratch, no project files"))
             if "--cap-drop" in _bwrap_hardening():
-                found.append("no capabilities")
+                found.append(_("no capabilities"))
         else:
             if self._landlock is not None and self._landlock.active:
-                found.append(f"Landlock ABI {self._landlock.abi}: " + ", ".join(self._landlock.features))
+                found.append(_("Landlock ABI {abi}: {features}").format(
+                    abi=self._landlock.abi, features=", ".join(_(feature) for feature in self._landlock.features)))
             elif self._landlock is not None:
-                found.append("no Landlock (kernel without it): the worker can read and write "
-                             "whatever this user can")
+                found.append(_("no Landlock (kernel without it): the worker can read and write "
+                               "whatever this user can"))
             if os.geteuid() == 0:
-                found.append("no capabilities")
+                found.append(_("no capabilities"))
         found.append(self._seccomp_protection())
-        found.append(f"processes: {self.process_limit}")
-        found.append(f"memory: {self.memory_limit}")
+        found.append(_("processes: {limit}").format(limit=self.process_limit))
+        found.append(_("memory: {limit}").format(limit=self.memory_limit))
         return found
 
     def _seccomp_protection(self):
         if self._seccomp.active:
-            return f"seccomp: no {', no '.join(self._seccomp.denies)}; a fresh, empty session keyring"
+            # the separator is its own entry: English repeats "no" before each item, Korean says 차단 once
+            return _("seccomp: no {denied}; a fresh, empty session keyring").format(
+                denied=_(", no ").join(_(denied) for denied in self._seccomp.denies))
+        missing = _(self._seccomp.missing).format(machine=platform.machine() or _("this architecture"))
         if self.kind == "bubblewrap":
-            return (f"no seccomp filter ({self._seccomp.missing}): keyrings are within reach "
-                    "(the worker gets a fresh, empty session keyring and its user namespace's own user keyring)")
-        return (f"no seccomp filter ({self._seccomp.missing}): the worker can add keys to this "
-                "user's keyrings, connect to unix sockets on the host and leave SysV IPC objects behind "
-                "(it gets a fresh, empty session keyring)")
+            return _("no seccomp filter ({missing}): keyrings are within reach (the worker gets a fresh, empty "
+                     "session keyring and its user namespace's own user keyring)").format(missing=missing)
+        return _("no seccomp filter ({missing}): the worker can add keys to this user's keyrings, connect to unix "
+                 "sockets on the host and leave SysV IPC objects behind (it gets a fresh, empty session "
+                 "keyring)").format(missing=missing)
 
 
 def _matplotlib_font_cache():

@@ -335,7 +335,7 @@ class Sandbox:
             raise WorkerLost(_("the worker sent a malformed reply"))
         if reply["ok"] is False:
             raise StudentRaised(str(reply.get("type", "Error"))[:100], str(reply.get("message", ""))[:MAX_MESSAGE_CHARS],
-                               str(reply.get("where", ""))[:500])
+                               _where(reply.get("where")))
         return reply.get("value")
 
     def _lose(self):
@@ -397,3 +397,14 @@ def _death_reason(code):
             return _("the worker was killed by {signal} (CPU time limit)").format(signal=name)
         return _("the worker was killed by {signal}").format(signal=name)
     return _("the worker exited with status {code}").format(code=code)
+
+
+def _where(frame):
+    """The worker's frame of submission code ({"cell", "line", "code"}) as the report says it,
+    e.g. "code cell 4, line 12: x = 1 / 0"; "" for anything else (a cell may have sent it)."""
+    if not isinstance(frame, dict) or not all(isinstance(frame.get(key), int) for key in ("cell", "line")):
+        return ""
+    code = frame.get("code")
+    where = (_("code cell {cell}, line {line}: {code}") if isinstance(code, str) and code
+             else _("code cell {cell}, line {line}"))
+    return where.format(cell=frame["cell"], line=frame["line"], code=str(code)[:400])

@@ -21,6 +21,8 @@ import platform
 import struct
 import sys
 
+from backprop_lab_check.i18n import N_
+
 ARCHITECTURES = {"x86_64": 0xC000003E, "aarch64": 0xC00000B7}  # AUDIT_ARCH_*, little-endian
 NUMBERS = {  # name: (x86_64, aarch64); aarch64 uses the generic table (asm-generic/unistd.h)
     "add_key": (248, 217), "request_key": (249, 218), "keyctl": (250, 219),
@@ -123,13 +125,14 @@ class Filter:
         arch = architecture()
         self.program, self.missing = None, None  # missing: why there is no program, in words
         if arch is None:
-            self.missing = f"none built for {platform.machine() or 'this architecture'}"
+            self.missing = N_("none built for {machine}")  # the judge's words, translated where shown
         elif not _kernel_has_seccomp():
-            self.missing = "the kernel has no seccomp"
+            self.missing = N_("the kernel has no seccomp")
         else:
             self.program = build(arch, unix_sockets, sysv_ipc)
-        self.denies = ["keyrings"] + (["unix sockets (stream socketpairs excepted)", "io_uring"] if unix_sockets else []) \
-            + (["SysV IPC or POSIX message queues"] if sysv_ipc else [])
+        self.denies = [N_("keyrings")] + ([N_("unix sockets (stream socketpairs excepted)"), "io_uring"]
+                                          if unix_sockets else []) \
+            + ([N_("SysV IPC or POSIX message queues")] if sysv_ipc else [])
         if self.program is not None:
             self._buffer = ctypes.create_string_buffer(self.program, len(self.program))
             self._fprog = _SockFprog(len(self.program) // 8, ctypes.cast(self._buffer, ctypes.c_void_p))
