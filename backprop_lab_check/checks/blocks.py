@@ -24,14 +24,16 @@ from ..shared.blocks import (
     REVERSE_ORDER, SAVE_AS_NPZ, SAVE_FLOAT16, SAVE_TO_PATH, TIE_OWN_GRADS, TIE_SAME_ARRAYS, TIE_SEPARATE_OBJECT,
     holds_layers_arrays, judge_lazy_backward, judge_lazy_deferred, judge_lazy_in_sequential, judge_lazy_width_change,
     judge_my_linear_init, mean_fits, my_linear_with, std_fits)
+from ..i18n import N_, _
 from ..local import LocalObject
 from ..outcomes import StudentRaised
 from ..registry import visible
 from ..verdicts import CheckFailed, PassWithNote, as_array, call_pure, close, fail
 from .common import expect, no_weights
 
-ONLY_THE_FAILURE = ("to_gpu raised, as it must without CuPy and a GPU, and left the model as it was: that is all "
-                    "there is to check without a GPU; moving the model there and back is checked where CuPy finds one")
+ONLY_THE_FAILURE = N_("to_gpu raised, as it must without CuPy and a GPU, and left the model as it was: that is all "
+                      "there is to check without a GPU; moving the model there and back is checked where CuPy finds "
+                      "one")
 
 
 # -- models built in the kernel, with their arrays known here ----------------------------------
@@ -106,7 +108,7 @@ def chain_backward(steps, values, dout):
 
 def forward_and_backward(built, name, x, dout):
     """The model's forward and backward against the chain's formulas, with its grads, which must
-    stay the same arrays."""
+    stay the same arrays. `name` is the model's expression, an identifier (Sequential(Affine, Relu, Affine))."""
     values = chain_forward(built.steps, x)
     want_dx, want_grads = chain_backward(built.steps, values, dout)
     before = built.model.ids("grads")
@@ -117,11 +119,12 @@ def forward_and_backward(built, name, x, dout):
         if exc.type_name != "ValueError":
             raise
         fail(exc.sentence(), REVERSE_ORDER)
-    expect(f"{name}.backward(dout) (the gradient of x)", dx, want_dx)
+    expect(_("{name}.backward(dout) (the gradient of x)").format(name=name), dx, want_dx)
     if built.model.ids("grads") != before:
-        fail(f"{name}.grads holds other arrays after backward than before", COPIED)
+        fail(_("{name}.grads holds other arrays after backward than before").format(name=name), COPIED)
     for i, (got, want) in enumerate(zip(built.model.get("grads"), want_grads)):
-        expect(f"{name}.grads[{i}] after backward", got, want, mistakes=[(numpy.zeros_like(want), COPIED)])
+        expect(_("{name}.grads[{i}] after backward").format(name=name, i=i), got, want,
+               mistakes=[(numpy.zeros_like(want), COPIED)])
 
 
 # -- Sequential ----------------------------------------------------------------------------------
@@ -131,14 +134,15 @@ def sequential_layers(kernel, rng):
     built = chain(kernel, rng)
     layers = built.model.get("layers")
     if not isinstance(layers, list) or len(layers) != 3:
-        fail("Sequential(a, b, c).layers should be the list of the three layers")
+        fail(_("Sequential(a, b, c).layers should be the list of the three layers"))
     length = built.model.call("__len__")
     if length != 3:
-        fail(f"len(Sequential(a, b, c)) is {length}, expected 3")
+        fail(_("len(Sequential(a, b, c)) is {length}, expected 3").format(length=length))
     for i, leaf in ((0, built.leaves[0]), (2, built.leaves[1]), (-1, built.leaves[1])):
         layer = built.model.call("__getitem__", i)
         if not isinstance(layer, LocalObject) or layer.ids("params") != leaf.ids("params"):
-            fail(f"model[{i}] of Sequential(Affine, Relu, Affine) should be the layer at position {i} itself", INDEXING)
+            fail(_("model[{i}] of Sequential(Affine, Relu, Affine) should be the layer at position {i} itself").format(
+                i=i), INDEXING)
 
 
 @visible(id="sequential.own_arrays", target="Sequential")
@@ -156,7 +160,7 @@ def sequential_forward_backward(kernel, rng):
 @visible(id="sequential.nested", target="Sequential")
 def sequential_nested(kernel, rng):
     built = nested(kernel, rng)
-    holds_layers_arrays(built.model, built.leaves, "the outer Sequential", COPIED)
+    holds_layers_arrays(built.model, built.leaves, _("the outer Sequential"), COPIED)
     forward_and_backward(built, NESTED, rng.standard_normal((5, 3)), rng.standard_normal((5, 2)))
 
 
@@ -168,12 +172,13 @@ def named_params_nested(kernel, rng):
     named = kernel.call("named_params", built.model)
     if not isinstance(named, (list, tuple)) or not all(isinstance(item, (list, tuple)) and len(item) == 2
                                                        for item in named):
-        fail("named_params(model) should return a list of (name, array) pairs")
+        fail(_("named_params(model) should return a list of (name, array) pairs"))
     names = [item[0] for item in named]
     if names != NESTED_NAMES:
-        fail(f"named_params of {NESTED} gave the names {names}, expected {NESTED_NAMES}", NAMES_RECURSE)
+        fail(_("named_params of {model} gave the names {names}, expected {expected}").format(
+            model=NESTED, names=names, expected=NESTED_NAMES), NAMES_RECURSE)
     for (name, got), want in zip(named, built.params):
-        expect(f"named_params: the array named {name}", got, want, rtol=0, atol=0)
+        expect(_("named_params: the array named {name}").format(name=name), got, want, rtol=0, atol=0)
 
 
 class Fill:
@@ -196,10 +201,10 @@ def init_params_every_layer(kernel, rng):
     result = kernel.call("init_params", built.model, Fill())
     for k, (leaf, (W, b)) in enumerate(zip(built.leaves, built.weights)):
         for j, (got, want, untouched) in enumerate(zip(leaf.get("params"), Fill.applied(W, b), (W, b))):
-            expect(f"after init_params({NESTED}, init): params[{j}] of Affine layer {k}", got, want,
-                   mistakes=[(untouched, INIT_NESTED)])
+            expect(_("after init_params({model}, init): params[{j}] of Affine layer {k}").format(
+                model=NESTED, j=j, k=k), got, want, mistakes=[(untouched, INIT_NESTED)])
     if not isinstance(result, LocalObject) or result.ids("params") != built.model.ids("params"):
-        fail("init_params(model, init) should return the model")
+        fail(_("init_params(model, init) should return the model"))
 
 
 @visible(id="init_params.single_layer", target="init_params")
@@ -207,7 +212,7 @@ def init_params_single_layer(kernel, rng):
     layer, (W, b) = affine(kernel, rng, 2, 3)
     kernel.call("init_params", layer, Fill())
     for j, (got, want, untouched) in enumerate(zip(layer.get("params"), Fill.applied(W, b), (W, b))):
-        expect(f"init_params(layer, init) on a single Affine layer: params[{j}]", got, want,
+        expect(_("init_params(layer, init) on a single Affine layer: params[{j}]").format(j=j), got, want,
                mistakes=[(untouched, INIT_SINGLE_LAYER)])
 
 
@@ -215,11 +220,11 @@ def init_params_single_layer(kernel, rng):
 
 def initialised(kernel, rng, name, *args):
     """The weights and bias of a DRAWS_SHAPE Affine layer after name(*args) was applied to it."""
-    layer, _ = affine(kernel, rng, *DRAWS_SHAPE)
+    layer = affine(kernel, rng, *DRAWS_SHAPE)[0]
     before = layer.ids("params")
     kernel.new(name, *args).call("__call__", layer)
     if layer.ids("params") != before:
-        fail(f"{name} replaced the layer's arrays instead of writing into them", IN_PLACE)
+        fail(_("{name} replaced the layer's arrays instead of writing into them").format(name=name), IN_PLACE)
     return [as_array(f"{name}: params[{i}]", p) for i, p in enumerate(layer.get("params"))]
 
 
@@ -228,29 +233,30 @@ def normal_statistics(kernel, rng):
     std = 0.05
     W, b = initialised(kernel, rng, "Normal", std)
     if not std_fits(W, std) or not mean_fits(W, std, NORMAL_MEAN_WITHIN):
-        fail(f"Normal({std}): the weights have mean {W.mean():.3g} and standard deviation {W.std():.3g}",
-             NORMAL_STD_SQUARED if std_fits(W, std ** 2) else None)
+        fail(_("Normal({std}): the weights have mean {mean:.3g} and standard deviation {got:.3g}").format(
+            std=std, mean=W.mean(), got=W.std()), NORMAL_STD_SQUARED if std_fits(W, std ** 2) else None)
     if b.any():
-        fail("Normal should set the biases (1-D parameters) to zero")
+        fail(_("Normal should set the biases (1-D parameters) to zero"))
 
 
 @visible(id="normal.default_std", target="Normal")
 def normal_default_std(kernel, rng):
-    W, _ = initialised(kernel, rng, "Normal")
+    W = initialised(kernel, rng, "Normal")[0]
     if not std_fits(W, 0.01):
-        fail(f"Normal() should default to std = 0.01; the weights have standard deviation {W.std():.3g}")
+        fail(_("Normal() should default to std = 0.01; the weights have standard deviation {std:.3g}").format(
+            std=W.std()))
 
 
 @visible(id="constant.values", target="Constant")
 def constant_values(kernel, rng):
-    layer, _ = affine(kernel, rng, 3, 5)
+    layer = affine(kernel, rng, 3, 5)[0]
     before = layer.ids("params")
     kernel.new("Constant", -1.5).call("__call__", layer)
     if layer.ids("params") != before:
-        fail("Constant replaced the layer's arrays instead of writing into them", IN_PLACE)
+        fail(_("{name} replaced the layer's arrays instead of writing into them").format(name="Constant"), IN_PLACE)
     W, b = layer.get("params")
-    expect("Constant(-1.5): the weights", W, numpy.full((3, 5), -1.5), rtol=0, atol=0)
-    expect("Constant(-1.5): the bias", b, numpy.zeros(5), rtol=0, atol=0,
+    expect(_("{init}: the weights").format(init="Constant(-1.5)"), W, numpy.full((3, 5), -1.5), rtol=0, atol=0)
+    expect(_("{init}: the bias").format(init="Constant(-1.5)"), b, numpy.zeros(5), rtol=0, atol=0,
            mistakes=[(numpy.full(5, -1.5), CONSTANT_SETS_BIASES)])
 
 
@@ -299,7 +305,7 @@ def my_linear_backward(kernel, rng):
     layer.call("forward", x)
     dx = call_pure(layer, "backward", dout)
     if layer.ids("grads") != before:
-        fail("MyLinear.backward replaced its gradient arrays", MY_LINEAR_GRADS_IN_PLACE)
+        fail(_("MyLinear.backward replaced its gradient arrays"), MY_LINEAR_GRADS_IN_PLACE)
     masked = dout * (x @ W + b > 0)
     expect("MyLinear.backward(dout) (dx)", dx, masked @ W.T, mistakes=[(dout @ W.T, MY_LINEAR_MASK)])
     dW, db = layer.get("grads")
@@ -336,17 +342,17 @@ def lazy_linear_in_sequential(kernel, rng):
 
 @visible(id="tie.shares_params", target="tie")
 def tie_shares_params(kernel, rng):
-    layer, _ = affine(kernel, rng, 3, 3)
+    layer = affine(kernel, rng, 3, 3)[0]
     twin = kernel.call("tie", layer)
     if not isinstance(twin, LocalObject) or twin.type_name != "Affine":
         got = getattr(twin, "type_name", type(twin).__name__)
-        fail(f"tie(layer) should return a layer of the same class, got {got}")
+        fail(_("tie(layer) should return a layer of the same class, got {got}").format(got=got))
     if twin.ids("params") != layer.ids("params"):
         same_values = all(numpy.array_equal(a, b) for a, b in zip(twin.get("params"), layer.get("params")))
-        fail("the twin's params are not the layer's arrays", TIE_SAME_ARRAYS if same_values else None)
+        fail(_("the twin's params are not the layer's arrays"), TIE_SAME_ARRAYS if same_values else None)
     own, theirs = twin.ids("grads"), layer.ids("grads")
     if len(own) != len(theirs) or set(own) & set(theirs):
-        fail("the twin shares gradient arrays with the layer; both would write into them", TIE_OWN_GRADS)
+        fail(_("the twin shares gradient arrays with the layer; both would write into them"), TIE_OWN_GRADS)
     for i, (g, shape) in enumerate(zip(twin.get("grads"), [(3, 3), (3,)])):
         expect(f"tie(layer).grads[{i}]", g, numpy.zeros(shape), rtol=0, atol=0)
 
@@ -363,11 +369,12 @@ def tie_gradients(kernel, rng):
     twin.call("forward", r)
     twin.call("backward", dout)
     layer.call("backward", dz)
-    want = {"the layer": [x.T @ dz, dz.sum(axis=0)], "its twin": [r.T @ dout, dout.sum(axis=0)]}
-    for (name, handle), other in zip((("the layer", layer), ("its twin", twin)), ("its twin", "the layer")):
+    want = {"layer": [x.T @ dz, dz.sum(axis=0)], "twin": [r.T @ dout, dout.sum(axis=0)]}
+    labels = {"layer": N_("layer -> ReLU -> tie(layer): grads[{i}] of the layer"),
+              "twin": N_("layer -> ReLU -> tie(layer): grads[{i}] of its twin")}
+    for (name, handle), other in zip((("layer", layer), ("twin", twin)), ("twin", "layer")):
         for i, (got, w) in enumerate(zip(handle.get("grads"), want[name])):
-            expect(f"layer -> ReLU -> tie(layer): grads[{i}] of {name}", got, w,
-                   mistakes=[(want[other][i], TIE_SEPARATE_OBJECT)])
+            expect(_(labels[name]).format(i=i), got, w, mistakes=[(want[other][i], TIE_SEPARATE_OBJECT)])
 
 
 class ListsModel:
@@ -399,28 +406,31 @@ def remove_duplicate_known_lists(kernel, rng):
     model, optimizer = ListsModel(), RecordingOptimizer()
     kernel.call("step", model, optimizer)
     if optimizer.params is None:
-        fail("step(model, optimizer) did not call optimizer.update")
+        fail(_("step(model, optimizer) did not call optimizer.update"))
     params_before, grads_before = model.entries
     if len(model.params) != 5 or len(model.grads) != 5 or \
             any(p is not q for p, q in zip(model.params + model.grads, params_before + grads_before)):
-        fail(f"remove_duplicate changed the lists it was given: model.params has {len(model.params)} entries "
-             "after step(model, optimizer), 5 before", DUPLICATE_ON_COPIES)
+        fail(_("remove_duplicate changed the lists it was given: model.params has {count} entries "
+               "after step(model, optimizer), 5 before").format(count=len(model.params)), DUPLICATE_ON_COPIES)
     params, grads = optimizer.params, optimizer.grads
     summed = numpy.array([111.0, 222.0])
-    described = ("params [A, B, A, C, A], with B and C two different arrays of zeros, gave the optimizer "
-                 f"{len(params)} arrays; expected 3, A, B and C once each")
+    described = _("params [A, B, A, C, A], with B and C two different arrays of zeros, gave the optimizer "
+                  "{count} arrays; expected 3, A, B and C once each").format(count=len(params))
     if sum(p is model.shared for p in params) > 1:
         first = grads[[p is model.shared for p in params].index(True)]
         fail(described, DUPLICATE_SUMMED_KEPT if close(first, summed, 1e-12, 0) else DUPLICATE_KEPT)
     if not any(p is model.zeros for p in params) or not any(p is model.other_zeros for p in params):
         fail(described, DUPLICATE_BY_VALUE)
     if len(params) != 3 or not any(p is model.shared for p in params):
-        fail(f"{described} (return the arrays themselves, not copies: the optimizer updates them in place)")
+        fail(_("params [A, B, A, C, A], with B and C two different arrays of zeros, gave the optimizer "
+               "{count} arrays; expected 3, A, B and C once each (return the arrays themselves, not copies: the "
+               "optimizer updates them in place)").format(count=len(params)))
     for label, array, want, mistakes in (
             ("A", model.shared, summed, [([1.0, 2.0], DUPLICATE_GRADIENT_DROPPED)]),
             ("B", model.zeros, numpy.ones(3), []), ("C", model.other_zeros, numpy.full(3, 5.0), [])):
         got = grads[[p is array for p in params].index(True)]
-        expect(f"the gradient the optimizer got for {label}", got, want, rtol=1e-12, atol=0, mistakes=mistakes)
+        expect(_("the gradient the optimizer got for {label}").format(label=label), got, want, rtol=1e-12, atol=0,
+               mistakes=mistakes)
 
 
 # -- save_params and load_params ------------------------------------------------------------------------
@@ -449,20 +459,20 @@ def save_params_float16(kernel, rng):
         try:
             data = numpy.load(path)
         except Exception as exc:  # what np.load raises for a missing or unreadable file varies by case
-            fail(f"save_params(model, path) wrote no file at path that np.load can read ({type(exc).__name__}: "
-                 f"{exc})", SAVE_TO_PATH)
+            fail(_("save_params(model, path) wrote no file at path that np.load can read ({error})").format(
+                error=f"{type(exc).__name__}: {exc}"), SAVE_TO_PATH)
         if not hasattr(data, "files"):
-            fail("np.load could not read the file save_params(model, path) wrote as an .npz archive", SAVE_AS_NPZ)
+            fail(_("np.load could not read the file save_params(model, path) wrote as an .npz archive"), SAVE_AS_NPZ)
         with data:
             stored = {name: data[name] for name in data.files}
     if sorted(stored) not in (sorted(names or NESTED_NAMES), sorted(NESTED_NAMES)):
-        fail(f"the file holds the arrays {sorted(stored)}; expected one per parameter, named as named_params "
-             f"names them: {NESTED_NAMES}")
+        fail(_("the file holds the arrays {names}; expected one per parameter, named as named_params "
+               "names them: {expected}").format(names=sorted(stored), expected=NESTED_NAMES))
     for name, exact in zip(names if names and sorted(stored) == sorted(names) else NESTED_NAMES, built.params):
         if stored[name].dtype != numpy.float16:
-            fail(f"save_params stored {name} as {stored[name].dtype}; store float16, as the second book does",
-                 SAVE_FLOAT16)
-        expect(f"the array {name} in the file", stored[name].astype(numpy.float32),
+            fail(_("save_params stored {name} as {dtype}; store float16, as the second book does").format(
+                name=name, dtype=stored[name].dtype), SAVE_FLOAT16)
+        expect(_("the array {name} in the file").format(name=name), stored[name].astype(numpy.float32),
                exact.astype(numpy.float16).astype(numpy.float32), rtol=0, atol=0)
 
 
@@ -477,15 +487,16 @@ def load_params_in_place(kernel, rng):
         numpy.savez(path, **values)
         kernel.call("load_params", built.model, path)
     if (built.model.ids("params"), leaf_ids(built.leaves, "params")) != before:
-        fail("load_params replaced the model's arrays instead of writing into them", LOAD_IN_PLACE)
-    got = [as_array("a parameter", p) for leaf in built.leaves for p in leaf.get("params")]
+        fail(_("load_params replaced the model's arrays instead of writing into them"), LOAD_IN_PLACE)
+    got = [as_array(_("a parameter"), p) for leaf in built.leaves for p in leaf.get("params")]
     if all(numpy.array_equal(g, p) for g, p in zip(got, built.params)):
-        fail("load_params did not change the model's parameters", LOAD_REBINDS)
+        fail(_("load_params did not change the model's parameters"), LOAD_REBINDS)
     for g, name in zip(got, names):
         if g.dtype != numpy.float32:
-            fail(f"after load_params, the parameter named {name} is {g.dtype}; the model's float32 arrays must "
-                 "stay float32", LOAD_KEEPS_DTYPE)
-        expect(f"the parameter named {name} after load_params", g, values[name].astype(numpy.float32), rtol=0, atol=0)
+            fail(_("after load_params, the parameter named {name} is {dtype}; the model's float32 arrays must "
+                   "stay float32").format(name=name, dtype=g.dtype), LOAD_KEEPS_DTYPE)
+        expect(_("the parameter named {name} after load_params").format(name=name), g,
+               values[name].astype(numpy.float32), rtol=0, atol=0)
 
 
 # -- host and device -------------------------------------------------------------------------------------
@@ -494,17 +505,18 @@ def device_model(kernel, rng):
     """Sequential(Sequential(Affine(3, 4), Relu()), layer, Relu(), tie(layer)) after a forward and a
     backward, built with the submission's Sequential and tie, which must work for the check to mean
     anything; its leaves are [the first Affine, layer, the twin]."""
-    (first, _), (layer, _) = affine(kernel, rng, 3, 4), affine(kernel, rng, 4, 4)
+    first, layer = affine(kernel, rng, 3, 4)[0], affine(kernel, rng, 4, 4)[0]
     twin = kernel.call("tie", layer)
     inner = kernel.new("Sequential", first, kernel.new("Relu"))
     model = kernel.new("Sequential", inner, layer, kernel.new("Relu"), twin)
     try:
         if not isinstance(twin, LocalObject) or twin.ids("params") != layer.ids("params"):
-            fail("tie(layer) did not give a twin that holds the layer's arrays")
+            fail(_("tie(layer) did not give a twin that holds the layer's arrays"))
         holds_layers_arrays(model, [first, layer, twin], "Sequential", COPIED)
     except CheckFailed as exc:
-        fail(f"this check converts a model built with your Sequential and tie, and before the conversion: "
-             f"{exc.message}; run check(\"Sequential\", \"tie\") and fix those first", exc.hint)
+        fail(_("this check converts a model built with your Sequential and tie, and before the conversion: "
+               "{problem}; run check(\"Sequential\", \"tie\") and fix those first").format(problem=exc.message),
+             exc.hint)
     model.call("forward", rng.standard_normal((5, 3)))
     model.call("backward", rng.standard_normal((5, 4)))
     return model, inner, [first, layer, twin]
@@ -521,15 +533,20 @@ def on_host(arrays):
 
 
 def same_model_after(what, model, inner, leaves, values):
-    """The identity rules and the values after a conversion that ends on the host."""
+    """The identity rules and the values after a conversion that ends on the host (`what`, its
+    calls: "to_cpu", or TO_GPU_AND_BACK translated)."""
     if not on_host(arrays_of(leaves)):
-        fail(f"after {what}, some parameters or gradients are not NumPy arrays")
-    holds_layers_arrays(model, leaves, f"after {what}, the model", REFRESH)
-    holds_layers_arrays(inner, leaves[:1], f"after {what}, the inner Sequential", REFRESH)
+        fail(_("after {what}, some parameters or gradients are not NumPy arrays").format(what=what))
+    holds_layers_arrays(model, leaves, _("after {what}, the model").format(what=what), REFRESH)
+    holds_layers_arrays(inner, leaves[:1], _("after {what}, the inner Sequential").format(what=what), REFRESH)
     if leaves[1].ids("params") != leaves[2].ids("params"):
-        fail(f"after {what}, the tied layers hold different arrays", CONVERT_SHARED_ONCE)
+        fail(_("after {what}, the tied layers hold different arrays").format(what=what), CONVERT_SHARED_ONCE)
     for k, (got, want) in enumerate(zip(arrays_of(leaves), values)):
-        expect(f"{what}: array {k} of the layers' params and grads", got, want, rtol=0, atol=0)
+        expect(_("{what}: array {k} of the layers' params and grads").format(what=what, k=k), got, want,
+               rtol=0, atol=0)
+
+
+TO_GPU_AND_BACK = N_("to_gpu and then to_cpu")
 
 
 @visible(id="to_cpu.identity_rules", target="to_cpu")
@@ -539,7 +556,7 @@ def to_cpu_identity_rules(kernel, rng):
     result = kernel.call("to_cpu", model)
     same_model_after("to_cpu", model, inner, leaves, values)
     if not isinstance(result, LocalObject) or result.ids("params") != model.ids("params"):
-        fail("to_cpu(model) should return the model")
+        fail(_("to_cpu(model) should return the model"))
 
 
 @visible(id="to_gpu.moves_or_fails_loudly", target="to_gpu")
@@ -553,15 +570,15 @@ def to_gpu_moves_or_fails_loudly(kernel, rng):
         if exc.type_name == "NotImplementedError":
             raise
         if not any(word in f"{exc.type_name} {exc.message}".lower() for word in NO_GPU_WORDS):
-            fail(f"to_gpu raised {exc.sentence()}; without CuPy it should raise an error that says CuPy or a GPU "
-                 "is missing", NO_GPU_RAISE)
+            fail(_("to_gpu raised {error}; without CuPy it should raise an error that says CuPy or a GPU "
+                   "is missing").format(error=exc.sentence()), NO_GPU_RAISE)
         if not on_host(arrays_of(leaves)) or leaf_ids(leaves, "params", "grads") != ids_before:
-            fail("to_gpu failed, but only after it had replaced some arrays of the model", NO_GPU_CHANGES_NOTHING)
-        raise PassWithNote("to_gpu failed loudly without a GPU", ONLY_THE_FAILURE) from None
+            fail(_("to_gpu failed, but only after it had replaced some arrays of the model"), NO_GPU_CHANGES_NOTHING)
+        raise PassWithNote(_("to_gpu failed loudly without a GPU"), ONLY_THE_FAILURE) from None
     if on_host(a for leaf in leaves for a in leaf.get("params")):
-        fail("to_gpu returned, but the parameters are still NumPy arrays; without CuPy and a GPU it must raise "
-             "instead of pretending", NO_GPU_NO_PRETENDING)
+        fail(_("to_gpu returned, but the parameters are still NumPy arrays; without CuPy and a GPU it must raise "
+               "instead of pretending"), NO_GPU_NO_PRETENDING)
     if leaves[1].ids("params") != leaves[2].ids("params"):
-        fail("after to_gpu, the tied layers hold different arrays", CONVERT_ONCE)
+        fail(_("after {what}, the tied layers hold different arrays").format(what="to_gpu"), CONVERT_ONCE)
     kernel.call("to_cpu", model)
-    same_model_after("to_gpu and then to_cpu", model, inner, leaves, values)
+    same_model_after(_(TO_GPU_AND_BACK), model, inner, leaves, values)

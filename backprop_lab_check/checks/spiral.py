@@ -4,6 +4,7 @@ import math
 
 import numpy
 
+from ..i18n import N_, _
 from ..registry import visible
 from ..shared.spiral import TINY, judge_overfit, tiny_indices
 from ..verdicts import as_array, fail
@@ -13,8 +14,9 @@ from .common import arrays, expect, keeps_float32, visible_calling
 
 SHAPES = [(2, 10), (10,), (10, 3), (3,)]
 LISTING = " (W1, b1, W2, b2)"
-COPIED = ("model.params must hold the layers' own arrays (params += layer.params), not copies: the "
-          "optimizer updates model.params in place and the layers must see it")
+COPIED = N_("model.params must hold the layers' own arrays (params += layer.params), not copies: the "
+            "optimizer updates model.params in place and the layers must see it")
+GRADS_IN_PLACE = N_("model.grads must be the layers' own gradient arrays, filled in place by backward")
 
 
 def batch(rng, n=10):
@@ -31,11 +33,11 @@ def net_init(kernel, rng):
     arrays("TwoLayerNet.grads", model.get("grads"), SHAPES, LISTING)
     numpy.random.seed(0)
     W1, W2 = 0.01 * numpy.random.randn(2, 10), 0.01 * numpy.random.randn(10, 3)
-    expect("TwoLayerNet(2, 10, 3).params[0] (W1) after np.random.seed(0)", params[0], W1,
-            mistakes=[(W1 / 0.01, "scale the weights: W1 = 0.01 * np.random.randn(2, 10)")])
-    expect("TwoLayerNet(2, 10, 3).params[2] (W2), drawn after W1", params[2], W2)
+    expect(_("TwoLayerNet(2, 10, 3).params[0] (W1) after np.random.seed(0)"), params[0], W1,
+           mistakes=[(W1 / 0.01, N_("scale the weights: W1 = 0.01 * np.random.randn(2, 10)"))])
+    expect(_("TwoLayerNet(2, 10, 3).params[2] (W2), drawn after W1"), params[2], W2)
     for i in (1, 3):
-        expect(f"TwoLayerNet.params[{i}] (a bias)", params[i], numpy.zeros(SHAPES[i]), rtol=0, atol=0)
+        expect(_("TwoLayerNet.params[{i}] (a bias)").format(i=i), params[i], numpy.zeros(SHAPES[i]), rtol=0, atol=0)
 
 
 @visible(id="two_layer_net.predict", target="TwoLayerNet")
@@ -45,23 +47,24 @@ def net_predict(kernel, rng):
     x, t = batch(rng, 30)
     scores = as_array("TwoLayerNet.predict", model.call("predict", x))
     if scores.shape != (30, 3):
-        fail(f"TwoLayerNet.predict of 30 points should give scores of shape (30, 3), got {scores.shape}")
+        fail(_("TwoLayerNet.predict of 30 points should give scores of shape (30, 3), got {got}").format(
+            got=scores.shape))
     if numpy.allclose(scores.sum(axis=1), 1.0):
-        fail("TwoLayerNet.predict returns probabilities",
-             "predict returns the scores of the last Affine layer; leave softmax to the loss layer")
+        fail(_("TwoLayerNet.predict returns probabilities"),
+             N_("predict returns the scores of the last Affine layer; leave softmax to the loss layer"))
     loss = model.call("forward", x, t)
-    expect("the loss of a new TwoLayerNet (about log 3)", loss, math.log(3), rtol=0, atol=0.01)
+    expect(_("the loss of a new TwoLayerNet (about log 3)"), loss, math.log(3), rtol=0, atol=0.01)
 
 
 @visible(id="two_layer_net.shared_params", target="TwoLayerNet")
 def net_shared_params(kernel, rng):
     model = kernel.new("TwoLayerNet", 2, 10, 3)
     arrays("TwoLayerNet.params", model.get("params"), SHAPES, LISTING)
-    x, _ = batch(rng)
+    x = batch(rng)[0]
     before = as_array("TwoLayerNet.predict", model.call("predict", x))
     model.set_item("params", 2, value=rng.standard_normal(SHAPES[2]))
     if numpy.allclose(before, as_array("TwoLayerNet.predict", model.call("predict", x))):
-        fail("changing model.params[2] in place did not change the predictions", COPIED)
+        fail(_("changing model.params[2] in place did not change the predictions"), COPIED)
 
 
 @visible(id="two_layer_net.gradients", target="TwoLayerNet")
@@ -76,17 +79,18 @@ def net_gradients(kernel, rng):
     model.call("forward", x, t)
     dx = as_array("TwoLayerNet.backward()", model.call("backward"))
     if dx.shape != x.shape:
-        fail(f"TwoLayerNet.backward() should return the gradient of x, shape {x.shape}, got {dx.shape}")
+        fail(_("TwoLayerNet.backward() should return the gradient of x, shape {expected}, got {got}").format(
+            expected=x.shape, got=dx.shape))
     if model.ids("grads") != before:
-        fail("TwoLayerNet.grads holds other arrays after backward than before",
-             "model.grads must be the layers' own gradient arrays, filled in place by backward")
+        fail(_("TwoLayerNet.grads holds other arrays after backward than before"), GRADS_IN_PLACE)
     grads = model.get("grads")
     for i, label in enumerate(["W1", "b1", "W2", "b2"]):
         # the 1e-7 inside the loss's log is not part of the analytic gradient
-        gradient_agrees(model, f"{model.type_name}: backward's d{label} (grads[{i}])", grads[i], ["param", ["params", i]],
+        gradient_agrees(model, _("{name}: backward's {label} (grads[{i}])").format(
+                            name=model.type_name, label=f"d{label}", i=i), grads[i], ["param", ["params", i]],
                         model.get("params", i), [x, t], tol=NETWORK_GRAD_TOL,
-                        mistakes=[(numpy.zeros(SHAPES[i]), "model.grads must be the layers' own gradient "
-                                   "arrays (grads += layer.grads), filled in place by backward")])
+                        mistakes=[(numpy.zeros(SHAPES[i]), N_("model.grads must be the layers' own gradient "
+                                   "arrays (grads += layer.grads), filled in place by backward"))])
 
 
 @visible(id="two_layer_net.float32", target="TwoLayerNet")
@@ -98,7 +102,7 @@ def net_float32(kernel, rng):
     x = x.astype(numpy.float32)
     model.call("forward", x, t)
     model.call("backward")
-    keeps_float32("TwoLayerNet(..., dtype=np.float32)", ("predict's scores", model.call("predict", x)),
+    keeps_float32("TwoLayerNet(..., dtype=np.float32)", (_("predict's scores"), model.call("predict", x)),
                   *((f"grads[{i}]", g) for i, g in enumerate(model.get("grads"))))
 
 
@@ -120,34 +124,42 @@ def overfit_own_model(kernel, rng):
                   first=untrained)
 
 
+def clipped(kernel, grads, max_norm):
+    """The arrays the caller holds after clip_grads(grads, max_norm) (its own list, kept)."""
+    return kernel.call("clip_grads", grads, max_norm, keep_args=True)[1][0]
+
+
 @visible(id="clip_grads.known", target="clip_grads")
 def clip_known(kernel, rng):
     """Gradients of total norm 5 clipped to 1: every array scaled by 1 / (5 + 1e-6), in place."""
-    _, (grads, _) = kernel.call("clip_grads", [numpy.array([3.0, 0.0]), numpy.array([[4.0]])], 1.0, keep_args=True)
+    grads = clipped(kernel, [numpy.array([3.0, 0.0]), numpy.array([[4.0]])], 1.0)
     rate = 1.0 / (5.0 + 1e-6)
     if numpy.array_equal(grads[0], [3.0, 0.0]) and numpy.array_equal(grads[1], [[4.0]]):
-        fail("clip_grads([[3, 0], [[4]]], 1.0) left the gradients unchanged",
-             "scale the arrays in place (g *= rate): the caller holds the arrays, not your new ones")
-    separately = "the total norm is over ALL arrays together (here 5), not per array"
-    expect("clip_grads(...)'s grads[0]", grads[0], [3.0 * rate, 0.0], rtol=1e-12, mistakes=[([1.0, 0.0], separately)])
-    expect("clip_grads(...)'s grads[1]", grads[1], [[4.0 * rate]], rtol=1e-12, mistakes=[([[1.0]], separately)])
+        fail(_("clip_grads([[3, 0], [[4]]], 1.0) left the gradients unchanged"),
+             N_("scale the arrays in place (g *= rate): the caller holds the arrays, not your new ones"))
+    separately = N_("the total norm is over ALL arrays together (here 5), not per array")
+    expect(_("clip_grads(...)'s grads[{i}]").format(i=0), grads[0], [3.0 * rate, 0.0], rtol=1e-12,
+           mistakes=[([1.0, 0.0], separately)])
+    expect(_("clip_grads(...)'s grads[{i}]").format(i=1), grads[1], [[4.0 * rate]], rtol=1e-12,
+           mistakes=[([[1.0]], separately)])
 
 
 @visible(id="clip_grads.below_threshold", target="clip_grads")
 def clip_below(kernel, rng):
-    _, (grads, _) = kernel.call("clip_grads", [numpy.array([3.0, 0.0]), numpy.array([[4.0]])], 10.0, keep_args=True)
-    expect("clip_grads with max_norm 10 above the norm 5: grads[0]", grads[0], [3.0, 0.0], rtol=0, atol=0,
-           mistakes=[([6.0, 0.0], "scale only when the rate max_norm / (total_norm + 1e-6) is below 1")])
-    expect("clip_grads with max_norm 10 above the norm 5: grads[1]", grads[1], [[4.0]], rtol=0, atol=0)
+    grads = clipped(kernel, [numpy.array([3.0, 0.0]), numpy.array([[4.0]])], 10.0)
+    label = _("clip_grads with max_norm 10 above the norm 5: grads[{i}]")
+    expect(label.format(i=0), grads[0], [3.0, 0.0], rtol=0, atol=0,
+           mistakes=[([6.0, 0.0], N_("scale only when the rate max_norm / (total_norm + 1e-6) is below 1"))])
+    expect(label.format(i=1), grads[1], [[4.0]], rtol=0, atol=0)
 
 
 @visible(id="clip_grads.float32", target="clip_grads")
 def clip_float32(kernel, rng):
     grads = [rng.standard_normal((5, 4)).astype(numpy.float32), rng.standard_normal(4).astype(numpy.float32)]
-    _, (grads, _) = kernel.call("clip_grads", grads, 0.5, keep_args=True)
+    grads = clipped(kernel, grads, 0.5)
     keeps_float32("clip_grads", *((f"grads[{i}]", g) for i, g in enumerate(grads)))
     total = math.sqrt(sum(float((g.astype(numpy.float64) ** 2).sum()) for g in grads))
-    expect("the total norm after clip_grads(grads, 0.5)", total, 0.5, rtol=0, atol=1e-5)
+    expect(_("the total norm after clip_grads(grads, 0.5)"), total, 0.5, rtol=0, atol=1e-5)
 
 
 # -- Trainer ---------------------------------------------------------------------------------------
@@ -183,11 +195,11 @@ class RecordingOptimizer:
 
 def numbers(name, value):
     if not isinstance(value, list):
-        fail(f"{name} should be a list of numbers, got {type(value).__name__}")
+        fail(_("{name} should be a list of numbers, got {kind}").format(name=name, kind=type(value).__name__))
     try:
         return numpy.array(value, dtype=float)
     except (TypeError, ValueError):
-        fail(f"{name} should hold plain numbers (the mean losses)")
+        fail(_("{name} should hold plain numbers (the mean losses)").format(name=name))
 
 
 def fit(kernel, seed=7, grad_scale=1.0, **kwargs):
@@ -197,7 +209,7 @@ def fit(kernel, seed=7, grad_scale=1.0, **kwargs):
     kernel.seed(seed)
     trainer.call("fit", numpy.arange(12.0).reshape(12, 1), numpy.arange(12), **kwargs)
     if not optimizer.norms or not optimizer.own_arrays:
-        fail("Trainer.fit must call optimizer.update(model.params, model.grads) after every backward")
+        fail(_("Trainer.fit must call optimizer.update(model.params, model.grads) after every backward"))
     return trainer, model, optimizer
 
 
@@ -206,32 +218,36 @@ def trainer_batches(kernel, rng):
     """12 samples, batches of 3, 2 epochs: 8 batches, shuffled each epoch with np.random.permutation."""
     numpy.random.seed(7)
     first_order = numpy.random.permutation(12)
-    _, model, _ = fit(kernel, max_epoch=2, batch_size=3, eval_interval=2)
+    model = fit(kernel, max_epoch=2, batch_size=3, eval_interval=2)[1]
     if len(model.batches) != 8 or any(len(b) != 3 for b in model.batches):
-        fail(f"12 samples in batches of 3 for 2 epochs are 8 batches of 3; the model saw "
-             f"{len(model.batches)} batch(es) of sizes {sorted({len(b) for b in model.batches})}")
-    expect("the samples of the first epoch, in order", numpy.concatenate(model.batches[:4]), first_order,
-            mistakes=[(numpy.arange(12), "shuffle at the start of every epoch: idx = np.random.permutation(len(x))")])
+        fail(_("12 samples in batches of 3 for 2 epochs are 8 batches of 3; the model saw "
+               "{count} batch(es) of sizes {sizes}").format(count=len(model.batches),
+                                                            sizes=sorted({len(b) for b in model.batches})))
+    expect(_("the samples of the first epoch, in order"), numpy.concatenate(model.batches[:4]), first_order,
+           mistakes=[(numpy.arange(12),
+                      N_("shuffle at the start of every epoch: idx = np.random.permutation(len(x))"))])
     if sorted(numpy.concatenate(model.batches[4:]).astype(int)) != list(range(12)):
-        fail("the second epoch did not visit every sample once")
+        fail(_("the second epoch did not visit every sample once"))
     if not model.aligned:
-        fail("x and t were not shuffled together: use the same permutation for both")
+        fail(_("x and t were not shuffled together: use the same permutation for both"))
 
 
 @visible(id="trainer.loss_list", target="Trainer")
 def trainer_loss_list(kernel, rng):
-    trainer, _, optimizer = fit(kernel, max_epoch=2, batch_size=3, eval_interval=2)
-    expect("Trainer.loss_list (losses 1..8, eval_interval=2)", numbers("Trainer.loss_list", trainer.get("loss_list")),
-            [1.0, 2.5, 4.5, 6.5],
-            mistakes=[([1.0, 3.0, 5.0, 7.0], "append the MEAN loss since the last append, not the latest loss"),
-                      (numpy.arange(1.0, 9.0), "append only when iters % eval_interval == 0"),
-                      ([1.0, 2.0, 2.0, 2.0], "after appending, restart the running sum and count")])
-    expect("Trainer.current_epoch after 2 epochs", trainer.get("current_epoch"), 2)
-    expect("the gradient norms the optimizer saw (no clipping without max_grad)", numpy.array(optimizer.norms), [5.0] * 8)
+    trainer, _model, optimizer = fit(kernel, max_epoch=2, batch_size=3, eval_interval=2)
+    expect(_("Trainer.loss_list (losses 1..8, eval_interval=2)"),
+           numbers("Trainer.loss_list", trainer.get("loss_list")), [1.0, 2.5, 4.5, 6.5],
+           mistakes=[([1.0, 3.0, 5.0, 7.0], N_("append the MEAN loss since the last append, not the latest loss")),
+                     (numpy.arange(1.0, 9.0), N_("append only when iters % eval_interval == 0")),
+                     ([1.0, 2.0, 2.0, 2.0], N_("after appending, restart the running sum and count"))])
+    expect(_("Trainer.current_epoch after 2 epochs"), trainer.get("current_epoch"), 2)
+    expect(_("the gradient norms the optimizer saw (no clipping without max_grad)"), numpy.array(optimizer.norms),
+           [5.0] * 8)
 
 
 @visible(id="trainer.clipping", target="Trainer")
 def trainer_clipping(kernel, rng):
-    _, _, optimizer = fit(kernel, grad_scale=10.0, max_epoch=1, batch_size=4, max_grad=1.0, eval_interval=10)
-    expect("the gradient norms the optimizer saw with max_grad=1.0", numpy.array(optimizer.norms), [1.0] * 3, rtol=1e-5,
-            mistakes=[([50.0] * 3, "clip the gradients with clip_grads(model.grads, max_grad) when max_grad is set")])
+    optimizer = fit(kernel, grad_scale=10.0, max_epoch=1, batch_size=4, max_grad=1.0, eval_interval=10)[2]
+    expect(_("the gradient norms the optimizer saw with max_grad=1.0"), numpy.array(optimizer.norms), [1.0] * 3,
+           rtol=1e-5, mistakes=[([50.0] * 3, N_("clip the gradients with clip_grads(model.grads, max_grad) when "
+                                                "max_grad is set"))])

@@ -3,7 +3,8 @@
 loss history it returns. The judge imports this module, never the visible checks."""
 import numpy
 
-from ..verdicts import as_array, compare, fail
+from ..i18n import N_, _
+from ..verdicts import compare, fail
 
 # The tiny set and the run both sides use: 4 spiral points per class, TwoLayerNet(2, 10, 3),
 # Adam(lr=0.1), 200 full-batch steps. A correct model and loop end far below the bound (about
@@ -11,12 +12,13 @@ from ..verdicts import as_array, compare, fail
 TINY = {"per_class": 4, "lr": 0.1, "steps": 200}
 TINY_BOUND = 0.2
 
-ONE_LOSS_PER_STEP = "return a list with the loss of every step: losses.append(model.forward(x, t)) inside the loop"
-NO_UPDATE = ("the loss never changes: every step needs model.forward(x, t), model.backward() and "
-             "optimizer.update(model.params, model.grads), in that order")
-LOSS_AFTER_UPDATE = "record the loss that forward returns at the start of each step, before the update"
-NOT_FITTED = ("a correct network and loop drive the loss of 12 points near 0 in 200 steps of Adam: when it stalls, "
-              "suspect the gradients first (compare TwoLayerNet's backward with numerical_gradient), then the loop")
+ONE_LOSS_PER_STEP = N_("return a list with the loss of every step: losses.append(model.forward(x, t)) inside the "
+                       "loop")
+NO_UPDATE = N_("the loss never changes: every step needs model.forward(x, t), model.backward() and "
+               "optimizer.update(model.params, model.grads), in that order")
+LOSS_AFTER_UPDATE = N_("record the loss that forward returns at the start of each step, before the update")
+NOT_FITTED = N_("a correct network and loop drive the loss of 12 examples near 0 in 200 steps of Adam: when it stalls, "
+                "suspect the gradients first (compare TwoLayerNet's backward with numerical_gradient), then the loop")
 
 
 def tiny_indices(rng, labels):
@@ -29,17 +31,17 @@ def tiny_indices(rng, labels):
 def loss_history(history, steps):
     """overfit_tiny's result as a float array of `steps` losses, or a verdict on what came back."""
     if not isinstance(history, (list, tuple, numpy.ndarray)):
-        fail(f"overfit_tiny should return the list of its {steps} losses, got {type(history).__name__}",
-             ONE_LOSS_PER_STEP)
+        fail(_("overfit_tiny should return the list of its {steps} losses, got {kind}").format(
+            steps=steps, kind=type(history).__name__), ONE_LOSS_PER_STEP)
     try:
         history = numpy.asarray(history, dtype=numpy.float64)
     except (TypeError, ValueError):
-        fail("overfit_tiny should return a list of numbers, one loss per step", ONE_LOSS_PER_STEP)
+        fail(_("overfit_tiny should return a list of numbers, one loss per step"), ONE_LOSS_PER_STEP)
     if history.shape != (steps,):
-        fail(f"overfit_tiny(..., steps={steps}) returned losses of shape {history.shape}, expected one per step "
-             f"({steps},)", ONE_LOSS_PER_STEP)
+        fail(_("overfit_tiny(..., steps={steps}) returned losses of shape {got}, expected one per step "
+               "({steps},)").format(steps=steps, got=history.shape), ONE_LOSS_PER_STEP)
     if numpy.ptp(history) == 0:
-        fail(f"overfit_tiny's losses are all {history[0]:.4g}", NO_UPDATE)
+        fail(_("overfit_tiny's losses are all {loss:.4g}").format(loss=history[0]), NO_UPDATE)
     return history
 
 
@@ -50,11 +52,12 @@ def judge_overfit(history, steps, points, expected=None, first=None):
     loss of the untrained model (`first`), starting with it."""
     history = loss_history(history, steps)
     if first is not None and not numpy.isclose(history[0], first, rtol=1e-9, atol=0):
-        fail(f"overfit_tiny's first loss is {history[0]:.6g}, but the untrained model's loss is {first:.6g}",
-             LOSS_AFTER_UPDATE)
+        fail(_("overfit_tiny's first loss is {got:.6g}, but the untrained model's loss is {untrained:.6g}").format(
+            got=history[0], untrained=first), LOSS_AFTER_UPDATE)
     if expected is not None:
-        compare(f"overfit_tiny's {steps} losses", history, expected[:steps], rtol=1e-6,
+        compare(_("overfit_tiny's {steps} losses").format(steps=steps), history, expected[:steps], rtol=1e-6,
                 mistakes=[(expected[1:], LOSS_AFTER_UPDATE)])
     if not history[-1] < TINY_BOUND:
-        fail(f"after {steps} steps on {points} points the loss is {history[-1]:.3g} (it started at {history[0]:.3g}); "
-             f"expected under {TINY_BOUND}", NOT_FITTED)
+        fail(_("after {steps} steps on {points} examples the loss is {last:.3g} (it started at {first:.3g}); "
+               "expected under {bound}").format(steps=steps, points=points, last=history[-1], first=history[0],
+                                                bound=TINY_BOUND), NOT_FITTED)

@@ -22,6 +22,7 @@ from backprop_lab_check.shared.blocks import (
     NO_GPU_WORDS, REFRESH, REVERSE_ORDER, SAVE_AS_NPZ, SAVE_FLOAT16, SAVE_TO_PATH, TIE_OWN_GRADS, TIE_SAME_ARRAYS,
     TIE_SEPARATE_OBJECT, holds_layers_arrays, judge_lazy_backward, judge_lazy_deferred, judge_lazy_in_sequential,
     judge_lazy_width_change, judge_my_linear_init, mean_fits, my_linear_with, std_fits)
+from backprop_lab_check.i18n import N_, _
 from backprop_lab_check.outcomes import StudentRaised
 from backprop_lab_check.verdicts import as_array, compare, fail
 
@@ -76,7 +77,8 @@ def leaf_ids(leaves, attr):
 
 
 def expect_lists(built, what="Sequential", hint=COPIED):
-    """The container's params and grads are exactly its leaves' arrays, in order."""
+    """The container's params and grads are exactly its leaves' arrays, in order (`what`: an
+    identifier, or a label translated by the caller)."""
     holds_layers_arrays(built.remote, built.leaves, what, hint)
 
 
@@ -87,7 +89,7 @@ def test_sequential_lists(student, rng):
     built = chain(student, rng)
     layers = built.remote.get("layers")
     if not isinstance(layers, list) or len(layers) != 3:
-        fail("Sequential(a, b, c).layers should be the list of the three layers")
+        fail(_("Sequential(a, b, c).layers should be the list of the three layers"))
     expect_lists(built)
 
 
@@ -112,23 +114,25 @@ def test_sequential_backward(student, rng):
         fail(exc.sentence(), REVERSE_ORDER)
     built.local.forward(x)
     want_dx = built.local.backward(dout)
-    compare("Sequential.backward(dout) (the gradient of x)", dx, want_dx)
+    compare(_("{name}.backward(dout) (the gradient of x)").format(name="Sequential"), dx, want_dx)
     if built.remote.ids("grads") != before:
-        fail("Sequential.grads holds other arrays after backward than before", COPIED)
+        fail(_("{name}.grads holds other arrays after backward than before").format(name="Sequential"), COPIED)
     for i, (got, want) in enumerate(zip(built.remote.get("grads"), built.local.grads)):
-        compare(f"Sequential.grads[{i}] after backward", got, want,
+        compare(_("{name}.grads[{i}] after backward").format(name="Sequential", i=i), got, want,
                 mistakes=[(numpy.zeros_like(want), COPIED)])
 
 
 @check(id="sequential.nested", target="Sequential", points=1)
 def test_sequential_nested(student, rng):
     built = nested(student, rng)
-    expect_lists(built, "the outer Sequential")
+    expect_lists(built, _("the outer Sequential"))
     x, dout = rng.standard_normal((5, 3)), rng.standard_normal((5, 2))
-    compare("nested Sequential: forward", built.remote.call("forward", x), built.local.forward(x))
-    compare("nested Sequential: backward", built.remote.call("backward", dout), built.local.backward(dout))
+    compare(_("nested Sequential: {what}").format(what="forward"), built.remote.call("forward", x),
+            built.local.forward(x))
+    compare(_("nested Sequential: {what}").format(what="backward"), built.remote.call("backward", dout),
+            built.local.backward(dout))
     for i, (got, want) in enumerate(zip(built.remote.get("grads"), built.local.grads)):
-        compare(f"nested Sequential: grads[{i}]", got, want)
+        compare(_("nested Sequential: {what}").format(what=f"grads[{i}]"), got, want)
 
 
 @check(id="sequential.indexing", target="Sequential", points=1)
@@ -136,11 +140,11 @@ def test_sequential_indexing(student, rng):
     built = chain(student, rng)
     length = built.remote.call("__len__")
     if length != 3:
-        fail(f"len(Sequential(a, b, c)) is {length}, expected 3")
+        fail(_("len(Sequential(a, b, c)) is {length}, expected 3").format(length=length))
     for i, leaf in ((0, built.leaves[0]), (2, built.leaves[1]), (-1, built.leaves[1])):
         layer = built.remote.call("__getitem__", i)
         if not isinstance(layer, RemoteObject) or layer.type_name != "Affine" or layer.ids("params") != leaf.ids("params"):
-            fail(f"model[{i}] should be the layer at position {i} itself", INDEXING)
+            fail(_("model[{i}] should be the layer at position {i} itself").format(i=i), INDEXING)
 
 
 # -- 2. parameter access and initialisation ------------------------------------------------------
@@ -150,14 +154,15 @@ def test_named_params(student, rng):
     built = nested(student, rng)
     named = student.call("named_params", built.remote)
     if not isinstance(named, (list, tuple)) or not all(isinstance(item, (list, tuple)) and len(item) == 2 for item in named):
-        fail("named_params(model) should return a list of (name, array) pairs")
+        fail(_("named_params(model) should return a list of (name, array) pairs"))
     names = [item[0] for item in named]
-    expected = [name for name, _ in rb.named_params(built.local)]
+    expected = [name for name, _array in rb.named_params(built.local)]
     if names != expected:
-        fail(f"named_params of Sequential(Sequential(Affine, Relu, Affine), Relu, Affine) gave the names {names}, "
-             f"expected {expected}", NAMES_RECURSE)
+        fail(_("named_params of {model} gave the names {names}, expected {expected}").format(
+            model="Sequential(Sequential(Affine, Relu, Affine), Relu, Affine)", names=names, expected=expected),
+             NAMES_RECURSE)
     for (name, got), want in zip(named, built.local.params):
-        compare(f"named_params: the array named {name}", got, want)
+        compare(_("named_params: the array named {name}").format(name=name), got, want)
 
 
 def constant(student, value):
@@ -176,51 +181,52 @@ def test_init_params(student, rng):
     result = student.call("init_params", built.remote, init)
     for k, (leaf, want) in enumerate(zip(built.leaves, expected)):
         for j, (got, w) in enumerate(zip(leaf.get("params"), want)):
-            compare(f"after init_params(model, Constant(0.5)): params[{j}] of parameterised layer {k}", got, w,
+            compare(_("after init_params(model, Constant(0.5)): params[{j}] of parameterised layer {k}").format(
+                j=j, k=k), got, w,
                     mistakes=[(built.local_leaves[k].params[j], INIT_NESTED)])
     if not isinstance(result, RemoteObject) or result.ids("params") != built.remote.ids("params"):
-        fail("init_params(model, init) should return the model")
+        fail(_("init_params(model, init) should return the model"))
     single, local_single = affine_pair(student, rng, 2, 3)
     twin_single = student.new("Affine", *local_single.params)
     init.call("__call__", twin_single)
     student.call("init_params", single, init)
     for j, (got, want) in enumerate(zip(single.get("params"), twin_single.get("params"))):
-        compare(f"init_params(layer, Constant(0.5)) on a single layer: params[{j}]", got, want,
+        compare(_("init_params(layer, Constant(0.5)) on a single layer: params[{j}]").format(j=j), got, want,
                 mistakes=[(local_single.params[j], INIT_SINGLE_LAYER)])
 
 
 @check(id="normal.statistics", target="Normal", points=1)
 def test_normal(student, rng):
-    layer, _ = affine_pair(student, rng, *DRAWS_SHAPE)
+    layer = affine_pair(student, rng, *DRAWS_SHAPE)[0]
     before = layer.ids("params")
     student.new("Normal", 0.02).call("__call__", layer)
     if layer.ids("params") != before:
-        fail("Normal replaced the layer's arrays instead of writing into them", IN_PLACE)
+        fail(_("{name} replaced the layer's arrays instead of writing into them").format(name="Normal"), IN_PLACE)
     W, b = (as_array(f"params[{i}]", p) for i, p in enumerate(layer.get("params")))
     std = float(W.std())
     if not std_fits(W, 0.02) or not mean_fits(W, 0.02, NORMAL_MEAN_WITHIN):
-        fail(f"Normal(0.02): the weights have mean {W.mean():.3g} and standard deviation {std:.3g}",
-             NORMAL_STD_SQUARED if std < 0.002 else None)
+        fail(_("Normal({std}): the weights have mean {mean:.3g} and standard deviation {got:.3g}").format(
+            std=0.02, mean=W.mean(), got=std), NORMAL_STD_SQUARED if std < 0.002 else None)
     if b.any():
-        fail("Normal should set the biases (1-D parameters) to zero")
-    layer2, _ = affine_pair(student, rng, *DRAWS_SHAPE)
+        fail(_("Normal should set the biases (1-D parameters) to zero"))
+    layer2 = affine_pair(student, rng, *DRAWS_SHAPE)[0]
     student.new("Normal").call("__call__", layer2)
     W2 = numpy.asarray(layer2.get("params", 0))
     std = float(W2.std())
     if not std_fits(W2, 0.01):
-        fail(f"Normal() should default to std = 0.01; the weights have standard deviation {std:.3g}")
+        fail(_("Normal() should default to std = 0.01; the weights have standard deviation {std:.3g}").format(std=std))
 
 
 @check(id="constant.values", target="Constant", points=1)
 def test_constant(student, rng):
-    layer, _ = affine_pair(student, rng, 4, 3)
+    layer = affine_pair(student, rng, 4, 3)[0]
     before = layer.ids("params")
     constant(student, 3.0).call("__call__", layer)
     if layer.ids("params") != before:
-        fail("Constant replaced the layer's arrays instead of writing into them", IN_PLACE)
+        fail(_("{name} replaced the layer's arrays instead of writing into them").format(name="Constant"), IN_PLACE)
     W, b = layer.get("params")
-    compare("Constant(3.0): the weights", W, numpy.full((4, 3), 3.0))
-    compare("Constant(3.0): the bias", b, numpy.zeros(3),
+    compare(_("{init}: the weights").format(init="Constant(3.0)"), W, numpy.full((4, 3), 3.0))
+    compare(_("{init}: the bias").format(init="Constant(3.0)"), b, numpy.zeros(3),
             mistakes=[(numpy.full(3, 3.0), CONSTANT_SETS_BIASES)])
 
 
@@ -231,10 +237,10 @@ def test_centered_forward(student, rng):
     x = rng.standard_normal((4, 5)) + 3
     layer = student.new("CenteredLayer")
     if layer.get("params") != [] or layer.get("grads") != []:
-        fail("CenteredLayer has no parameters: params and grads are empty lists")
+        fail(_("CenteredLayer has no parameters: params and grads are empty lists"))
     got, (after,) = layer.call("forward", x, keep_args=True)
     if not numpy.array_equal(after, x):
-        fail("CenteredLayer.forward modified its input", "return x - x.mean(), a new array")
+        fail(_("CenteredLayer.forward modified its input"), N_("return x - x.mean(), a new array"))
     compare("CenteredLayer.forward(x)", got, x - x.mean(),
             mistakes=[(x - x.mean(axis=1, keepdims=True), CENTER_ALL_NOT_ROWS),
                       (x - x.mean(axis=0), CENTER_ALL_NOT_COLUMNS)])
@@ -284,7 +290,7 @@ def test_my_linear_backward(student, rng):
     unmasked = [x.T @ dout, dout.sum(axis=0), dout @ W.T]
     compare("MyLinear.backward(dout) (dx)", dx, want_dx, mistakes=[(unmasked[2], MY_LINEAR_MASK)])
     if layer.ids("grads") != before:
-        fail("MyLinear.backward replaced its gradient arrays", MY_LINEAR_GRADS_IN_PLACE)
+        fail(_("MyLinear.backward replaced its gradient arrays"), MY_LINEAR_GRADS_IN_PLACE)
     for i, (got, want) in enumerate(zip(layer.get("grads"), local.grads)):
         compare(f"MyLinear.grads[{i}]", got, want,
                 mistakes=[(unmasked[i], MY_LINEAR_MASK), (numpy.zeros_like(want), MY_LINEAR_GRADS_UNWRITTEN),
@@ -318,16 +324,17 @@ def test_lazy_linear_in_sequential(student, rng):
 
 @check(id="tie.shares_params", target="tie", points=1)
 def test_tie_shares(student, rng):
-    shared, _ = affine_pair(student, rng, 4, 4)
+    shared = affine_pair(student, rng, 4, 4)[0]
     twin = student.call("tie", shared)
     if not isinstance(twin, RemoteObject) or twin.type_name != "Affine":
-        fail(f"tie(layer) should return a layer of the same class, got {getattr(twin, 'type_name', type(twin).__name__)}")
+        fail(_("tie(layer) should return a layer of the same class, got {got}").format(
+            got=getattr(twin, "type_name", type(twin).__name__)))
     if twin.ids("params") != shared.ids("params"):
         same_values = all(numpy.array_equal(a, b) for a, b in zip(twin.get("params"), shared.get("params")))
-        fail("the twin's params are not the layer's arrays", TIE_SAME_ARRAYS if same_values else None)
+        fail(_("the twin's params are not the layer's arrays"), TIE_SAME_ARRAYS if same_values else None)
     own, theirs = twin.ids("grads"), shared.ids("grads")
     if len(own) != 2 or set(own) & set(theirs):
-        fail("the twin shares gradient arrays with the layer; both would write into them", TIE_OWN_GRADS)
+        fail(_("the twin shares gradient arrays with the layer; both would write into them"), TIE_OWN_GRADS)
     for i, g in enumerate(twin.get("grads")):
         compare(f"tie(layer).grads[{i}]", g, numpy.zeros((4, 4) if i == 0 else (4,)))
 
@@ -343,11 +350,13 @@ def test_tie_gradients(student, rng):
     model.call("backward", dout)
     local.forward(x)
     local.backward(dout)
-    for name, remote, want in (("the layer", shared, local.layers[0]), ("its twin", twin, local.layers[2])):
+    for label, remote, want, other in (
+            (N_("Sequential(layer, Relu(), tie(layer)): grads[{i}] of the layer"), shared, local.layers[0],
+             local.layers[2]),
+            (N_("Sequential(layer, Relu(), tie(layer)): grads[{i}] of its twin"), twin, local.layers[2],
+             local.layers[0])):
         for i, (got, w) in enumerate(zip(remote.get("grads"), want.grads)):
-            compare(f"Sequential(layer, Relu(), tie(layer)): grads[{i}] of {name}", got, w,
-                    mistakes=[(local.layers[2].grads[i] if name == "the layer" else local.layers[0].grads[i],
-                               TIE_SEPARATE_OBJECT)])
+            compare(_(label).format(i=i), got, w, mistakes=[(other.grads[i], TIE_SEPARATE_OBJECT)])
 
 
 @check(id="remove_duplicate.identity_not_values", target="remove_duplicate", points=1)
@@ -357,11 +366,11 @@ def test_remove_duplicate_values(student, rng):
     grads = [rng.standard_normal(p.shape) for p in params]
     result = student.call("remove_duplicate", params, grads)
     if not isinstance(result, (tuple, list)) or len(result) != 2 or not all(isinstance(r, list) for r in result):
-        fail("remove_duplicate(params, grads) should return two lists, (params, grads)")
+        fail(_("remove_duplicate(params, grads) should return two lists, (params, grads)"))
     new_params, new_grads = result
     if len(new_params) != 4 or len(new_grads) != 4:
-        fail(f"remove_duplicate merged arrays that only have equal values: 4 distinct arrays (two pairs with "
-             f"equal values) came back as {len(new_params)}", DUPLICATE_IS_IDENTITY)
+        fail(_("remove_duplicate merged arrays that only have equal values: 4 distinct arrays (two pairs with "
+               "equal values) came back as {count}").format(count=len(new_params)), DUPLICATE_IS_IDENTITY)
     for i in range(4):
         compare(f"remove_duplicate: params[{i}]", new_params[i], params[i])
         compare(f"remove_duplicate: grads[{i}]", new_grads[i], grads[i])
@@ -444,7 +453,7 @@ def test_remove_duplicate_step(student, trusted, rng):
     # the notebook's step(model, optimizer), with a textbook Adam: remove_duplicate alone is judged
     trusted("step", student.ref("remove_duplicate"), built.remote, trusted("Adam", lr=0.01))
     if len(built.remote.ids("params")) != len(before):
-        fail("after step(model, optimizer) the model's params list has lost entries", DUPLICATE_ON_COPIES)
+        fail(_("after step(model, optimizer) the model's params list has lost entries"), DUPLICATE_ON_COPIES)
     got = [as_array(f"model.params[{i}]", p) for i, p in enumerate(built.remote.get("params"))]
     hints = {"none": DUPLICATE_KEPT, "summed_kept": DUPLICATE_SUMMED_KEPT, "first_only": DUPLICATE_GRADIENT_DROPPED,
              "by_value": DUPLICATE_BY_VALUE}
@@ -452,12 +461,12 @@ def test_remove_duplicate_step(student, trusted, rng):
                for g, w in zip(got, outcomes["correct"])):
         for name, hint in hints.items():
             if all(g.shape == w.shape and numpy.allclose(g, w, rtol=1e-6, atol=1e-9) for g, w in zip(got, outcomes[name])):
-                fail("after forward, backward and step(model, Adam(lr=0.01)) the parameters differ from one Adam "
-                     "step on each distinct array with its summed gradient", hint)
+                fail(_("after forward, backward and step(model, Adam(lr=0.01)) the parameters differ from one Adam "
+                       "step on each distinct array with its summed gradient"), hint)
         for i, (g, w) in enumerate(zip(got, outcomes["correct"])):
-            compare(f"model.params[{i}] after step(model, Adam(lr=0.01))", g, w)
+            compare(_("model.params[{i}] after step(model, Adam(lr=0.01))").format(i=i), g, w)
     if built.leaves[1].ids("params") != built.leaves[2].ids("params"):
-        fail("after step, the layer and its twin no longer share their arrays")
+        fail(_("after step, the layer and its twin no longer share their arrays"))
 
 
 # -- 5. saving and loading -----------------------------------------------------------------------------
@@ -486,30 +495,32 @@ def test_save_params(student, rng):
     try:
         data = worker_numpy(student, "load", "saved.npz")
     except StudentRaised as exc:
-        fail(f"save_params(model, 'saved.npz') wrote no file that np.load can read ({exc.message})", SAVE_TO_PATH)
+        fail(_("save_params(model, 'saved.npz') wrote no file that np.load can read ({error})").format(
+            error=exc.message), SAVE_TO_PATH)
     files = data.get("files") if isinstance(data, RemoteObject) else None
     if not isinstance(files, list):
-        fail("np.load could not read the file save_params(model, 'saved.npz') wrote as an .npz archive",
+        fail(_("np.load could not read the file save_params(model, 'saved.npz') wrote as an .npz archive"),
              SAVE_AS_NPZ)
     names = names_of(student, built.remote) or []
-    expected_names = [name for name, _ in rb.named_params(built.local)]
+    expected_names = [name for name, _array in rb.named_params(built.local)]
     if sorted(files) not in (sorted(names), sorted(expected_names)):
-        fail(f"the file holds the arrays {sorted(files)}; expected one per parameter, named as named_params "
-             f"names them: {expected_names}")
+        fail(_("the file holds the arrays {names}; expected one per parameter, named as named_params "
+               "names them: {expected}").format(names=sorted(files), expected=expected_names))
     by_name = dict(zip(names if sorted(files) == sorted(names) else expected_names, built.local.params))
     for name, exact in by_name.items():
-        stored = as_array(f"the array {name} in the file", data.call("__getitem__", name))
+        label = _("the array {name} in the file").format(name=name)
+        stored = as_array(label, data.call("__getitem__", name))
         if stored.dtype != numpy.float16:
-            fail(f"save_params stored {name} as {stored.dtype}; store float16, as the second book does",
-                 SAVE_FLOAT16)
-        compare(f"the array {name} in the file", stored.astype(numpy.float32), exact.astype(numpy.float16).astype(numpy.float32),
+            fail(_("save_params stored {name} as {dtype}; store float16, as the second book does").format(
+                name=name, dtype=stored.dtype), SAVE_FLOAT16)
+        compare(label, stored.astype(numpy.float32), exact.astype(numpy.float16).astype(numpy.float32),
                 rtol=0, atol=0)
 
 
 @check(id="load_params.in_place", target="load_params", points=1)
 def test_load_params(student, rng):
     target = nested(student, rng, dtype=numpy.float32)
-    names = [name for name, _ in rb.named_params(target.local)]
+    names = [name for name, _array in rb.named_params(target.local)]
     own = names_of(student, target.remote)  # the file is written with the submission's own names
     if own and len(own) == len(names) and len(set(own)) == len(own) and all(isinstance(n, str) for n in own):
         names = own
@@ -518,15 +529,16 @@ def test_load_params(student, rng):
     before = target.remote.ids("params"), leaf_ids(target.leaves, "params")
     student.call("load_params", target.remote, "judge.npz")
     if leaf_ids(target.leaves, "params") != before[1] or target.remote.ids("params") != before[0]:
-        fail("load_params replaced the model's arrays instead of writing into them", LOAD_IN_PLACE)
-    got = [as_array("a parameter", p) for leaf in target.leaves for p in leaf.get("params")]
+        fail(_("load_params replaced the model's arrays instead of writing into them"), LOAD_IN_PLACE)
+    got = [as_array(_("a parameter"), p) for leaf in target.leaves for p in leaf.get("params")]
     if all(numpy.array_equal(g, w) for g, w in zip(got, target.local.params)):
-        fail("load_params did not change the model's parameters", LOAD_REBINDS)
+        fail(_("load_params did not change the model's parameters"), LOAD_REBINDS)
     for i, (g, name) in enumerate(zip(got, names)):
         if g.dtype != numpy.float32:
-            fail(f"after load_params, the parameter named {name} is {g.dtype}; the model's float32 arrays must "
-                 "stay float32", LOAD_KEEPS_DTYPE)
-        compare(f"the parameter named {name} after load_params", g, values[name].astype(numpy.float32),
+            fail(_("after load_params, the parameter named {name} is {dtype}; the model's float32 arrays must "
+                   "stay float32").format(name=name, dtype=g.dtype), LOAD_KEEPS_DTYPE)
+        compare(_("the parameter named {name} after load_params").format(name=name), g,
+                values[name].astype(numpy.float32),
                 rtol=0, atol=0)
 
 
@@ -534,7 +546,7 @@ def test_load_params(student, rng):
 
 def device_model(student, rng):
     """Sequential(Sequential(Affine(3, 4), Relu), shared Affine(4, 4), Relu, tie(shared)), with gradients."""
-    (r1, _), (rs, _) = affine_pair(student, rng, 3, 4), affine_pair(student, rng, 4, 4)
+    r1, rs = affine_pair(student, rng, 3, 4)[0], affine_pair(student, rng, 4, 4)[0]
     inner = student.new("Sequential", r1, student.new("Relu"))
     twin = student.call("tie", rs)  # the trusted tie: to_cpu and to_gpu come after it
     model = student.new("Sequential", inner, rs, student.new("Relu"), twin)
@@ -554,21 +566,28 @@ def on_host(value):
     return isinstance(value, numpy.ndarray) and not isinstance(value, DeviceArray)
 
 
+# What a conversion was, in the sentences that follow it ("after {what}, ..."); "to_cpu" is a name.
+TO_GPU_AND_BACK = N_("to_gpu and then to_cpu")
+FAILED_TO_GPU = N_("a failed to_gpu")
+
+
 def host_arrays(built, what):
+    """Every array of the leaves is a NumPy array after `what` (its calls, translated)."""
     for k, leaf in enumerate(built.leaves):
         for attr in ("params", "grads"):
             for j, a in enumerate(leaf.get(attr)):
                 if not on_host(a):
-                    fail(f"after {what}, {attr}[{j}] of parameterised layer {k} is a "
-                         f"{getattr(a, 'type_name', type(a).__name__)}, not a NumPy array")
+                    fail(_("after {what}, {attr}[{j}] of parameterised layer {k} is a {kind}, not a NumPy "
+                           "array").format(what=what, attr=attr, j=j, k=k,
+                                           kind=getattr(a, "type_name", type(a).__name__)))
 
 
 def identity_rules(built, what):
-    expect_lists(built, f"after {what}, the model", REFRESH)
+    expect_lists(built, _("after {what}, the model").format(what=what), REFRESH)
     inner = Built(built.inner, None, built.leaves[:1])
-    expect_lists(inner, f"after {what}, the inner Sequential", REFRESH)
+    expect_lists(inner, _("after {what}, the inner Sequential").format(what=what), REFRESH)
     if built.leaves[1].ids("params") != built.leaves[2].ids("params"):
-        fail(f"after {what}, the tied layers hold different arrays", CONVERT_SHARED_ONCE)
+        fail(_("after {what}, the tied layers hold different arrays").format(what=what), CONVERT_SHARED_ONCE)
 
 
 @check(id="to_cpu.identity_rules", target="to_cpu", points=2)
@@ -580,9 +599,9 @@ def test_to_cpu(student, rng):
     identity_rules(built, "to_cpu")
     for k, (got, want) in enumerate(zip(snapshot(built), before)):
         for j, (g, w) in enumerate(zip(got, want)):
-            compare(f"to_cpu: array {j} of list {k}", g, w, rtol=0, atol=0)
+            compare(_("{what}: array {j} of list {k}").format(what="to_cpu", j=j, k=k), g, w, rtol=0, atol=0)
     if not isinstance(result, RemoteObject) or result.ids("params") != built.remote.ids("params"):
-        fail("to_cpu(model) should return the model")
+        fail(_("to_cpu(model) should return the model"))
 
 
 @check(id="to_gpu.moves_or_fails_loudly", target="to_gpu", points=1)
@@ -599,21 +618,21 @@ def test_to_gpu(student, rng):
             raise
         text = f"{exc.type_name} {exc.message}".lower()
         if not any(word in text for word in NO_GPU_WORDS):
-            fail(f"to_gpu raised {exc.sentence()}; without CuPy it should raise an error that says CuPy or a GPU "
-                 "is missing", NO_GPU_RAISE)
-        host_arrays(built, "a failed to_gpu")
+            fail(_("to_gpu raised {error}; without CuPy it should raise an error that says CuPy or a GPU "
+                   "is missing").format(error=exc.sentence()), NO_GPU_RAISE)
+        host_arrays(built, _(FAILED_TO_GPU))
         if [leaf.ids(attr) for leaf in built.leaves for attr in ("params", "grads")] != ids_before:
-            fail("to_gpu failed, but only after it had replaced some arrays of the model", NO_GPU_CHANGES_NOTHING)
+            fail(_("to_gpu failed, but only after it had replaced some arrays of the model"), NO_GPU_CHANGES_NOTHING)
         return
     arrays = [a for leaf in built.leaves for a in leaf.get("params")]
     if all(on_host(a) for a in arrays):
-        fail("to_gpu returned, but the parameters are still NumPy arrays; without CuPy and a GPU it must raise "
-             "instead of pretending", NO_GPU_NO_PRETENDING)
+        fail(_("to_gpu returned, but the parameters are still NumPy arrays; without CuPy and a GPU it must raise "
+               "instead of pretending"), NO_GPU_NO_PRETENDING)
     if built.leaves[1].ids("params") != built.leaves[2].ids("params"):
-        fail("after to_gpu, the tied layers hold different arrays", CONVERT_ONCE)
+        fail(_("after {what}, the tied layers hold different arrays").format(what="to_gpu"), CONVERT_ONCE)
     student.call("to_cpu", built.remote)
-    host_arrays(built, "to_gpu and then to_cpu")
-    identity_rules(built, "to_gpu and then to_cpu")
+    host_arrays(built, _(TO_GPU_AND_BACK))
+    identity_rules(built, _(TO_GPU_AND_BACK))
     for k, (got, want) in enumerate(zip(snapshot(built), before)):
         for j, (g, w) in enumerate(zip(got, want)):
-            compare(f"to_gpu then to_cpu: array {j} of list {k}", g, w, rtol=0, atol=0)
+            compare(_("to_gpu then to_cpu: array {j} of list {k}").format(j=j, k=k), g, w, rtol=0, atol=0)

@@ -8,9 +8,10 @@ import numpy
 import pytest
 
 from backprop_lab_check.gradcheck import model_gradients_agree
+from backprop_lab_check.i18n import N_, _
 from backprop_lab_check.shared.spiral import TINY, judge_overfit, tiny_indices
 from backprop_lab_check.tolerances import NETWORK_GRAD_TOL
-from backprop_lab_check.verdicts import PartialCredit, as_array, compare, fail
+from backprop_lab_check.verdicts import OWN_FLOAT64, PartialCredit, as_array, compare, fail
 
 import reference
 from grader.judge.device import (device_array, device_list, device_scalar, f32, f64, host_device_errors,
@@ -20,10 +21,10 @@ from grader.runtime.protocol import on_device as to_device
 check = pytest.mark.check
 SIZES = (2, 10, 3)
 SHAPES = [(2, 10), (10,), (10, 3), (3,)]
-COPIED = ("model.params must hold the layers' own arrays (params += layer.params), not copies: the "
-          "optimizer updates model.params in place and the layers must see it")
-STALE_GRADS = ("model.grads must be the layers' own gradient arrays, filled in place by backward "
-               "(self.grads[0][...] = dW in each layer)")
+COPIED = N_("model.params must hold the layers' own arrays (params += layer.params), not copies: the "
+            "optimizer updates model.params in place and the layers must see it")
+STALE_GRADS = N_("model.grads must be the layers' own gradient arrays, filled in place by backward "
+                 "(self.grads[0][...] = dW in each layer)")
 
 
 def spiral_batch(rng, n=12):
@@ -37,18 +38,20 @@ def model_with(student, rng):
     model = student.new("TwoLayerNet", *SIZES)
     params = model.get("params")
     if not isinstance(params, list) or len(params) != 4:
-        fail(f"TwoLayerNet.params should be a list of 4 arrays (W1, b1, W2, b2), got {describe(params)}")
+        fail(_("{name} should be a list of 4 arrays (W1, b1, W2, b2), got {got}").format(
+            name="TwoLayerNet.params", got=describe(params)))
     values = [rng.standard_normal(s) for s in SHAPES]
     for i, (p, value) in enumerate(zip(params, values)):
         p = as_array(f"TwoLayerNet.params[{i}]", p)
         if p.shape != value.shape:
-            fail(f"TwoLayerNet.params[{i}] has shape {p.shape}, expected {value.shape}")
+            fail(_("{name} has shape {got}, expected {expected}").format(
+                name=f"TwoLayerNet.params[{i}]", got=p.shape, expected=value.shape))
     probe = spiral_batch(rng)[0]
     before = as_array("TwoLayerNet.predict", model.call("predict", probe))
     for i, value in enumerate(values):
         model.set_item("params", i, value=value)
     if numpy.array_equal(before, as_array("TwoLayerNet.predict", model.call("predict", probe))):
-        fail("writing new weights into model.params did not change the predictions", COPIED)
+        fail(_("writing new weights into model.params did not change the predictions"), COPIED)
     expected = reference.TwoLayerNet(*SIZES)
     for p, value in zip(expected.params, values):
         p[...] = value
@@ -56,7 +59,7 @@ def model_with(student, rng):
 
 
 def describe(value):
-    return f"a list of {len(value)}" if isinstance(value, list) else type(value).__name__
+    return _("a list of {count}").format(count=len(value)) if isinstance(value, list) else type(value).__name__
 
 
 @check(id="two_layer_net.api", target="TwoLayerNet", points=1)
@@ -65,29 +68,32 @@ def test_net_api(student):
     params, grads = model.get("params"), model.get("grads")
     for label, value in (("params", params), ("grads", grads)):
         if not isinstance(value, list) or len(value) != 4:
-            fail(f"TwoLayerNet.{label} should be a list of 4 arrays (W1, b1, W2, b2), got {describe(value)}")
+            fail(_("{name} should be a list of 4 arrays (W1, b1, W2, b2), got {got}").format(
+                name=f"TwoLayerNet.{label}", got=describe(value)))
         for i, (array, shape) in enumerate(zip(value, SHAPES)):
             array = as_array(f"TwoLayerNet.{label}[{i}]", array)
             if array.shape != shape:
-                fail(f"TwoLayerNet.{label}[{i}] has shape {array.shape}, expected {shape}")
+                fail(_("{name} has shape {got}, expected {expected}").format(
+                    name=f"TwoLayerNet.{label}[{i}]", got=array.shape, expected=shape))
 
 
 @check(id="two_layer_net.init", target="TwoLayerNet", points=1)
 def test_net_init(student):
     params = [numpy.asarray(p) for p in student.new("TwoLayerNet", 20, 30, 10).get("params")]
     if len(params) != 4:
-        fail("TwoLayerNet.params should hold W1, b1, W2, b2")
+        fail(_("TwoLayerNet.params should hold W1, b1, W2, b2"))
     for i in (1, 3):
         if numpy.any(params[i] != 0):
-            fail(f"bias params[{i}] should start at zero")
+            fail(_("bias params[{i}] should start at zero").format(i=i))
     for i in (0, 2):
         std = float(params[i].std())
         if not 0.005 < std < 0.02:
-            fail(f"weights params[{i}] have standard deviation {std:.3g}; initialise with 0.01 * np.random.randn(...)")
+            fail(_("weights params[{i}] have standard deviation {std:.3g}; initialise with "
+                   "0.01 * np.random.randn(...)").format(i=i, std=std))
 
 
-LAST_ACTIVATION = ("predict ends with the last Affine layer: no Sigmoid after it (the layers are Affine, Sigmoid, "
-                   "Affine), and softmax is left to the loss layer")
+LAST_ACTIVATION = N_("predict ends with the last Affine layer: no Sigmoid after it (the layers are Affine, Sigmoid, "
+                     "Affine), and softmax is left to the loss layer")
 
 
 def extra_sigmoid(expected, x, t):
@@ -107,28 +113,28 @@ def extra_sigmoid(expected, x, t):
 def test_net_predict(student, rng):
     model, expected = model_with(student, rng)
     x, t = spiral_batch(rng)
-    compare("TwoLayerNet.predict (scores before softmax)", model.call("predict", x), expected.predict(x),
+    compare(_("TwoLayerNet.predict (scores before softmax)"), model.call("predict", x), expected.predict(x),
             mistakes=[(numpy.asarray(reference.softmax(expected.predict(x))),
-                       "predict returns the scores of the last Affine layer; leave softmax to the loss layer"),
+                       N_("predict returns the scores of the last Affine layer; leave softmax to the loss layer")),
                       (extra_sigmoid(expected, x, t)[0], LAST_ACTIVATION)])
 
 
 @check(id="two_layer_net.shared_params", target="TwoLayerNet", points=1)
 def test_net_shared_params(student, rng):
     model = student.new("TwoLayerNet", *SIZES)
-    x, _ = spiral_batch(rng)
+    x = spiral_batch(rng)[0]
     before = as_array("TwoLayerNet.predict", model.call("predict", x))
     model.set_item("params", 2, value=rng.standard_normal(SHAPES[2]))
     after = as_array("TwoLayerNet.predict", model.call("predict", x))
     if numpy.allclose(before, after):
-        fail("changing model.params[2] in place did not change the predictions", COPIED)
+        fail(_("changing model.params[2] in place did not change the predictions"), COPIED)
 
 
 @check(id="two_layer_net.forward", target="TwoLayerNet", points=1)
 def test_net_forward(student, rng):
     model, expected = model_with(student, rng)
     x, t = spiral_batch(rng)
-    compare("TwoLayerNet.forward(x, t) (the loss)", model.call("forward", x, t), expected.forward(x, t), rtol=1e-5,
+    compare(_("TwoLayerNet.forward(x, t) (the loss)"), model.call("forward", x, t), expected.forward(x, t), rtol=1e-5,
             mistakes=[(extra_sigmoid(expected, x, t)[1], LAST_ACTIVATION)])
 
 
@@ -149,7 +155,7 @@ def test_net_backward(student, rng):
 
 @check(id="two_layer_net.numerical", target="TwoLayerNet", points=1)
 def test_net_numerical(student, rng, evidence, check_id):
-    model, _ = model_with(student, rng)
+    model = model_with(student, rng)[0]
     model_gradients_agree(model, "TwoLayerNet", spiral_batch(rng, n=6), [(1, "db1"), (3, "db2"), (2, "dW2")],
                           tol=NETWORK_GRAD_TOL, stale_hint=STALE_GRADS,
                           record=lambda label: evidence.gradient(check_id, f"TwoLayerNet.{label}", NETWORK_GRAD_TOL))
@@ -163,42 +169,47 @@ def grads_with_norm(rng, norm):
     return [g * (norm / total) for g in grads]
 
 
+def clipped(student, grads, max_norm):
+    """The arrays the caller holds after clip_grads(grads, max_norm) (its own list, kept)."""
+    return student.call("clip_grads", grads, max_norm, keep_args=True)[1][0]
+
+
 @check(id="clip_grads.total_norm", target="clip_grads", points=2)
 def test_clip_total_norm(student, rng):
     grads = grads_with_norm(rng, 10.0)
-    _, (after, _) = student.call("clip_grads", grads, 5.0, keep_args=True)
+    after = clipped(student, grads, 5.0)
     rate = 5.0 / (10.0 + 1e-6)
     per_array = [g * min(1.0, 5.0 / (numpy.linalg.norm(g) + 1e-6)) for g in grads]
     no_sqrt = [g * min(1.0, 5.0 / (100.0 + 1e-6)) for g in grads]
     for i, (got, g) in enumerate(zip(after, grads)):
         if numpy.array_equal(got, g):
-            fail(f"clip_grads did not change grads[{i}] although the total norm 10 exceeds max_norm 5",
-                 "scale each gradient in place (g *= rate); rebinding a name or a list item leaves the "
-                 "caller's arrays unchanged")
+            fail(_("clip_grads did not change grads[{i}] although the total norm 10 exceeds max_norm 5").format(i=i),
+                 N_("scale each gradient in place (g *= rate); rebinding a name or a list item leaves the "
+                    "caller's arrays unchanged"))
         compare(f"clip_grads: grads[{i}]", got, g * rate,
-                mistakes=[(per_array[i], "use the TOTAL norm over all gradients, sqrt(sum of every g**2), "
-                                         "and one rate for all of them; not each array's own norm"),
-                          (no_sqrt[i], "the total norm is the square root of the sum of squares: "
-                                       "total_norm = np.sqrt(sum(np.sum(g ** 2) for g in grads))")])
+                mistakes=[(per_array[i], N_("use the TOTAL norm over all gradients, sqrt(sum of every g**2), "
+                                            "and one rate for all of them; not each array's own norm")),
+                          (no_sqrt[i], N_("the total norm is the square root of the sum of squares: "
+                                          "total_norm = np.sqrt(sum(np.sum(g ** 2) for g in grads))"))])
 
 
 @check(id="clip_grads.below_max", target="clip_grads", points=1)
 def test_clip_below_max(student, rng):
     grads = grads_with_norm(rng, 2.0)
-    _, (after, _) = student.call("clip_grads", grads, 5.0, keep_args=True)
+    after = clipped(student, grads, 5.0)
     for i, (got, g) in enumerate(zip(after, grads)):
-        compare(f"clip_grads with total norm 2 < max_norm 5: grads[{i}]", got, g,
-                mistakes=[(g * 5.0 / 2.0, "only scale when the rate max_norm / (total_norm + 1e-6) is below 1")])
+        compare(_("clip_grads with total norm 2 < max_norm 5: grads[{i}]").format(i=i), got, g,
+                mistakes=[(g * 5.0 / 2.0, N_("only scale when the rate max_norm / (total_norm + 1e-6) is below 1"))])
 
 
 @check(id="clip_grads.float32", target="clip_grads", points=1)
 def test_clip_float32(student, rng):
     grads = [g.astype(numpy.float32) for g in grads_with_norm(rng, 8.0)]
-    _, (after, _) = student.call("clip_grads", grads, 1.0, keep_args=True)
-    _, (own, _) = student.call("clip_grads", [g.astype(numpy.float64) for g in grads], 1.0, keep_args=True)
+    after = clipped(student, grads, 1.0)
+    own = clipped(student, [g.astype(numpy.float64) for g in grads], 1.0)
     for i, (got, want) in enumerate(zip(after, own)):
         compare(f"clip_grads (float32): grads[{i}]", got, want, dtype=numpy.float32, rtol=1e-4, atol=1e-6,
-                against="your own float64 result")
+                against=OWN_FLOAT64)
 
 
 # -- overfit_tiny ------------------------------------------------------------------------------
@@ -235,7 +246,8 @@ def trained(student, trusted, limits, max_epoch=300, **fit_kwargs):
 def accuracy(model, x, t):
     scores = as_array("TwoLayerNet.predict", model.call("predict", x))
     if scores.shape != (len(x), 3):
-        fail(f"TwoLayerNet.predict returned shape {scores.shape}, expected {(len(x), 3)}")
+        fail(_("{name} returned shape {got}, expected {expected}").format(
+            name="TwoLayerNet.predict", got=scores.shape, expected=(len(x), 3)))
     return float(numpy.mean(scores.argmax(axis=1) == t.argmax(axis=1)))
 
 
@@ -269,21 +281,25 @@ def batch_problem(model, optimizer):
     sample once, in batches of batch_size, shuffled, with x and t shuffled alike."""
     batches, per_epoch = model.get("batches"), RECORDED["samples"] // RECORDED["batch_size"]
     if len(batches) != RECORDED["max_epoch"] * per_epoch:
-        return (f"{len(batches)} batches in {RECORDED['max_epoch']} epochs of {RECORDED['samples']} samples in batches "
-                f"of {RECORDED['batch_size']}; expected {per_epoch} an epoch: iterate over len(x) // batch_size batches")
+        return _("{count} batches in {epochs} epochs of {samples} samples in batches of {batch_size}; expected "
+                 "{per_epoch} an epoch: iterate over len(x) // batch_size batches").format(
+            count=len(batches), epochs=RECORDED["max_epoch"], samples=RECORDED["samples"],
+            batch_size=RECORDED["batch_size"], per_epoch=per_epoch)
     if any(len(b) != RECORDED["batch_size"] for b in batches):
-        return "every batch should hold batch_size samples: x[i * batch_size:(i + 1) * batch_size]"
+        return _("every batch should hold batch_size samples: x[i * batch_size:(i + 1) * batch_size]")
     epochs = [sum(batches[e * per_epoch:(e + 1) * per_epoch], []) for e in range(RECORDED["max_epoch"])]
     if any(sorted(e) != list(range(RECORDED["samples"])) for e in epochs):
-        return "every epoch must visit every sample once: take the batches from one permutation of the data"
+        return _("every epoch must visit every sample once: take the batches from one permutation of the data")
     if not all(model.get("aligned")):
-        return "x and t must be shuffled with the same permutation: idx = np.random.permutation(len(x)); x[idx], t[idx]"
+        return _("x and t must be shuffled with the same permutation: idx = np.random.permutation(len(x)); "
+                 "x[idx], t[idx]")
     if all(e == list(range(RECORDED["samples"])) for e in epochs):
-        return "fit never shuffles: draw idx = np.random.permutation(len(x)) each epoch and cut the batches from x[idx], t[idx]"
+        return _("fit never shuffles: draw idx = np.random.permutation(len(x)) each epoch and cut the batches from "
+                 "x[idx], t[idx]")
     if model.get("backward_calls") != len(batches) or optimizer.get("updates") != len(batches):
-        return "every iteration calls model.forward, model.backward and optimizer.update once"
+        return _("every iteration calls model.forward, model.backward and optimizer.update once")
     if not optimizer.get("own_arrays"):
-        return "pass the model's own lists to the optimizer: optimizer.update(model.params, model.grads)"
+        return _("pass the model's own lists to the optimizer: optimizer.update(model.params, model.grads)")
     return None
 
 
@@ -314,9 +330,9 @@ def test_trainer_spiral(student, trusted, limits, evidence):
     acc = accuracy(model, held_x, held_t)
     if acc >= 0.9:
         return
-    message = (f"after Trainer.fit(x, t, 300, 30) with SGD(lr=1.0) the model classifies {acc:.0%} of a held-out "
-               "spiral correctly; at least 90% is expected")
-    hint = batch_problem(*recorded(student, trusted, limits)[:2]) or (
+    message = _("after Trainer.fit(x, t, 300, 30) with SGD(lr=1.0) the model classifies {accuracy:.0%} of a "
+                "held-out spiral correctly; at least 90% is expected").format(accuracy=acc)
+    hint = batch_problem(*recorded(student, trusted, limits)[:2]) or N_(
         "check that fit shuffles, walks through every mini-batch, calls backward and the optimizer's update each "
         "iteration")
     if acc >= 0.6:
@@ -331,7 +347,7 @@ def test_trainer_loss_list(student, trusted, limits):
     model, optimizer, trainer = recorded(student, trusted, limits)
     losses = trainer.get("loss_list")
     if not isinstance(losses, list):
-        fail(f"Trainer.loss_list should be a list, got {type(losses).__name__}")
+        fail(_("Trainer.loss_list should be a list, got {kind}").format(kind=type(losses).__name__))
     seen = [float(i + 1) for i in range(len(model.get("batches")))]
     per_epoch = RECORDED["samples"] // RECORDED["batch_size"]
     within, overall = loss_means(seen, RECORDED["eval_interval"], per_epoch)
@@ -339,13 +355,14 @@ def test_trainer_loss_list(student, trusted, limits):
     if any(len(got) == len(want) and numpy.allclose(got, want) for want in (within, overall)):
         return
     last_only = [seen[i] for i in range(len(seen)) if (i % per_epoch) % RECORDED["eval_interval"] == 0]
-    hint = ("add every loss to total_loss and count it; when iters % eval_interval == 0 append total_loss / loss_count "
-            "and reset both" if got.tolist() == last_only else
-            "append to loss_list only every eval_interval iterations (when iters % eval_interval == 0), the mean of "
-            "the losses since the previous entry" if len(got) == len(seen) else batch_problem(model, optimizer))
-    fail(f"with losses 1, 2, ..., {len(seen)} and eval_interval={RECORDED['eval_interval']}, loss_list has "
-         f"{len(got)} entries, {numpy.round(got, 3).tolist()}; expected the mean loss since the previous entry, "
-         f"{within} (or {overall} counting iterations over the whole run)", hint)
+    hint = (N_("add every loss to total_loss and count it; when iters % eval_interval == 0 append "
+               "total_loss / loss_count and reset both") if got.tolist() == last_only else
+            N_("append to loss_list only every eval_interval iterations (when iters % eval_interval == 0), the mean "
+               "of the losses since the previous entry") if len(got) == len(seen) else batch_problem(model, optimizer))
+    fail(_("with losses 1, 2, ..., {last} and eval_interval={every}, loss_list has {count} entries, {got}; expected "
+           "the mean loss since the previous entry, {within} (or {overall} counting iterations over the whole "
+           "run)").format(last=len(seen), every=RECORDED["eval_interval"], count=len(got),
+                          got=numpy.round(got, 3).tolist(), within=within, overall=overall), hint)
 
 
 @check(id="trainer.max_grad", target="Trainer", points=1)
@@ -359,15 +376,16 @@ def test_trainer_clips(student, trusted, limits):
     moved = numpy.sqrt(sum(float(((e - s) ** 2).sum()) for s, e in zip(start, end)))
     limit = 10 * 1.0 * 1e-3 * 1.001
     if moved > limit:
-        fail(f"with max_grad=1e-3 and lr=1.0, ten updates moved the parameters by {moved:.3g} in total; "
-             f"clipping allows at most {limit:.3g}", "call clip_grads(grads, max_grad) before the update when max_grad is set")
+        fail(_("with max_grad=1e-3 and lr=1.0, ten updates moved the parameters by {moved:.3g} in total; "
+               "clipping allows at most {limit:.3g}").format(moved=moved, limit=limit),
+             N_("call clip_grads(grads, max_grad) before the update when max_grad is set"))
     if moved == 0:
-        fail("Trainer.fit did not change the model's parameters")
+        fail(_("Trainer.fit did not change the model's parameters"))
 
 
 @check(id="trainer.plot", target="Trainer", points=1)
 def test_trainer_plot(student, trusted, limits):
-    _, trainer = trained(student, trusted, limits, max_epoch=2, eval_interval=5)
+    trainer = trained(student, trusted, limits, max_epoch=2, eval_interval=5)[1]
     trainer.call("plot")
     trainer.call("plot", ylim=(0, 2))
 
@@ -402,13 +420,13 @@ def test_two_layer_net_on_device(on_device, student, rng):
         device_list("TwoLayerNet(2, 10, 3, dtype=float32).params", model.get("params"), 4)
         with_weights(model, values, device=True)
         X, T = to_device(x.astype(numpy.float32)), to_device(t)
-        scores = device_array("TwoLayerNet.predict's scores", model.call("predict", X))
-        loss = device_scalar("TwoLayerNet.forward's loss", model.call("forward", X, T))
+        scores = device_array(_("TwoLayerNet.predict's scores"), model.call("predict", X))
+        loss = device_scalar(_("TwoLayerNet.forward's loss"), model.call("forward", X, T))
         model.call("backward")
         grads = device_list("TwoLayerNet.grads", model.get("grads"), 4)
     own = with_weights(cpu.new("TwoLayerNet", *NET_SIZES), values, device=False)
     same_as_own("TwoLayerNet.predict", scores, own.call("predict", x))
-    same_as_own("TwoLayerNet.forward (the loss)", loss, own.call("forward", x, t))
+    same_as_own(_("TwoLayerNet.forward (the loss)"), loss, own.call("forward", x, t))
     own.call("backward")
     for i, got in enumerate(grads):
         same_as_own(f"TwoLayerNet.grads[{i}]", got, own.get("grads", i))
@@ -429,19 +447,21 @@ def test_trainer_on_device(on_device, student, rng, limits):
         trainer = device.new("Trainer", model, device.trusted("SGD", lr=1.0))
         trainer.call("fit", to_device(x.astype(numpy.float32)), to_device(t), epochs, batch, eval_interval=1,
                      timeout=limits.train_timeout_s)
-        losses, params = trainer.get("loss_list"), device_list("the model's params after training",
+        losses, params = trainer.get("loss_list"), device_list(_("the model's params after training"),
                                                                model.get("params"), 4)
     own_model = with_weights(cpu.trusted("TwoLayerNet", *NET_SIZES), values, device=False)
     own = cpu.new("Trainer", own_model, cpu.trusted("SGD", lr=1.0))
     own.call("fit", x, t, epochs, batch, eval_interval=1, timeout=limits.train_timeout_s)
     own_losses = own.get("loss_list")
     if not isinstance(losses, list) or not isinstance(own_losses, list) or len(losses) != len(own_losses):
-        fail(f"after Trainer.fit(x, t, {epochs}, {batch}, eval_interval=1), loss_list has "
-             f"{len(losses) if isinstance(losses, list) else type(losses).__name__} entries on the device and "
-             f"{len(own_losses) if isinstance(own_losses, list) else type(own_losses).__name__} on the CPU")
+        fail(_("after Trainer.fit(x, t, {epochs}, {batch}, eval_interval=1), loss_list has {on_device} entries on "
+               "the device and {on_cpu} on the CPU").format(
+            epochs=epochs, batch=batch, on_device=len(losses) if isinstance(losses, list) else type(losses).__name__,
+            on_cpu=len(own_losses) if isinstance(own_losses, list) else type(own_losses).__name__))
     got_losses = numpy.array([device_scalar(f"Trainer.loss_list[{i}]", v) for i, v in enumerate(losses)])
-    same_as_own(f"Trainer.loss_list after {epochs} epochs", got_losses,
+    same_as_own(_("Trainer.loss_list after {epochs} epochs").format(epochs=epochs), got_losses,
                 numpy.array([float(v) for v in own_losses]))
     for i, got in enumerate(params):
-        same_as_own(f"the model's params[{i}] after {epochs} epochs of Trainer.fit", got, own_model.get("params", i))
+        same_as_own(_("the model's params[{i}] after {epochs} epochs of Trainer.fit").format(i=i, epochs=epochs), got,
+                    own_model.get("params", i))
     promotions_note(device, "Trainer.fit")
