@@ -41,7 +41,7 @@ def test_glossary_terms_are_used_consistently():
         english = catalogues.PLACEHOLDER.sub("", " ".join(catalogues.forms(message.id)))
         korean = " ".join(catalogues.forms(message.string))
         for en, ko in sorted(terms, key=lambda term: -len(term[0])):  # "gradient check" before "check"
-            pattern = re.compile(rf"{re.escape(en)}(e?s)?", re.IGNORECASE)
+            pattern = re.compile(rf"\b{re.escape(en)}(e?s)?\b", re.IGNORECASE)
             if pattern.search(english) and ko not in korean:
                 inconsistent.append(f"{message.id!r} -> {message.string!r}: {en!r} is {ko!r}")
             english = pattern.sub(" ", english)
