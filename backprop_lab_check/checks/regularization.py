@@ -8,6 +8,7 @@ import math
 import numpy
 
 from ..gradcheck import gradient_agrees
+from ..i18n import _
 from ..registry import visible
 from ..shared import regularization as known
 from ..shared.regularization import pair
@@ -44,16 +45,16 @@ DB_SMALL = numpy.array([3.0])                                    # the sum of y_
 
 @visible(id="linreg.known_values", target="linreg")
 def linreg_known_values(kernel, rng):
-    expect("linreg(X, w, b) of the notebook's 3 examples", call_pure(kernel, "linreg", X_SMALL, W_SMALL, B_SMALL),
+    expect(_("linreg(X, w, b) of the notebook's 3 examples"), call_pure(kernel, "linreg", X_SMALL, W_SMALL, B_SMALL),
            Y_HAT_SMALL, mistakes=[(X_SMALL @ W_SMALL, known.LINREG_BIAS_MISSING)])
 
 
 @visible(id="squared_loss.known_values", target="squared_loss")
 def squared_loss_known_values(kernel, rng):
-    expect("squared_loss(y_hat of shape (3, 1), y of shape (3,))",
+    expect(_("squared_loss(y_hat of shape ({n}, 1), y of shape ({n},))").format(n=3),
            call_pure(kernel, "squared_loss", Y_HAT_SMALL, Y_SMALL), LOSSES_SMALL,
            mistakes=known.squared_loss_mistakes(Y_HAT_SMALL, Y_SMALL, LOSSES_SMALL))
-    expect("squared_loss(y_hat, y) with both of shape (3, 1)",
+    expect(_("squared_loss(y_hat, y) with both of shape ({n}, 1)").format(n=3),
            call_pure(kernel, "squared_loss", Y_HAT_SMALL, Y_SMALL.reshape(3, 1)), LOSSES_SMALL)
 
 
@@ -64,9 +65,9 @@ def linreg_grads_known_values(kernel, rng):
     dw, db = pair("linreg_grads(X, y, w, b)",
                   call_pure(kernel, "linreg_grads", X_SMALL, Y_SMALL.reshape(3, 1), W_SMALL, B_SMALL))
     dw_mistakes, db_mistakes = known.linreg_grads_mistakes(DW_SMALL, DB_SMALL, len(X_SMALL))
-    expect("linreg_grads's dw", dw, DW_SMALL, mistakes=dw_mistakes)
-    db = as_array("linreg_grads's db", db)
-    expect("linreg_grads's db", db.reshape(DB_SMALL.shape) if db.size == 1 else db, DB_SMALL, mistakes=db_mistakes)
+    expect(_("linreg_grads's dw"), dw, DW_SMALL, mistakes=dw_mistakes)
+    db = as_array(_("linreg_grads's db"), db)
+    expect(_("linreg_grads's db"), db.reshape(DB_SMALL.shape) if db.size == 1 else db, DB_SMALL, mistakes=db_mistakes)
 
 
 @visible(id="sgd.known_step", target="sgd")
@@ -75,11 +76,13 @@ def sgd_known_step(kernel, rng):
     params = [numpy.array([[1.0], [2.0]]), numpy.array([0.5])]
     grads = [numpy.array([[4.0], [-2.0]]), numpy.array([1.0])]
     expected = [[[0.9], [2.05]], [0.475]]                           # p - 0.1 * g / 4
-    _, (after, _, _, _) = kernel.call("sgd", params, grads, 0.1, 4, keep_args=True)
-    for i, (got, p, g) in enumerate(zip(after, params, grads)):
+    params_after = kernel.call("sgd", params, grads, 0.1, 4, keep_args=True)[1][0]
+    for i, (got, p, g) in enumerate(zip(params_after, params, grads)):
         if numpy.array_equal(got, p):
-            fail(f"sgd(params, grads, 0.1, 4) did not change params[{i}]", known.SGD_NOT_IN_PLACE)
-        expect(f"sgd: params[{i}] after one step", got, expected[i], mistakes=known.sgd_mistakes(p, g, 0.1, 4))
+            fail(_("{call} did not change params[{i}]").format(call="sgd(params, grads, 0.1, 4)", i=i),
+                 known.SGD_NOT_IN_PLACE)
+        expect(_("sgd: params[{i}] after one step").format(i=i), got, expected[i],
+               mistakes=known.sgd_mistakes(p, g, 0.1, 4))
 
 
 # -- softmax, cross_entropy, accuracy -------------------------------------------------------------
@@ -92,7 +95,8 @@ PROBABILITIES = [[0.09003057317038046, 0.24472847105479767, 0.6652409557748219],
 def rows_sum_to_one(name, probabilities, shape):
     if probabilities.shape == shape and not numpy.allclose(probabilities.sum(axis=1), 1):
         sums = numpy.round(probabilities.sum(axis=1), 3).tolist()
-        fail(f"the rows of {name} should sum to 1; they sum to {sums}", known.rows_hint(probabilities))
+        fail(_("the rows of {name} should sum to 1; they sum to {sums}").format(name=name, sums=sums),
+             known.rows_hint(probabilities))
 
 
 @visible(id="softmax.known_values", target="softmax")
@@ -102,7 +106,7 @@ def softmax_known_values(kernel, rng):
     rows_sum_to_one(name, got, SCORES.shape)
     expect(name, got, PROBABILITIES)
     scores = 3 * rng.standard_normal((5, 4))
-    name = "softmax of a (5, 4) array"
+    name = _("softmax of a (5, 4) array")
     rows_sum_to_one(name, as_array(name, call_pure(kernel, "softmax", scores)), scores.shape)
 
 
@@ -111,7 +115,7 @@ def softmax_large_scores(kernel, rng):
     name = "softmax([[1000, 1000], [-1000, 0]])"
     got = as_array(name, call_pure(kernel, "softmax", numpy.array([[1000.0, 1000.0], [-1000.0, 0.0]])))
     if got.shape == (2, 2) and not numpy.all(numpy.isfinite(got.astype(numpy.float64))):
-        fail(f"{name} returned nan or inf", known.SOFTMAX_OVERFLOWS)
+        fail(_("{name} returned nan or inf").format(name=name), known.SOFTMAX_OVERFLOWS)
     expect(name, got, [[0.5, 0.5], [0.0, 1.0]], atol=1e-12)
 
 
@@ -132,9 +136,9 @@ def accuracy_known_values(kernel, rng):
     """4 rows, 3 of them with their largest entry at the label; as probabilities and as scores."""
     probabilities = numpy.array([[0.1, 0.3, 0.6], [0.3, 0.2, 0.5], [0.8, 0.1, 0.1], [0.2, 0.7, 0.1]])
     labels = numpy.array([2, 2, 1, 1])
-    expect("accuracy(y_hat, y) with 3 of 4 rows right", call_pure(kernel, "accuracy", probabilities, labels), 0.75,
-           mistakes=[(3, known.ACCURACY_COUNTS)])
-    expect("accuracy on scores (logits) with 3 of 4 rows right",
+    expect(_("accuracy(y_hat, y) with {right} of {rows} rows right").format(right=3, rows=4),
+           call_pure(kernel, "accuracy", probabilities, labels), 0.75, mistakes=[(3, known.ACCURACY_COUNTS)])
+    expect(_("accuracy on scores (logits) with 3 of 4 rows right"),
            call_pure(kernel, "accuracy", 5 * numpy.log(probabilities), labels), 0.75)
 
 
@@ -177,30 +181,33 @@ def model_init(kernel, name):
     arrays(f"{name}{sizes}.grads", model.get("grads"), shapes_of(sizes))
     for i, p in enumerate(params):
         if p.ndim == 1 and p.any():
-            fail(f"{name}: the bias params[{i}] should start at zero")
+            fail(_("{name}: the bias params[{i}] should start at zero").format(name=name, i=i))
         std = float(p.std())
         if p.ndim == 2 and (not 0.009 < std < 0.011 or abs(float(p.mean())) > 0.0015):
-            fail(f"{name}{sizes}: the weights params[{i}] have mean {p.mean():.3g} and standard deviation {std:.3g}; "
-                 "expected N(0, sigma^2) with the default sigma = 0.01", known.init_std_hint(std))
+            fail(_("{model}: the weights params[{i}] have mean {mean:.3g} and standard deviation {std:.3g}; "
+                   "expected N(0, sigma^2) with the default sigma = 0.01").format(
+                model=f"{name}{sizes}", i=i, mean=p.mean(), std=std), known.init_std_hint(std))
     std = float(numpy.asarray(kernel.new(name, *sizes, sigma=0.2).get("params", 0)).std())
     if not 0.17 < std < 0.23:
-        fail(f"{name}(..., sigma=0.2): the first weights have standard deviation {std:.3g}, expected 0.2",
-             known.SIGMA_UNUSED)
+        fail(_("{name}(..., sigma=0.2): the first weights have standard deviation {std:.3g}, expected 0.2").format(
+            name=name, std=std), known.SIGMA_UNUSED)
 
 
 def model_predict(kernel, name, rng):
     values = [0.5 * rng.standard_normal(shape) for shape in shapes_of(SIZES[name])]
     model = model_with(kernel, name, values)
-    X, _ = digits_like(rng, 12)
+    X = digits_like(rng, 12)[0]
     got = as_array(f"{name}.predict(X)", model.call("predict", X))
     if got.shape == (12, 10) and numpy.all(got >= 0) and numpy.allclose(got.sum(axis=1), 1):
-        fail(f"{name}.predict(X) returns probabilities: every row sums to 1", known.PREDICT_PROBABILITIES)
+        fail(_("{name}.predict(X) returns probabilities: every row sums to 1").format(name=name),
+             known.PREDICT_PROBABILITIES)
     if name == "SoftmaxRegression":
         W, b = values
-        expect(f"{name}.predict(X) (scores X W + b)", got, X @ W + b)
+        expect(_("{name}.predict(X) (scores X W + b)").format(name=name), got, X @ W + b)
     else:
         W1, b1, W2, b2 = values
-        expect(f"{name}.predict(X) (scores relu(X W1 + b1) W2 + b2)", got, numpy.maximum(X @ W1 + b1, 0) @ W2 + b2,
+        expect(_("{name}.predict(X) (scores relu(X W1 + b1) W2 + b2)").format(name=name), got,
+               numpy.maximum(X @ W1 + b1, 0) @ W2 + b2,
                mistakes=[((X @ W1 + b1) @ W2 + b2, known.PREDICT_WITHOUT_RELU)])
 
 
@@ -210,9 +217,9 @@ def model_forward(kernel, name, rng):
     three of others lose (log 2 + log 18) / 2 = log 6 on average."""
     values = [numpy.zeros(shape) for shape in shapes_of(SIZES[name])]
     values[-1][3] = math.log(9)
-    X, _ = digits_like(rng, 6)
+    X = digits_like(rng, 6)[0]
     loss = model_with(kernel, name, values).call("forward", X, numpy.array([3, 0, 3, 9, 3, 5]))
-    expect(f"{name}.forward(X, y) (the mean cross-entropy) with zero weights", loss, math.log(6),
+    expect(_("{name}.forward(X, y) (the mean cross-entropy) with zero weights").format(name=name), loss, math.log(6),
            mistakes=[(6 * math.log(6), known.SUMMED_LOSS)])
 
 
@@ -234,10 +241,11 @@ def gradients_agree(kernel, name, values, X, y, rng):
     model.call("forward", X, y)
     model.call("backward")
     if model.ids("grads") != before:
-        fail(f"{name}.backward replaced the arrays of self.grads", known.STALE)
+        fail(_("{name}.backward replaced the arrays of self.grads").format(name=name), known.STALE)
     grads = arrays(f"{name}.grads", model.get("grads"), [v.shape for v in values])
     for i, (label, value) in enumerate(zip(LABELS[name], values)):
-        gradient_agrees(model, f"{name}: backward's {label} (grads[{i}])", grads[i], ["param", ["params", i]], value,
+        gradient_agrees(model, _("{name}: backward's {label} (grads[{i}])").format(name=name, label=label, i=i),
+                        grads[i], ["param", ["params", i]], value,
                         [X, y], rng=rng, mistakes=[(numpy.zeros_like(value), known.STALE)],
                         hint=mean_over_batch_hint(len(X)))
 
@@ -336,8 +344,10 @@ def apply_weight_decay_weights(kernel, rng):
     params, grads = [numpy.array(p) for p in DECAY_PARAMS], [numpy.array(g) for g in DECAY_GRADS]
     after = known.decay(kernel, params, grads, 0.1)
     if numpy.array_equal(after[0], grads[0]):
-        fail("apply_weight_decay did not change the gradient of the weight params[0]", known.DECAY_NOT_IN_PLACE)
-    expect("the gradient of the weight params[0] after apply_weight_decay(params, grads, 0.1)", after[0],
+        fail(_("apply_weight_decay did not change the gradient of the weight params[{i}]").format(i=0),
+             known.DECAY_NOT_IN_PLACE)
+    expect(_("the gradient of the weight params[{i}] after apply_weight_decay(params, grads, {wd})").format(
+        i=0, wd=0.1), after[0],
            DECAYED_WEIGHT_GRADIENT, mistakes=known.weight_decay_mistakes(params[0], grads[0], 0.1))
 
 
@@ -345,7 +355,8 @@ def apply_weight_decay_weights(kernel, rng):
 def apply_weight_decay_biases(kernel, rng):
     params, grads = [numpy.array(p) for p in DECAY_PARAMS], [numpy.array(g) for g in DECAY_GRADS]
     after = known.decay(kernel, params, grads, 0.1)
-    expect("the gradient of the bias params[1] (1-D) after apply_weight_decay", after[1], grads[1], rtol=0, atol=0,
+    expect(_("the gradient of the bias params[{i}] (1-D) after apply_weight_decay").format(i=1), after[1], grads[1],
+           rtol=0, atol=0,
            mistakes=[(grads[1] + 0.1 * params[1], known.BIASES_DECAYED)])
 
 
@@ -363,11 +374,11 @@ def positive(rng):
 @visible(id="dropout_layer.extremes", target="dropout_layer")
 def dropout_layer_extremes(kernel, rng):
     X = numpy.arange(16, dtype=numpy.float64).reshape(2, 8)
-    expect("dropout_layer(X, 0) (keeps everything)", call_pure(kernel, "dropout_layer", X, 0.0), X)
+    expect(_("dropout_layer(X, 0) (keeps everything)"), call_pure(kernel, "dropout_layer", X, 0.0), X)
     zeros = as_array("dropout_layer(X, 1)", call_pure(kernel, "dropout_layer", X, 1.0))
     if zeros.shape == X.shape and not numpy.all(numpy.isfinite(zeros)):
-        fail("dropout_layer(X, 1) returned nan or inf", known.DROP_ALL_DIVIDES_BY_ZERO)
-    expect("dropout_layer(X, 1) (drops everything)", zeros, numpy.zeros_like(X))
+        fail(_("{name} returned nan or inf").format(name="dropout_layer(X, 1)"), known.DROP_ALL_DIVIDES_BY_ZERO)
+    expect(_("dropout_layer(X, 1) (drops everything)"), zeros, numpy.zeros_like(X))
 
 
 @visible(id="dropout_layer.keep_rate", target="dropout_layer")
@@ -382,10 +393,10 @@ def dropout_train(kernel, rng):
     X = positive(rng)
     layer = kernel.new("Dropout", 0.4)
     if layer.get("params") != [] or layer.get("grads") != []:
-        fail(known.NO_PARAMETERS)
+        fail(_(known.NO_PARAMETERS))
     known.judge_dropout("Dropout(0.4).forward(x, train=True)", X, layer.call("forward", X, train=True), 0.4,
                         RATE_TOLERANCE)
-    known.judge_dropout("Dropout(0.4).forward(x) (training is the default)", X, layer.call("forward", X), 0.4,
+    known.judge_dropout(_("Dropout(0.4).forward(x) (training is the default)"), X, layer.call("forward", X), 0.4,
                         RATE_TOLERANCE)
 
 
@@ -429,8 +440,8 @@ XAVIER_MEAN_BOUND = 0.03
 @visible(id="xavier_uniform.distribution", target="xavier_uniform")
 def xavier_uniform_distribution(kernel, rng):
     name = f"xavier_uniform({FAN_IN}, {FAN_OUT})"
-    W, _ = known.judge_xavier(name, call_pure(kernel, "xavier_uniform", FAN_IN, FAN_OUT), FAN_IN, FAN_OUT,
-                              XAVIER_MEAN_BOUND)
+    W = known.judge_xavier(name, call_pure(kernel, "xavier_uniform", FAN_IN, FAN_OUT), FAN_IN, FAN_OUT,
+                           XAVIER_MEAN_BOUND)[0]
     known.judge_uniform(name, W, FAN_IN, FAN_OUT)
 
 
