@@ -1,7 +1,6 @@
-"""The checks' own sentences in Korean: a report graded with --lang ko says every message and
-hint in Korean, the Korean hint of each known optimizer mistake included, while the same
-submission graded in English reads as before; the visible `check()` table follows
-use_language().
+"""The checks' own sentences in Korean: what an unreadable submission is told, the visible
+`check()` table in both languages, use_language(); and the helpers the other Korean tests share
+(tests/test_i18n_mistakes.py grades every known mistake in both languages).
 
 A message is Korean when it contains Hangul and is not an English sentence of the catalogue
 left as it is (what a sentence that nobody marked, or a translation that is not looked up at
@@ -12,10 +11,9 @@ import re
 
 import pytest
 
-import assignment_suite as suite
 import backprop_lab_check
 from backprop_lab_check import i18n
-from gradelib import grade, mutate, notebook_namespace, solution, write
+from gradelib import grade, mutate, notebook_namespace, solution
 from mutants import OPTIMIZERS
 from test_i18n import catalogues
 
@@ -39,34 +37,6 @@ def untranslated(report):
 def feedback(report, target):
     return [f"{check['message']} {check['hint'] or ''}" for check in report["checks"]
             if check["target"] == target and check["status"] != "pass"]
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("mutant", OPTIMIZERS, ids=lambda m: m.name)
-def test_optimizer_mistakes_are_explained_in_korean(mutant, tmp_path):
-    path = write(suite.definitions_only(mutate(mutant.assignment, mutant.edits)), tmp_path / f"{mutant.name}.ipynb")
-    english, _ = grade(path, mutant.assignment, tmp_path / "en", ["--lang", "en"])
-    korean, _ = grade(path, mutant.assignment, tmp_path / "ko", ["--lang", "ko"])
-    # English, unchanged: the mistake is named as the mutant suite expects
-    assert any(mutant.says in text for text in feedback(english, mutant.target)), feedback(english, mutant.target)
-    assert english["language"] == "en" and not any(HANGUL.search(text) for text in feedback(english, mutant.target))
-    # Korean: the same verdicts, every sentence translated, each hint the Korean of the English one
-    assert [(c["id"], c["status"], c["points"]) for c in korean["checks"]] == \
-        [(c["id"], c["status"], c["points"]) for c in english["checks"]]
-    assert untranslated(korean) == []
-    hints = {c["id"]: c["hint"] for c in english["checks"] if c["hint"]}  # some mistakes are named in the message
-    for check in korean["checks"]:
-        if check["id"] in hints:
-            assert check["hint"] == KOREAN.gettext(hints[check["id"]]) != hints[check["id"]], check
-
-
-@pytest.mark.slow
-def test_correct_optimizers_in_korean(tmp_path):
-    """Every check passes, and every message (ok, or why a GPU check is skipped) is Korean."""
-    report, _ = grade(write(suite.definitions_only(solution("optimizers")), tmp_path / "optimizers.ipynb"),
-                      "optimizers", tmp_path / "ko", ["--lang", "ko"])
-    assert report["score"] == report["max_score"] > 0
-    assert untranslated(report) == []
 
 
 def test_unreadable_submission_in_korean(tmp_path):

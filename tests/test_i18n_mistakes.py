@@ -6,9 +6,12 @@ the solution earns full marks in Korean; the visible checks of each mistake's na
 same way in both languages.
 
 Each assignment's mutants are graded by one `python -m grader batch` per language (warm judges
-from the fork server), shared by the assignment's tests: the tests of one assignment run on one
-xdist worker (`xdist_group`, with `--dist loadgroup`), so the batches run once."""
+from the fork server), shared by the assignment's tests whichever xdist worker runs them: the
+first to need them grades them under a file lock, in a folder of this test run, and the others
+read them."""
+import fcntl
 import json
+import os
 import re
 import string
 import subprocess
@@ -39,24 +42,38 @@ BATCH_TIMEOUT_S = 900
 _graded = {}
 
 
+def run_folder(tmp_path_factory):
+    """A folder every xdist worker of this test run shares (xdist names the run), else this session's."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    return tmp_path_factory.getbasetemp().parent / f"mutants-{run}" if run else tmp_path_factory.getbasetemp()
+
+
 def graded(assignment, tmp_path_factory):
     """{student: (English report, Korean report)} of the assignment's mutants and solution."""
     if assignment not in _graded:
-        folder = tmp_path_factory.mktemp(f"mutants-{assignment}")
-        write(suite.definitions_only(solution(assignment)), folder / "in" / SOLUTION / f"{assignment}.ipynb")
-        for mutant in MUTANTS[assignment]:
-            write(suite.definitions_only(mutate(assignment, mutant.edits)),
-                  folder / "in" / mutant.name / f"{assignment}.ipynb")
-        reports = {}
-        for language_code in ("en", "ko"):
-            out = folder / language_code
-            subprocess.run([sys.executable, "-m", "grader", "batch", str(folder / "in"), "--out", str(out),
-                            "--jobs", "1", "--lang", language_code], cwd=ROOT, check=True, capture_output=True,
-                           timeout=BATCH_TIMEOUT_S)
-            reports[language_code] = {student.name: json.loads((student / assignment / "report.json").read_text())
-                                      for student in out.iterdir() if (student / assignment / "report.json").exists()}
+        folder = run_folder(tmp_path_factory) / assignment
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(folder / ".lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not (folder / "done").exists():
+                grade_mutants(assignment, folder)
+                (folder / "done").touch()
+        reports = {language_code: {student.name: json.loads((student / assignment / "report.json").read_text())
+                                   for student in (folder / language_code).iterdir()
+                                   if (student / assignment / "report.json").exists()}
+                   for language_code in ("en", "ko")}
         _graded[assignment] = {student: (reports["en"][student], reports["ko"][student]) for student in reports["en"]}
     return _graded[assignment]
+
+
+def grade_mutants(assignment, folder):
+    write(suite.definitions_only(solution(assignment)), folder / "in" / SOLUTION / f"{assignment}.ipynb")
+    for mutant in MUTANTS[assignment]:
+        write(suite.definitions_only(mutate(assignment, mutant.edits)), folder / "in" / mutant.name / f"{assignment}.ipynb")
+    for language_code in ("en", "ko"):
+        subprocess.run([sys.executable, "-m", "grader", "batch", str(folder / "in"), "--out", str(folder / language_code),
+                        "--jobs", "1", "--lang", language_code], cwd=ROOT, check=True, capture_output=True,
+                       timeout=BATCH_TIMEOUT_S)
 
 
 def template_pattern(msgid):
@@ -93,8 +110,8 @@ def korean_of(english):
 
 
 def each_mutant():
-    return [pytest.param(mutant, id=f"{assignment}-{mutant.name}", marks=pytest.mark.xdist_group(assignment))
-            for assignment, known in MUTANTS.items() for mutant in known]
+    return [pytest.param(mutant, id=f"{assignment}-{mutant.name}") for assignment, known in MUTANTS.items()
+            for mutant in known]
 
 
 @pytest.mark.slow
@@ -116,7 +133,7 @@ def test_mistake_is_explained_in_korean(mutant, tmp_path_factory):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("assignment", [pytest.param(a, marks=pytest.mark.xdist_group(a)) for a in MUTANTS])
+@pytest.mark.parametrize("assignment", list(MUTANTS))
 def test_solution_in_korean(assignment, tmp_path_factory):
     """Every check passes, and every message (ok, or why a GPU check is skipped) is Korean."""
     _, korean = graded(assignment, tmp_path_factory)[SOLUTION]
