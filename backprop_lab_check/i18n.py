@@ -12,6 +12,7 @@ The language is chosen once per process (`use`), from, in order: an explicit cho
 `BACKPROP_LAB_LANG`, then the POSIX locale variables `LC_ALL`, `LC_MESSAGES`, `LANG`
 (`ko_KR.UTF-8` is Korean); anything else is English.
 """
+import contextlib
 import gettext as _gettext
 import os
 from pathlib import Path
@@ -63,6 +64,17 @@ def use(language=None):
 
 def current():
     return _language
+
+
+@contextlib.contextmanager
+def speaking(language):
+    """Every message built inside in `language` (a report's); the language before it after."""
+    previous = current()
+    use(language)
+    try:
+        yield
+    finally:
+        use(previous)
 
 
 def _(message):

@@ -5,7 +5,6 @@ JupyterHub (nbgrader.py), and the gradebook CSVs that Canvas and Moodle import (
 Each adapter is small: the grading is `pipeline.grade`'s, the words are the report's. What they
 share is here: the report's checks as a platform's list of tests.
 """
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from backprop_lab_check import i18n
@@ -26,22 +25,11 @@ class PlatformTest:
     output: str
 
 
-@contextmanager
-def spoken_in(language):
-    """Every sentence built inside in `language` (a report's), the process's own language after."""
-    previous = i18n.current()
-    i18n.use(language)
-    try:
-        yield
-    finally:
-        i18n.use(previous)
-
-
 def platform_tests(report):
     """The checks of the Report `report` as PlatformTests, in its order (each target's checks
     together), in the report's language. A check charged to another check's mistake says so
     rather than repeating it."""
-    with spoken_in(report.language):
+    with i18n.speaking(report.language):
         return _platform_tests(report)
 
 

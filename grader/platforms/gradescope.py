@@ -43,7 +43,7 @@ from ..render.views import md_escape, render_markdown, render_or_fallback
 from ..report import Report
 from ..text import shown_name, terminal
 from ..version import grader_version
-from . import platform_tests, spoken_in
+from . import platform_tests
 
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 SHOWN = {"hidden": N_("only to your instructor"), "after_due_date": N_("after the due date"),
@@ -64,7 +64,7 @@ def results(report, execution_time, visibility_of_hidden="after_published"):
     """Gradescope's results.json object for the Report `report`, graded in `execution_time`
     seconds, its checks shown to students as `visibility_of_hidden` says; its words in the
     report's language."""
-    with spoken_in(report.language):
+    with i18n.speaking(report.language):
         return _results(report, execution_time, visibility_of_hidden)
 
 

@@ -34,7 +34,7 @@ from ..render.views import figures as report_figures, render_markdown, render_or
 from ..report import Report
 from ..text import shown_name, strip_controls, terminal
 from ..version import grader_version
-from . import platform_tests, spoken_in
+from . import platform_tests
 
 MODULE = "grader.platforms.prairielearn"
 PYTHON = "/usr/local/bin/python3"  # the Python of the grading image (tools/prairielearn/Dockerfile)
@@ -76,7 +76,7 @@ def entrypoint(assignment, timeout_s, language=None):
 def results(report):
     """PrairieLearn's results.json object for the Report `report`, at most RESULTS_LIMIT_BYTES,
     in the report's language."""
-    with spoken_in(report.language):
+    with i18n.speaking(report.language):
         return _results(report)
 
 
