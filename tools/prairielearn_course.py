@@ -33,7 +33,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from backprop_lab_check.i18n import LANGUAGES, SOURCE_LANGUAGE, _  # noqa: E402
-from grader.platforms import prairielearn, spoken_in  # noqa: E402
+from backprop_lab_check import i18n  # noqa: E402
+from grader.platforms import prairielearn  # noqa: E402
 from tools.classroom import RUNTIME, assignments, runtime_files, write  # noqa: E402
 
 QUESTION_FOLDER = "backprop-lab"     # the questions' ids are backprop-lab/<assignment>
@@ -132,7 +133,7 @@ def build(out, image=DEFAULT_IMAGE, timeout_s=DEFAULT_TIMEOUT_S, language=SOURCE
     """Write the question of every assignment with an exercise into `out`, its notebook, page and
     reports in `language`; returns their folder."""
     out = Path(out)
-    with spoken_in(language):
+    with i18n.speaking(language):
         return _build(out, image, timeout_s, language)
 
 
