@@ -67,7 +67,7 @@ def extract():
     """Every marked sentence of the sources, as a Catalog (the .pot)."""
     method_map, options_map = _method_map()
     catalog = Catalog(project="backprop-lab", charset="utf-8", fuzzy=False)
-    for folder in ("grader", "backprop_lab_check"):
+    for folder in ("grader", "backprop_lab_check", "tools"):
         for filename, lineno, message, comments, context in extract_from_dir(
                 ROOT / folder, method_map, options_map, comment_tags=("TRANSLATORS:",), strip_comment_tags=True):
             catalog.add(message, None, [(f"{folder}/{filename}", lineno)], auto_comments=comments, context=context)
