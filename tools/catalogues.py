@@ -1,13 +1,13 @@
 """`make i18n`: the message catalogues, with Babel.
 
-    python tools/catalogues.py update    # extract every marked sentence of the sources, merge them into
-                                   # each locale/<lang>/LC_MESSAGES/backprop_lab.po,
-                                   # compile each .po into backprop_lab_check/locale/ (the runtime's copy);
-                                   # and the text of every solution notebook and of the students'
-                                   # README (tools/notebook_text.py) into locale/<lang>/notebooks/<id>.po
-                                   # and locale/<lang>/docs/students.po
-    python tools/catalogues.py check     # exit 1, naming them, when an entry is missing, untranslated,
-                                   # fuzzy, stale, or a compiled catalogue is older than its .po
+    python tools/catalogues.py update   # extract every marked sentence of the sources into each
+                                        # locale/<lang>/LC_MESSAGES/backprop_lab.po and compile it into
+                                        # backprop_lab_check/locale/ (the runtime's copy); the text of
+                                        # every solution notebook and of the students' README
+                                        # (tools/notebook_text.py) into locale/<lang>/notebooks/<id>.po
+                                        # and locale/<lang>/docs/students.po
+    python tools/catalogues.py check    # exit 1, naming them, when an entry is missing, untranslated,
+                                        # fuzzy, stale, or a compiled catalogue is older than its .po
 
 Sentences are marked with `_()`, `ngettext()`, `N_()` (backprop_lab_check/i18n.py) in Python and
 `_()` in the report templates; what is marked and how is set in babel.cfg.
