@@ -36,6 +36,7 @@ from ..text import csv_cell, shown_name
 from ..version import PACKAGE_ROOT
 from .gradebook import points as shown_points
 from .store import QUESTIONS_FOLDER
+
 SOLUTIONS = PACKAGE_ROOT / "solutions"
 COLUMNS = ("student", "assignment", "question_id", "question", "max_points", "answer", "points", "comment")
 REQUIRED = ("student", "assignment", "question_id", "points")  # what merging needs; the rest is for people
