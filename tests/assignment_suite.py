@@ -287,6 +287,9 @@ def standard_tests(assignment, *, figures, graded, max_score, samples, mutants, 
     def test_checks_grade_the_names_the_notebook_asks_for():
         check_graded_names(assignment, graded)
 
+    def test_every_graded_name_has_visible_checks():
+        assert sorted(set(graded) - set(visible_targets(assignment))) == []
+
     def test_there_are_enough_mutants():
         assert len(mutants) >= 6 and len({m.name for m in mutants}) == len(mutants)
         assert {m.target for m in mutants} >= set(mutated_targets)
