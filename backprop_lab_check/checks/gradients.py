@@ -28,7 +28,7 @@ from ..local import LocalObject
 from ..outcomes import StudentRaised
 from ..registry import visible
 from ..tolerances import GRAD_TOL
-from ..verdicts import EXPECTED, CheckFailed, as_array, call_pure, close, fail
+from ..verdicts import EXPECTED, as_array, call_pure, close, fail
 from .common import expect, visible_calling
 
 
