@@ -128,10 +128,8 @@ def _grade(args):
     if problem:
         print(terminal(_error(problem)), file=sys.stderr)
         return 2
-    command_language = i18n.current()
     report = grade(args.submission, args.assignment, Limits.from_arguments(args), args.isolation, count_gpu=args.count_gpu,
                    language=args.lang, default_language=resolve_language())
-    i18n.use(command_language)  # grading spoke the report's language; the command speaks its own
     from .render import write_reports
 
     try:

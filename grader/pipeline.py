@@ -34,24 +34,24 @@ def grade(path, assignment=None, limits=None, isolation="auto", count_gpu=False,
     names); an unreadable submission gets a Report too, with every check an error and `error`.
     Its language: `language` when given, else the notebook's own (its backprop_lab metadata),
     else `default_language`; every message is built in it (this process grades one submission at
-    a time)."""
+    a time), and the caller's language is back when it returns."""
     started = time.monotonic()
     limits = limits or Limits()
-    i18n.use(_first_supported(language, default_language))  # until the notebook's own is known
-    report = Report(assignment or "unknown", limits=limits.to_dict(), grader_version=grader_version(),
-                    isolation=NOTHING_RUN, submission={"name": str(path).rsplit("/", 1)[-1], "path": str(path),
-                                                       "sha256": None})
-    submission = load(path, report)
-    report.language = _first_supported(language, getattr(submission, "language", None), default_language)
-    i18n.use(report.language)
-    submission, assignment = check_assignment(submission, assignment, report)
-    if submission is not None:
-        run(submission, assignment, limits, isolation, count_gpu, report)
-    elif assignment is not None:
-        from .judge import NoSubmission, run_checks
-        report.checks, _artifacts, warnings = run_checks(assignment, NoSubmission(report.error), limits, count_gpu)
-        report.warnings += warnings
-    report.score, report.max_score, report.targets = summarise(charge_once(report.checks))
+    with i18n.speaking(_first_supported(language, default_language)):  # until the notebook's own is known
+        report = Report(assignment or "unknown", limits=limits.to_dict(), grader_version=grader_version(),
+                        isolation=NOTHING_RUN, submission={"name": str(path).rsplit("/", 1)[-1], "path": str(path),
+                                                           "sha256": None})
+        submission = load(path, report)
+        report.language = _first_supported(language, getattr(submission, "language", None), default_language)
+        i18n.use(report.language)
+        submission, assignment = check_assignment(submission, assignment, report)
+        if submission is not None:
+            run(submission, assignment, limits, isolation, count_gpu, report)
+        elif assignment is not None:
+            from .judge import NoSubmission, run_checks
+            report.checks, _artifacts, warnings = run_checks(assignment, NoSubmission(report.error), limits, count_gpu)
+            report.warnings += warnings
+        report.score, report.max_score, report.targets = summarise(charge_once(report.checks))
     report.duration_s = round(time.monotonic() - started, 3)
     return report
 

@@ -219,11 +219,11 @@ def _nothing_to_grade(others, refused):
 def grade_upload(folder, assignment, limits, language=None):
     """The Report of the upload in `folder`: its chosen file graded, or why none could be; in
     `language` when given, else the notebook's own, else the environment's (i18n.resolve)."""
-    i18n.use(language)  # the choice's sentences: the notebook's language is not known yet
-    choice = choose_submission(folder, assignment)
-    if choice.path is None:
-        return Report(choice.assignment or "unknown", error=choice.problem, grader_version=grader_version(),
-                      isolation=NOTHING_RUN, warnings=choice.notes, language=i18n.current())
+    with i18n.speaking(language):  # the choice's sentences: the notebook's language is not known yet
+        choice = choose_submission(folder, assignment)
+        if choice.path is None:
+            return Report(choice.assignment or "unknown", error=choice.problem, grader_version=grader_version(),
+                          isolation=NOTHING_RUN, warnings=choice.notes, language=i18n.current())
     report = grade(choice.path, choice.assignment, limits, language=language, default_language=i18n.resolve())
     report.warnings[:0] = choice.notes  # first: they say what was graded
     return report
@@ -261,10 +261,9 @@ def main(argv=None):
     args = parse_options(argv)
     started = time.monotonic()
     results_dir = args.root / "results"
-    instructor_language = i18n.use(args.lang)
+    i18n.use(args.lang)  # the log's language: the report's may differ
     try:
         report = grade_upload(args.root / "submission", args.assignment, args.limits, args.lang)
-        i18n.use(instructor_language)  # grading spoke the report's language; the log speaks the command's
         try:
             write_reports(report, results_dir / "report")
         except OSError as exc:
@@ -273,7 +272,6 @@ def main(argv=None):
         data = results(report, time.monotonic() - started, args.visibility)
         _print_summary(report)
     except Exception as exc:  # a grader bug must still leave Gradescope a result
-        i18n.use(instructor_language)
         print(terminal(_("internal grader error: {error}").format(error=f"{type(exc).__name__}: {str(exc)[:500]}")))
         data = _failure(_("The autograder failed on this submission ({error}); please tell your instructor.").format(
             error=type(exc).__name__), time.monotonic() - started)

@@ -187,17 +187,17 @@ def grade_job(root, assignment=None, limits=None, language=None):
     """The Report of the PrairieLearn grading job under `root`; the worker is confined with
     bubblewrap where the container allows it, else with the fallback (docs/security.md). In
     `language` when given, else the notebook's own, else the environment's (i18n.resolve)."""
-    i18n.use(language)  # the job's sentences: the notebook's language is not known yet
-    try:
-        params = read_params(root)
-        assignment = assignment or params.get("assignment")
-        if assignment is not None and not isinstance(assignment, str):
-            raise JobProblem(_("params.assignment in data/data.json must be an assignment id, got {given}.").format(
-                given=f"{assignment!r:.60}"))
-        notebook = find_notebook(root / "student", assignment)
-    except JobProblem as exc:
-        return Report(assignment if isinstance(assignment, str) else "unknown", error=str(exc),
-                      grader_version=grader_version(), language=i18n.current())
+    with i18n.speaking(language):  # the job's sentences: the notebook's language is not known yet
+        try:
+            params = read_params(root)
+            assignment = assignment or params.get("assignment")
+            if assignment is not None and not isinstance(assignment, str):
+                raise JobProblem(_("params.assignment in data/data.json must be an assignment id, got {given}.")
+                                 .format(given=f"{assignment!r:.60}"))
+            notebook = find_notebook(root / "student", assignment)
+        except JobProblem as exc:
+            return Report(assignment if isinstance(assignment, str) else "unknown", error=str(exc),
+                          grader_version=grader_version(), language=i18n.current())
     return grade(notebook, assignment, limits, language=language, default_language=i18n.resolve())
 
 
@@ -223,14 +223,12 @@ def main(argv=None):
         report = grade_job(args.root, args.assignment, limits, args.lang)
         found = results(report)
     except Exception as exc:  # a grader bug must still leave the student a result
-        i18n.use(command_language)
         print(terminal(_("internal grader error: {error}").format(error=f"{type(exc).__name__}: {exc}")),
               file=sys.stderr)
         report = Report(args.assignment or "unknown", grader_version=grader_version(), language=command_language,
                         error=_("The grader failed on this submission ({error}); please tell your instructor.").format(
                             error=type(exc).__name__))
         found = results(report)
-    i18n.use(command_language)  # grading spoke the report's language; the log speaks the command's
     try:
         files.atomic_write(results_path, json.dumps(found, ensure_ascii=False, allow_nan=False))
     except OSError as exc:
