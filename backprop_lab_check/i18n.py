@@ -27,6 +27,14 @@ _translations = _gettext.NullTranslations()
 _language = SOURCE_LANGUAGE  # until use(): at the end of this module, the environment's
 
 
+def add_language_argument(parser, what):
+    """The `--lang` option of a command that grades: the language of `what`, by default chosen as
+    `resolve()` and the notebooks' own metadata choose it."""
+    parser.add_argument("--lang", choices=LANGUAGES, default=None,
+                        help=f"the language of {what} (default: the notebook's own, else {ENVIRONMENT}, "
+                             "LC_ALL, LC_MESSAGES or LANG, else English)")
+
+
 def supported(value):
     """The supported language `value` names ("ko", "ko_KR.UTF-8", "ko-KR"), or None."""
     if not isinstance(value, str):

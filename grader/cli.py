@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from backprop_lab_check import i18n
-from backprop_lab_check.i18n import LANGUAGES, _, ngettext, resolve as resolve_language
+from backprop_lab_check.i18n import _, ngettext, resolve as resolve_language
 
 from .limits import Limits
 from .platforms import NBGRADER_CONFIG
@@ -40,12 +40,6 @@ def _error(problem):
     return _("error: {problem}").format(problem=problem)
 
 
-def _language_option(parser):
-    parser.add_argument("--lang", choices=LANGUAGES, default=None,
-                        help="the language of the reports (default: the notebook's own, else BACKPROP_LAB_LANG, "
-                             "LC_ALL, LC_MESSAGES or LANG, else English)")
-
-
 def build_parser():
     parser = argparse.ArgumentParser(prog="python -m grader", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -55,7 +49,7 @@ def build_parser():
     grade.add_argument("--assignment", help="assignment id (default: the notebook's metadata)")
     grade.add_argument("--out", type=Path, required=True, help="directory for the reports")
     _isolation_option(grade)
-    _language_option(grade)
+    i18n.add_language_argument(grade, "the reports")
     grade.add_argument("--count-gpu", action="store_true",
                        help="count the GPU checks (device.*) when there is no GPU, as failed, instead of "
                             "skipping them outside max_score (see docs/gpu.md)")
@@ -77,7 +71,7 @@ def build_parser():
                        help="grade only part I of N (0 <= I < N) of the class, chosen by student; merge the "
                             "parts with `python -m grader gradebook`")
     _isolation_option(batch)
-    _language_option(batch)
+    i18n.add_language_argument(batch, "the reports")
     Limits.add_arguments(batch)
 
     gradebook = commands.add_parser("gradebook", help="merge the gradebooks of several batches (the shards of a class), "

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from backprop_lab_check import i18n
-from backprop_lab_check.i18n import LANGUAGES, N_, _, ngettext
+from backprop_lab_check.i18n import N_, _, ngettext
 
 from .. import files, loading
 from ..assignments import known_assignments
@@ -241,9 +241,7 @@ def build_parser():
                         help="grade every upload as this assignment (default: the one the notebook names)")
     parser.add_argument("--visibility", choices=VISIBILITIES, default="after_published",
                         help="when students see the checks and their score (default after_published)")
-    parser.add_argument("--lang", choices=LANGUAGES, default=None,
-                        help="the language of the report and of what students read (default: the notebook's own, "
-                             "else BACKPROP_LAB_LANG, LC_ALL, LC_MESSAGES or LANG, else English)")
+    i18n.add_language_argument(parser, "the report and of what students read")
     # Gradescope's timeout and memory less what is not the submission's (TIMEOUT_MARGIN_S, JUDGE_MEMORY_MB)
     Limits.add_arguments(parser, submission_timeout_s=float(GRADESCOPE_TIMEOUT_S - TIMEOUT_MARGIN_S),
                          memory_mb=GRADESCOPE_MEMORY_MB - JUDGE_MEMORY_MB)

@@ -25,7 +25,7 @@ import sys
 from pathlib import Path
 
 from backprop_lab_check import i18n
-from backprop_lab_check.i18n import LANGUAGES, N_, _
+from backprop_lab_check.i18n import N_, _
 
 from .. import files
 from ..limits import Limits
@@ -207,9 +207,7 @@ def build_parser():
     parser.add_argument("--root", type=Path, default=DEFAULT_ROOT, help="the grading job's folder (default /grade)")
     parser.add_argument("--assignment", help="assignment id (default: data.json's params.assignment, else the "
                                              "notebook's metadata)")
-    parser.add_argument("--lang", choices=LANGUAGES, default=None,
-                        help="the language of the report and of what students read (default: the notebook's own, "
-                             "else BACKPROP_LAB_LANG, LC_ALL, LC_MESSAGES or LANG, else English)")
+    i18n.add_language_argument(parser, "the report and of what students read")
     # the defaults fit a question with PrairieLearn's default timeout (limits_for)
     Limits.add_arguments(parser, submission_timeout_s=defaults.submission_timeout_s, memory_mb=defaults.memory_mb)
     return parser
