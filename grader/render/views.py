@@ -120,9 +120,18 @@ STATUS_TEXT = {"pass": i18n.N_("pass"), "fail": i18n.N_("fail"), "error": i18n.N
                "timeout": i18n.N_("timeout")}
 
 
+# What a page that could not be rendered in full says instead.
+NOT_RENDERED = i18n.N_("The full report could not be rendered ({problem}); see report.json.")
+
+
+def _language(report):
+    """The language the report was written in (report.json's `language`), English when it names none we have."""
+    return i18n.supported(report.get("language")) or i18n.SOURCE_LANGUAGE
+
+
 def _translations(report):
-    """The catalogue of the language the report was written in (report.json's `language`)."""
-    return i18n.translations(i18n.supported(report.get("language")) or i18n.SOURCE_LANGUAGE)
+    """The catalogue of the report's language."""
+    return i18n.translations(_language(report))
 
 
 def _status_text(value, tr):
@@ -181,7 +190,7 @@ def _view(report, tr):
         "duration": f"{duration:.2f} s" if isinstance(duration, (int, float)) and math.isfinite(duration) else "",
         "created": _text(report.get("created")),
         "limits": [(str(k), _text(v)) for k, v in limits.items()],
-        "language": i18n.supported(report.get("language")) or i18n.SOURCE_LANGUAGE,
+        "language": _language(report),
     }
 
 
@@ -198,7 +207,7 @@ def figures(report):
 
     def attempt(title, caption, draw, wide=False):
         try:
-            with fonts_for(i18n.supported(report.get("language"))):
+            with fonts_for(_language(report)):
                 png = draw()
         except Exception as exc:
             problems.append(tr.gettext("The plot “{title}” could not be drawn: {error}").format(
@@ -259,44 +268,45 @@ def warm_up():
     _warm = True
 
 
-def _render(env, name, report, view):
-    """Template `name` filled with `view`, its sentences in the report's language (a process renders
+def _render(env, name, view, tr):
+    """Template `name` filled with `view`, its sentences from the catalogue `tr` (a process renders
     one report at a time, so installing the catalogue on the shared environment is safe)."""
-    env.install_gettext_translations(_translations(report), newstyle=True)
+    env.install_gettext_translations(tr, newstyle=True)
     return env.get_template(name).render(**view)
 
 
 def render_markdown(report, html_beside=True):
     """report.md; `html_beside`: its footer points to report.html (not where a platform shows the
     Markdown alone)."""
-    view = _view(report, _translations(report))
+    tr = _translations(report)
+    view = _view(report, tr)
     view["html_beside"] = html_beside
     view["icons"] = {s: MdRaw(MD_ICONS[s]) for s in STATUSES}
     view["br"] = MdRaw("<br>")
-    text = _render(_md_env, "report.md.j2", report, view)
+    text = _render(_md_env, "report.md.j2", view, tr)
     return _neutralise_commands(re.sub(r"\n{3,}", "\n\n", text).strip() + "\n")
 
 
 def render_html(report):
-    view = _view(report, _translations(report))
+    tr = _translations(report)
+    view = _view(report, tr)
     view["figures"], problems = figures(report)
     view["warnings"] = view["warnings"] + problems
     view["message_chars"] = HTML_MESSAGE_CHARS
-    return _render(_html_env, "report.html.j2", report, view)
+    return _render(_html_env, "report.html.j2", view, tr)
 
 
 def _fallback_markdown(report, problem):
     return _neutralise_commands(
         f"## {md_escape(report.get('assignment'))}: "
         f"{_fraction(report.get('score'), report.get('max_score'))}\n\n"
-        f"{md_escape(_translations(report).gettext('The full report could not be rendered ({problem}); see report.json.').format(problem=problem))}\n")
+        f"{md_escape(_translations(report).gettext(NOT_RENDERED).format(problem=problem))}\n")
 
 
 def _fallback_html(report, problem):
     from markupsafe import escape
-    language = i18n.supported(report.get("language")) or i18n.SOURCE_LANGUAGE
-    sentence = _translations(report).gettext("The full report could not be rendered ({problem}); see report.json.")
-    return (f"<!DOCTYPE html><html lang=\"{language}\"><head><meta charset=\"utf-8\"><title>report</title></head><body>"
+    sentence = _translations(report).gettext(NOT_RENDERED)
+    return (f"<!DOCTYPE html><html lang=\"{_language(report)}\"><head><meta charset=\"utf-8\"><title>report</title></head><body>"
             f"<h1>{escape(_text(report.get('assignment')))}: "
             f"{escape(_fraction(report.get('score'), report.get('max_score')))}</h1>"
             f"<p>{escape(sentence.format(problem=problem))}</p></body></html>\n")
