@@ -6,6 +6,7 @@ A message is Korean when it contains Hangul and is not an English sentence of th
 left as it is (what a sentence that nobody marked, or a translation that is not looked up at
 check time, would give)."""
 import contextlib
+import functools
 import io
 import re
 
@@ -21,10 +22,11 @@ HANGUL = re.compile("[\uac00-\ud7a3]")
 KOREAN = i18n.translations("ko")
 
 
+@functools.cache
 def english_sentences():
-    """Every English sentence of the catalogue (each form of a plural entry)."""
+    """Every English sentence of the catalogue (each form of a plural entry), read once per process."""
     catalog = catalogues.read(catalogues.po_path("ko"), "ko")
-    return {form for message in catalog if message.id for form in catalogues.forms(message.id)}
+    return frozenset(form for message in catalog if message.id for form in catalogues.forms(message.id))
 
 
 def untranslated(report):
