@@ -9,7 +9,7 @@ import datetime
 import json
 import math
 import os
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields, is_dataclass
 
 from .text import valid_utf8
 
@@ -84,10 +84,12 @@ class Report:
     # -- report.json ------------------------------------------------------------------------------
     def to_json(self):
         """The contract's JSON object: every string valid UTF-8, non-finite numbers null."""
-        return _jsonable(asdict(self))
+        return _jsonable(self)
 
-    def dumps(self):
-        return json.dumps(self.to_json(), indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+    def dumps(self, data=None):
+        """report.json's text; `data`: this report's to_json(), when the caller has it already."""
+        return json.dumps(self.to_json() if data is None else data, indent=2, allow_nan=False,
+                          ensure_ascii=False) + "\n"
 
     @classmethod
     def from_json(cls, data):
@@ -124,6 +126,9 @@ def _jsonable(value):
     values Python numbers and lists, anything else unknown its str()."""
     if value is None or isinstance(value, bool):
         return value
+    # the report's dataclasses in the same pass: dataclasses.asdict would deep-copy the plots' data first
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _jsonable(getattr(value, f.name)) for f in fields(value)}
     if isinstance(value, str):
         return valid_utf8(value)
     if isinstance(value, int):
