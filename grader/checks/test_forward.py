@@ -7,7 +7,6 @@ so the judge sends whole networks (its own, never the submission's `init_network
 and judges `forward`, `predict` and `accuracy` independently of each other. The digits
 network is the reference's closed-form one, built from the same data as the notebook's.
 """
-import functools
 
 import numpy
 import pytest
@@ -21,11 +20,12 @@ from backprop_lab_check.shared.forward import (
 from backprop_lab_check.verdicts import as_array, call_pure, compare
 
 import reference.forward as rf
+from grader.judge.ahead import ahead
 
 check = pytest.mark.check
 
 
-@functools.lru_cache(maxsize=1)
+@ahead
 def digits():
     """(network, x_test, t_test) as the notebook builds them."""
     (x_train, t_train), (x_test, t_test) = rf.load_digits_data()

@@ -9,11 +9,13 @@ import pytest
 
 from backprop_lab_check.gradcheck import model_gradients_agree
 from backprop_lab_check.i18n import N_, _
+from backprop_lab_check.outcomes import seed_for
 from backprop_lab_check.shared.spiral import TINY, judge_overfit, tiny_indices
 from backprop_lab_check.tolerances import NETWORK_GRAD_TOL
 from backprop_lab_check.verdicts import OWN_FLOAT64, PartialCredit, as_array, compare, fail
 
 import reference
+from grader.judge.ahead import ahead
 from grader.judge.device import (device_array, device_list, device_scalar, f32, f64, host_device_errors,
                                  on_devices, promotions_note, same_as_own)
 from grader.runtime.protocol import on_device as to_device
@@ -214,22 +216,36 @@ def test_clip_float32(student, rng):
 
 # -- overfit_tiny ------------------------------------------------------------------------------
 
-@check(id="overfit_tiny.loss_history", target="overfit_tiny", points=2)
-def test_overfit_tiny(student, trusted, rng):
-    """The submission's loop on a trusted TwoLayerNet(2, 10, 3) with weights the judge chose and the
-    notebook's Adam(lr=0.1), on 12 spiral points: its losses are those of the reference's run,
-    and the last is near 0."""
+TINY_CHECK = "overfit_tiny.loss_history"
+
+
+@ahead
+def tiny_run():
+    """overfit_tiny's check: 12 spiral points, the weights the judge chose, and the losses of the
+    reference's loop from them (steps + 1 forwards)."""
+    rng = numpy.random.default_rng(seed_for(TINY_CHECK))
     x, t = reference.spiral.load_data()
     pick = tiny_indices(rng, t)
     x, t = x[pick], t[pick]
     values = [0.01 * rng.standard_normal(shape) if len(shape) == 2 else numpy.zeros(shape) for shape in SHAPES]
-    model, expected = trusted("TwoLayerNet", *SIZES), reference.TwoLayerNet(*SIZES)
+    expected = reference.TwoLayerNet(*SIZES)
+    for i, value in enumerate(values):
+        expected.params[i][...] = value
+    losses = reference.trainer.overfit_tiny(expected, reference.Adam(lr=TINY["lr"]), x, t, steps=TINY["steps"] + 1)
+    return x, t, values, numpy.array(losses)
+
+
+@check(id=TINY_CHECK, target="overfit_tiny", points=2)
+def test_overfit_tiny(student, trusted):
+    """The submission's loop on a trusted TwoLayerNet(2, 10, 3) with weights the judge chose and the
+    notebook's Adam(lr=0.1), on 12 spiral points: its losses are those of the reference's run,
+    and the last is near 0."""
+    x, t, values, losses = tiny_run()
+    model = trusted("TwoLayerNet", *SIZES)
     for i, value in enumerate(values):
         model.set_item("params", i, value=value)
-        expected.params[i][...] = value
     history = student.call("overfit_tiny", model, trusted("Adam", lr=TINY["lr"]), x, t, steps=TINY["steps"])
-    losses = reference.trainer.overfit_tiny(expected, reference.Adam(lr=TINY["lr"]), x, t, steps=TINY["steps"] + 1)
-    judge_overfit(history, TINY["steps"], len(x), expected=numpy.array(losses))
+    judge_overfit(history, TINY["steps"], len(x), expected=losses)
 
 
 # -- Trainer -----------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from .. import trusted
 from ..assignments import CHECKS_DIR, check_module
 from ..report import CheckResult
 from ..sandbox import StaleHandle, WorkerLost
+from .ahead import compute as compute_ahead
 from .student import Student
 
 # pytest's own plugins that no check uses; each costs time per test or per session
@@ -82,6 +83,10 @@ class GradingPlugin:
             return rank.get(_target(item), -1), "on_device" in item.fixturenames, first_seen[_target(item)]
 
         items.sort(key=key)
+
+    def pytest_collection_finish(self, session):
+        """The reference's own work for these checks, while the worker still runs the cells."""
+        compute_ahead({item.module.__name__ for item in session.items if hasattr(item, "module")})
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_pyfunc_call(self, pyfuncitem):
