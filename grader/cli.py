@@ -123,11 +123,11 @@ def _grade(args):
         print(terminal(_error(problem)), file=sys.stderr)
         return 2
     report = grade(args.submission, args.assignment, Limits.from_arguments(args), args.isolation, count_gpu=args.count_gpu,
-                   language=args.lang, default_language=resolve_language())
+                   language=args.lang, default_language=resolve_language(), alone=True)
     from .render import write_reports
 
     try:
-        write_reports(report, args.out)
+        write_reports(report, args.out, side_by_side=True)
     except OSError as exc:
         print(terminal(_error(_("cannot write reports to {folder}: {error}").format(
             folder=args.out, error=exc.strerror or exc))), file=sys.stderr)

@@ -20,24 +20,29 @@ from . import loading
 from .assignments import known_assignments
 from .limits import Limits
 from .report import CellProblem, Report
-from .sandbox import ZYGOTE_ENV, Sandbox, prepare_judge, start_zygote
+from .sandbox import COLD_PRELOAD, ZYGOTE_ENV, Sandbox, WorkerLost, prepare_judge, start_zygote
 from .scoring import charge_once, summarise
 from .version import grader_version
 
 MAX_CELL_ENTRIES = 50  # cells that did not run cleanly, listed in the report
+MAX_BLAS_THREADS = 4  # of a worker that grades alone: beyond, small matrices gain nothing
 NOTHING_RUN = "none (nothing was run)"  # report.json's isolation value, not translated
 
 
 def grade(path, assignment=None, limits=None, isolation="auto", count_gpu=False, language=None,
-          default_language=i18n.SOURCE_LANGUAGE):
+          default_language=i18n.SOURCE_LANGUAGE, alone=False):
     """The Report of the submission at `path` for `assignment` (default: the one its notebook
     names); an unreadable submission gets a Report too, with every check an error and `error`.
     Its language: `language` when given, else the notebook's own (its backprop_lab metadata),
     else `default_language`; every message is built in it (this process grades one submission at
-    a time), and the caller's language is back when it returns."""
+    a time), and the caller's language is back when it returns. `alone`: no other grading shares
+    the machine (`grade`, a platform's container), so the submission's matrix products may use
+    its cores, as in the student's own kernel; a batch gives each worker one."""
     started = time.monotonic()
     limits = limits or Limits()
-    with i18n.speaking(_first_supported(language, default_language)):  # until the notebook's own is known
+    # until the notebook's own language is known
+    with i18n.speaking(_first_supported(language, default_language)), contextlib.ExitStack() as worker:
+        sandbox = start_worker(limits, isolation, alone, worker)
         report = Report(assignment or "unknown", limits=limits.to_dict(), grader_version=grader_version(),
                         isolation=NOTHING_RUN, submission={"name": str(path).rsplit("/", 1)[-1], "path": str(path),
                                                            "sha256": None})
@@ -46,7 +51,7 @@ def grade(path, assignment=None, limits=None, isolation="auto", count_gpu=False,
         i18n.use(report.language)
         submission, assignment = check_assignment(submission, assignment, report)
         if submission is not None:
-            run(submission, assignment, limits, isolation, count_gpu, report)
+            run(submission, assignment, limits, isolation, count_gpu, report, sandbox, alone)
         elif assignment is not None:
             from .judge import NoSubmission, run_checks
             report.checks, _artifacts, warnings = run_checks(assignment, NoSubmission(report.error), limits, count_gpu)
@@ -96,14 +101,37 @@ def check_assignment(submission, assignment, report):
     return (submission if report.error is None else None), assignment
 
 
-def run(submission, assignment, limits, isolation, count_gpu, report):
-    """Run the cells and the checks; what they found goes into `report`."""
+def cpu_sandbox(limits, isolation, alone):
+    """The sandbox of the submission's run on the CPU: its worker imports pyplot before its first
+    cell; its BLAS has the machine's cores (at most MAX_BLAS_THREADS) when it grades alone."""
+    threads = min(MAX_BLAS_THREADS, len(os.sched_getaffinity(0))) if alone else 1
+    return Sandbox(limits=limits, isolation=isolation, preload=COLD_PRELOAD, threads=threads)
+
+
+def start_worker(limits, isolation, alone, stack):
+    """The submission's sandbox, closed with `stack`, its worker started before the notebook is
+    read: it imports NumPy and pyplot meanwhile (a third of a cold grading's wait). None when the
+    sandbox cannot be made here: `run` makes it again, and its report says why."""
     prepare_judge()
     if os.environ.get(ZYGOTE_ENV) == "always":
         start_zygote()  # a batch's judges have one already (batch/forkserver.py); here, to test the zygote
     try:
-        with Sandbox(submission.cells, limits, isolation) as sandbox, contextlib.ExitStack() as device_runs:
-            sandbox.start_cells()
+        sandbox = stack.enter_context(cpu_sandbox(limits, isolation, alone))
+    except Exception:
+        return None
+    with contextlib.suppress(WorkerLost):
+        sandbox.spawn()  # start_cells tries again, and the report says why
+    return sandbox
+
+
+def run(submission, assignment, limits, isolation, count_gpu, report, sandbox=None, alone=False):
+    """Run the cells and the checks in `sandbox` (made here when None); what they found goes
+    into `report`."""
+    try:
+        with contextlib.ExitStack() as device_runs:
+            if sandbox is None:
+                sandbox = device_runs.enter_context(cpu_sandbox(limits, isolation, alone))
+            sandbox.start_cells(submission.cells)
             from .judge.device import start_device_runs  # beside the CPU run, at the lowest priority
             runs = start_device_runs(sandbox, assignment)
             for device_run in runs.values():

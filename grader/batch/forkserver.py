@@ -42,9 +42,10 @@ def _warm_up(assignments):
     from ..judge import NoSubmission, run_checks
     from ..limits import Limits
     from ..render import warm_up
-    from ..sandbox import ZYGOTE_ENV, probe, start_zygote
+    from ..sandbox import ZYGOTE_ENV, probe, runtime_folder, start_zygote
 
     probe()  # bwrap's answers, inherited by every judge
+    runtime_folder()  # the workers' runtime, copied once for the batch
     if os.environ.get(ZYGOTE_ENV) != "0":
         start_zygote()  # workers forked warm into their sandboxes (sandbox/zygote.py)
     for assignment in set(assignments) & set(known_assignments()):

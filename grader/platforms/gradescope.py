@@ -224,7 +224,8 @@ def grade_upload(folder, assignment, limits, language=None):
         if choice.path is None:
             return Report(choice.assignment or "unknown", error=choice.problem, grader_version=grader_version(),
                           isolation=NOTHING_RUN, warnings=choice.notes, language=i18n.current())
-    report = grade(choice.path, choice.assignment, limits, language=language, default_language=i18n.resolve())
+    report = grade(choice.path, choice.assignment, limits, language=language, default_language=i18n.resolve(),
+                   alone=True)
     report.warnings[:0] = choice.notes  # first: they say what was graded
     return report
 
@@ -263,7 +264,7 @@ def main(argv=None):
     try:
         report = grade_upload(args.root / "submission", args.assignment, args.limits, args.lang)
         try:
-            write_reports(report, results_dir / "report")
+            write_reports(report, results_dir / "report", side_by_side=True)
         except OSError as exc:
             print(terminal(_("the reports could not be written to {folder}: {error}").format(
                 folder=results_dir / "report", error=exc)))

@@ -82,7 +82,7 @@ def results(report):
 
 def _results(report):
     data = report.to_json()
-    figures, plot_problems = report_figures(data)
+    figures, plot_problems = report_figures(data, side_by_side=True)
     output = render_or_fallback(render_markdown, data, html_beside=False)
     if plot_problems:
         output += "\n" + "\n".join(f"- {problem}" for problem in plot_problems) + "\n"
@@ -198,7 +198,7 @@ def grade_job(root, assignment=None, limits=None, language=None):
         except JobProblem as exc:
             return Report(assignment if isinstance(assignment, str) else "unknown", error=str(exc),
                           grader_version=grader_version(), language=i18n.current())
-    return grade(notebook, assignment, limits, language=language, default_language=i18n.resolve())
+    return grade(notebook, assignment, limits, language=language, default_language=i18n.resolve(), alone=True)
 
 
 def build_parser():

@@ -196,42 +196,48 @@ def _view(report, tr):
 
 # ---------------------------------------------------------------- plots
 
-def figures(report):
+def figures(report, side_by_side=False):
     """([{title, caption, src (a data URI), wide}] for the artifacts present, [warnings for plots
-    that failed]), in the report's language."""
+    that failed]), in the report's language; `side_by_side`: drawn at once on several cores
+    (side_by_side.py), else one after the other."""
     from .plots import DEFAULT_TOLERANCE, decision_boundary, fonts_for, gradient_errors, loss_curve
+    from .side_by_side import one_by_one, side_by_side as at_once
 
     tr = _translations(report)
     artifacts = report.get("artifacts") if isinstance(report.get("artifacts"), dict) else {}
-    drawn, problems = [], []
+    planned = []  # (title, caption, draw, wide)
 
-    def attempt(title, caption, draw, wide=False):
-        try:
+    def plan(title, caption, draw, wide=False):
+        def drawn_in_language():
             with fonts_for(_language(report)):
-                png = draw()
-        except Exception as exc:
-            problems.append(tr.gettext("The plot “{title}” could not be drawn: {error}").format(
-                title=title, error=f"{type(exc).__name__}: {exc}"))
-            return
-        drawn.append({"title": title, "caption": caption, "wide": wide,
-                      "src": "data:image/png;base64," + base64.b64encode(png).decode("ascii")})
+                return draw()
+        planned.append((title, caption, drawn_in_language, wide))
 
     loss = artifacts.get("loss_curve")
     if isinstance(loss, dict) and loss.get("losses"):
-        attempt(tr.gettext("Training loss"), tr.gettext("Trainer.loss_list of the submission's own training run."),
-                lambda: loss_curve(loss["losses"], loss.get("eval_interval"), tr.gettext))
+        plan(tr.gettext("Training loss"), tr.gettext("Trainer.loss_list of the submission's own training run."),
+             lambda: loss_curve(loss["losses"], loss.get("eval_interval"), tr.gettext))
     boundary = artifacts.get("decision_boundary")
     if isinstance(boundary, dict) and boundary.get("grid"):
-        attempt(tr.gettext("Decision boundary"),
-                tr.gettext("Classes the trained model predicts over the plane, with the data set."),
-                lambda: decision_boundary(boundary, tr.gettext))
+        plan(tr.gettext("Decision boundary"),
+             tr.gettext("Classes the trained model predicts over the plane, with the data set."),
+             lambda: decision_boundary(boundary, tr.gettext))
     gradients = artifacts.get("gradient_errors")
     if isinstance(gradients, dict) and gradients.get("rows"):
-        attempt(tr.gettext("Gradient errors"),
-                tr.gettext("Largest relative error of each backward gradient against central differences; "
-                           "bars right of the dashed line fail."),
-                lambda: gradient_errors(gradients["rows"], gradients.get("tolerance", DEFAULT_TOLERANCE), tr.gettext),
-                wide=True)
+        plan(tr.gettext("Gradient errors"),
+             tr.gettext("Largest relative error of each backward gradient against central differences; "
+                        "bars right of the dashed line fail."),
+             lambda: gradient_errors(gradients["rows"], gradients.get("tolerance", DEFAULT_TOLERANCE), tr.gettext),
+             wide=True)
+    draws = [draw for _title, _caption, draw, _wide in planned]
+    results = (at_once if side_by_side else one_by_one)(draws)
+    drawn, problems = [], []
+    for (title, caption, _draw, wide), (png, error) in zip(planned, results):
+        if error is not None:
+            problems.append(tr.gettext("The plot “{title}” could not be drawn: {error}").format(title=title, error=error))
+        else:
+            drawn.append({"title": title, "caption": caption, "wide": wide,
+                          "src": "data:image/png;base64," + base64.b64encode(png).decode("ascii")})
     return drawn, problems
 
 
@@ -287,10 +293,11 @@ def render_markdown(report, html_beside=True):
     return _neutralise_commands(re.sub(r"\n{3,}", "\n\n", text).strip() + "\n")
 
 
-def render_html(report):
+def render_html(report, side_by_side=False):
+    """report.html; `side_by_side`: its plots drawn at once on several cores (figures)."""
     tr = _translations(report)
     view = _view(report, tr)
-    view["figures"], problems = figures(report)
+    view["figures"], problems = figures(report, side_by_side)
     view["warnings"] = view["warnings"] + problems
     view["message_chars"] = HTML_MESSAGE_CHARS
     return _render(_html_env, "report.html.j2", view, tr)

@@ -9,6 +9,7 @@ the judge treats every reply as plain data and checks it.
 """
 import ast
 import contextlib
+import importlib
 import json
 import linecache
 import os
@@ -359,6 +360,11 @@ def run(config):
     global protocol
     import protocol  # noqa: E402  (after the path is set up)
     import numpy  # noqa: F401  (loaded before student code can shadow anything)
+    for name in config.get("preload", ()):  # while the judge still reads the notebook
+        try:
+            importlib.import_module(name)
+        except Exception:
+            pass  # the cell that imports it says why
     Worker(config["in_fd"], config["out_fd"], config.get("device")).serve()
 
 

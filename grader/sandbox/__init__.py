@@ -7,9 +7,9 @@
 - `containment`, `seccomp`: the kernel mechanisms the confinement uses.
 """
 from .isolation import bubblewrap_available, probe, start_zygote
-from .process import Sandbox, prepare_judge
-from .zygote import ZYGOTE_ENV
+from .process import Sandbox, prepare_judge, runtime_folder
+from .zygote import COLD_PRELOAD, ZYGOTE_ENV
 from .remote import RemoteObject, StaleHandle, StudentRaised, WorkerLost
 
-__all__ = ["Sandbox", "prepare_judge", "bubblewrap_available", "probe", "start_zygote", "ZYGOTE_ENV", "RemoteObject",
-           "StaleHandle", "StudentRaised", "WorkerLost"]
+__all__ = ["Sandbox", "prepare_judge", "runtime_folder", "bubblewrap_available", "probe", "start_zygote",
+           "COLD_PRELOAD", "ZYGOTE_ENV", "RemoteObject", "StaleHandle", "StudentRaised", "WorkerLost"]

@@ -166,9 +166,11 @@ def start_zygote():
 class Confinement:
     """The confinement of one sandbox's workers: `kind` is "bubblewrap" or "fallback"."""
 
-    def __init__(self, kind, limits, runtime, device=None, background=False):
+    def __init__(self, kind, limits, runtime, device=None, background=False, preload=(), threads=1):
         self.kind, self.limits, self.runtime, self.device = kind, limits, runtime, device
         self.background = background  # the lowest CPU priority: runs on time nothing else wants
+        self.preload = list(preload)  # modules the worker imports before it serves (runtime/worker.py)
+        self.threads = threads  # of the worker's BLAS (a batch gives each worker one core)
         self._landlock = None
         # bubblewrap's namespaces already keep the host's sockets and SysV IPC out of reach
         fallback = kind != "bubblewrap"
@@ -207,7 +209,8 @@ class Confinement:
         """The worker's config (runtime/worker.py)."""
         inside_scratch = "/scratch" if self.kind == "bubblewrap" else str(scratch)
         return {"in_fd": to_worker_r, "out_fd": from_worker_w, "scratch": inside_scratch,
-                "sys_path": _library_paths(), "device": self.device, "background": self.background}
+                "sys_path": _library_paths(), "device": self.device, "background": self.background,
+                "preload": self.preload}
 
     @property
     def forkable(self):
@@ -275,9 +278,10 @@ class Confinement:
 
     def environment(self, scratch):
         home = "/scratch" if self.kind == "bubblewrap" else str(scratch)
+        threads = str(self.threads)
         return {"PATH": "/usr/bin:/bin", "HOME": home, "MPLBACKEND": "Agg",
-                "MPLCONFIGDIR": f"{home}/.matplotlib", "OMP_NUM_THREADS": "1",
-                "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONHASHSEED": "0",
+                "MPLCONFIGDIR": f"{home}/.matplotlib", "OMP_NUM_THREADS": threads,
+                "OPENBLAS_NUM_THREADS": threads, "MKL_NUM_THREADS": threads, "PYTHONHASHSEED": "0",
                 "PYTHONDONTWRITEBYTECODE": "1", "LANG": "C.UTF-8",
                 "TMPDIR": "/tmp" if self.kind == "bubblewrap" else home,
                 **(_cuda_environment(home) if self.device == "cupy" else {})}

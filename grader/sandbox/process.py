@@ -6,6 +6,7 @@ dies or exits is killed with its whole process tree and started again on the
 next request, replaying the cells that ran before, so one bad call costs only
 the check that made it.
 """
+import atexit
 import contextlib
 import os
 import shutil
@@ -36,6 +37,31 @@ RUNTIME_FILES = ("worker.py", "protocol.py", "fakecupy.py")
 STUDENT_PACKAGE = Path(backprop_lab_check.__file__).resolve().parent
 
 
+_runtime = None  # this process's copy of the worker's runtime: Path, and the pid that made it
+
+
+def runtime_folder():
+    """The worker's runtime and the student package, copied once per judge process (and in a
+    batch once in the fork server, whose judges inherit it): every worker reads it, none can
+    write it (bubblewrap binds it read-only, the fallback's Landlock allows only reading), so
+    the sandboxes of one process, and of one batch, share it. The process that made it removes it
+    when it exits."""
+    global _runtime
+    if _runtime is None or not _runtime[0].is_dir():
+        folder = Path(tempfile.mkdtemp(prefix="backprop-lab-runtime-"))
+        for name in RUNTIME_FILES:
+            shutil.copy2(RUNTIME_DIR / name, folder / name)
+        shutil.copytree(STUDENT_PACKAGE, folder / STUDENT_PACKAGE.name)
+        _runtime = folder, os.getpid()
+        atexit.register(_remove_runtime, *_runtime)
+    return _runtime[0]
+
+
+def _remove_runtime(folder, maker):
+    if os.getpid() == maker:  # not in a forked judge: the fork server's other judges still use it
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def prepare_judge():
     """Once per judge process, before its first worker: the judge becomes the subreaper of
     what its workers leave orphaned, and not dumpable (no worker can ptrace it or read its
@@ -47,7 +73,10 @@ def prepare_judge():
 class Sandbox:
     """One worker at a time for one submission; restarted transparently when lost."""
 
-    def __init__(self, cells, limits=None, isolation="auto", device=None, background=False):
+    def __init__(self, cells=(), limits=None, isolation="auto", device=None, background=False, preload=(),
+                 threads=1):
+        """`preload`: modules the worker imports after NumPy, before its first request; `threads`:
+        of its BLAS (NumPy's matrix products)."""
         self.cells = list(cells)
         self.limits = limits or Limits()
         if isolation == "auto":
@@ -69,13 +98,8 @@ class Sandbox:
         self._cells_thread = None
         self._started = time.monotonic()
         self._tmp = Path(tempfile.mkdtemp(prefix="backprop-lab-"))
-        runtime = self._tmp / "runtime"
-        runtime.mkdir()
-        for name in RUNTIME_FILES:
-            shutil.copy2(RUNTIME_DIR / name, runtime / name)
-        shutil.copytree(STUDENT_PACKAGE, runtime / STUDENT_PACKAGE.name)
         self._output_lock = threading.Lock()
-        self.confinement = Confinement(isolation, self.limits, runtime, device, background)
+        self.confinement = Confinement(isolation, self.limits, runtime_folder(), device, background, preload, threads)
 
     # -- lifecycle -------------------------------------------------------------
     def __enter__(self):
@@ -231,14 +255,23 @@ class Sandbox:
             self._next_cell += 1
         return self.cell_results
 
-    def start_cells(self):
-        """Spawn the worker from this thread and run the cells from a background thread,
-        so the judge can load its checks meanwhile; `finish_cells` waits for them.
+    def spawn(self):
+        """Start the worker now, before its cells are known (`start_cells` gives them): it
+        starts Python, NumPy and its preloads while the judge reads the notebook."""
+        self._spawn()
+
+    def start_cells(self, cells=None):
+        """Run `cells` (default: those given at creation) from a background thread, spawning
+        the worker from this thread unless `spawn` did, so the judge can load its checks
+        meanwhile; `finish_cells` waits for them.
 
         The worker's parent-death signal follows the thread that forked it, so the
         background thread never spawns: when a cell costs the worker its life, it stops
         and `finish_cells` carries on from the calling thread."""
-        self._spawn()
+        if cells is not None:
+            self.cells, self.cell_results = list(cells), [None] * len(cells)
+        if self._proc is None:
+            self._spawn()
         self._cells_thread = threading.Thread(target=self._run_cells_until_lost, daemon=True)
         self._cells_thread.start()
 

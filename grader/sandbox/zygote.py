@@ -27,6 +27,10 @@ RUNTIME_FILES = ("worker.py", "protocol.py", "fakecupy.py", "zygote.py")
 # What the course's notebooks import (their first cell): loaded once in the zygote rather
 # than by every worker. A worker that does not import them only holds them (copy-on-write).
 PRELOAD = ("numpy", "matplotlib", "matplotlib.pyplot", "sklearn.datasets")
+# What a worker without a zygote imports before its first cell, while the judge still reads the
+# notebook: pyplot, which every course notebook imports (a third of a second). scikit-learn's
+# data sets take 0.8 s and only some notebooks need them, so they are left to the notebook.
+COLD_PRELOAD = ("matplotlib.pyplot",)
 # BACKPROP_LAB_ZYGOTE=0: a batch starts no zygote (every worker cold); =always: `grade` starts
 # one too (the tests run the hostile submissions through it so).
 ZYGOTE_ENV = "BACKPROP_LAB_ZYGOTE"
