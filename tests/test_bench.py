@@ -24,5 +24,6 @@ def test_batch_section_reports_ratios_overhead_and_the_projection():
     text = "\n".join(bench.batch_section(rows, 100))
     assert "| `--jobs 2` | 110.0 | 0.91 | 1.82x | 118.0 | 1.07 | 1.18 |" in text
     assert "(210.0 s - 200.0 s) / 100 = 0.10 s" in text
-    assert "- 16 cores: 350,000 x 1.25 s / 16 = 7.6 hours" in text
-    assert "- 320 cores: 350,000 x 1.25 s / 320 = 0.4 hours" in text
+    assert "- 7 assignments, 16 cores: 350,000 x 1.25 s / 16 = 7.6 hours" in text
+    assert "- 7 assignments, 320 cores: 350,000 x 1.25 s / 320 = 0.4 hours" in text
+    assert "- 8 assignments, 16 cores: 400,000 x 1.25 s / 16 = 8.7 hours" in text
