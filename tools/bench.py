@@ -80,15 +80,17 @@ def bench_single(work, assignments, repeat):
 
 
 BATCH_MODES = (("--jobs", "1"), ("--jobs", "2"), ("--cluster", "local:1"), ("--cluster", "local:2"))
-COURSE_GRADINGS = 350_000  # a MOOC of 50,000 students, seven assignments each
+COURSE_STUDENTS = 50_000  # a MOOC
+COURSE_ASSIGNMENTS = (7, 8)  # the scenario planned with seven assignments; the course has eight
 COURSE_CORES = (16, 320)
 
 
-def sample_batch(work, count):
-    """(folder, count): `count` submissions, the sample submissions in turn, one student folder
-    each; every copy gets a Markdown cell of its own, since identical notebooks are graded once
-    on a cluster."""
-    samples = sorted((ROOT / "submissions").glob("*/*.ipynb"))
+def sample_batch(work, count, assignments=None):
+    """(folder, count): `count` submissions, the sample submissions (of `assignments`, default
+    all) in turn, one student folder each; every copy gets a Markdown cell of its own, since
+    identical notebooks are graded once on a cluster."""
+    samples = sorted(path for path in (ROOT / "submissions").glob("*/*.ipynb")
+                     if assignments is None or path.stem in assignments)
     folder = Path(work) / "batch-submissions"
     for i in range(count):
         sample = samples[i % len(samples)]
@@ -169,11 +171,14 @@ def batch_section(batch, count):
     per_grading = [busy / count for _, _, _, busy in batch if busy is not None]
     if per_grading:
         cpu = max(per_grading)
-        lines += ["", f"Projection for a course of {COURSE_GRADINGS:,} gradings (50,000 students, seven assignments) "
-                  f"at the highest CPU time per grading above, {cpu:.2f} CPU-s, with every core grading: "]
-        for cores in COURSE_CORES:
-            hours = COURSE_GRADINGS * cpu / cores / 3600
-            lines.append(f"- {cores} cores: {COURSE_GRADINGS:,} x {cpu:.2f} s / {cores} = {hours:.1f} hours")
+        lines += ["", f"Projection for a course of {COURSE_STUDENTS:,} students at the highest CPU time per "
+                  f"grading above, {cpu:.2f} CPU-s, with every core grading:"]
+        for assignments in COURSE_ASSIGNMENTS:
+            gradings = COURSE_STUDENTS * assignments
+            for cores in COURSE_CORES:
+                hours = gradings * cpu / cores / 3600
+                lines.append(f"- {assignments} assignments, {cores} cores: {gradings:,} x {cpu:.2f} s / {cores} = "
+                             f"{hours:.1f} hours")
     return lines
 
 

@@ -20,6 +20,7 @@ import argparse
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import uuid
@@ -109,6 +110,13 @@ def grade_wall(checkout, assignment, work):
     return wall
 
 
+def _known_assignments(checkout):
+    found = subprocess.run([sys.executable, "-c", "from grader.assignments import known_assignments; "
+                            "print(' '.join(known_assignments()))"], cwd=checkout, env=_environment(checkout),
+                           capture_output=True, text=True, check=True)
+    return found.stdout.split()
+
+
 def _median(values):
     values = [v for v in values if v is not None]
     return statistics.median(values) if values else None
@@ -119,8 +127,11 @@ def compare(checkouts, reps=3, jobs_list=(1, 2), copies=2, assignments=(), log=p
     for the checkouts {name: path}, every repetition running each checkout once, in turn."""
     batch_runs = {name: {jobs: [] for jobs in jobs_list} for name in checkouts}
     grade_runs = {name: {a: [] for a in assignments} for name in checkouts}
+    # an assignment one checkout does not know would cost it nothing but an error report
+    common = set.intersection(*(set(_known_assignments(checkout)) for checkout in checkouts.values()))
+    samples = [path for path in (ROOT / "submissions").glob("*/*.ipynb") if path.stem in common]
     with tempfile.TemporaryDirectory(prefix="bench-cpu-") as tmp:
-        batch = bench.sample_batch(Path(tmp), copies * SAMPLES)
+        batch = bench.sample_batch(Path(tmp), copies * len(samples), common)
         for rep in range(reps):
             for jobs in jobs_list:
                 for name, checkout in checkouts.items():
@@ -141,7 +152,8 @@ def compare(checkouts, reps=3, jobs_list=(1, 2), copies=2, assignments=(), log=p
 
 def markdown(batches, grades, count, names):
     base, new = names
-    lines = [f"Batch of {count} submissions (copies of the samples), medians; CPU-seconds per grading.", "",
+    lines = [f"Batch of {count} submissions (copies of the samples of the assignments both checkouts know), medians; "
+             "CPU-seconds per grading.", "",
              f"| jobs | {base} busy | {new} busy | ratio | {base} tree | {new} tree | ratio "
              f"| {base} wall | {new} wall |",
              "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
