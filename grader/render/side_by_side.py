@@ -1,9 +1,9 @@
 """A report's plots drawn side by side: all but the first in forked copies of this process, which
 has matplotlib loaded and warm, each sending its PNG back through a pipe.
 
-A grading that someone waits for alone (`grade`, Gradescope) ends with its plots: on two cores
-they take half the time. A batch, whose judges keep every core busy already, draws them one
-after the other (the forks would only add their own CPU time).
+A grading that someone waits for alone (`grade`, Gradescope, PrairieLearn) ends with its plots:
+on two cores they take half the time. A batch, whose judges keep every core busy already, draws
+them one after the other (the forks would only add their own CPU time).
 """
 import os
 import select
