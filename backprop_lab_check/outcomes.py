@@ -10,7 +10,6 @@ import zlib
 from dataclasses import dataclass
 
 from .i18n import _
-from .verdicts import CheckFailed, PartialCredit, PassWithNote, exception_hint
 
 
 class StudentRaised(Exception):
@@ -56,6 +55,10 @@ class Verdict:
 
 def verdict(exc):
     """The verdict of a check that ended with `exc` (None: it returned)."""
+    # here rather than at the top: verdicts brings NumPy, which a cold `grade` imports only
+    # after it has started the submission's worker (pipeline.start_worker)
+    from .verdicts import CheckFailed, PartialCredit, PassWithNote, exception_hint
+
     if exc is None:
         return Verdict("pass", _("ok"), fraction=1.0)
     if isinstance(exc, PassWithNote):

@@ -21,7 +21,6 @@ import backprop_lab_check
 from backprop_lab_check.i18n import _
 
 from ..limits import Limits
-from ..runtime import protocol
 from .containment import become_subreaper, kill_orphans, protect_judge, register_worker, unregister_worker
 from .isolation import Confinement, bubblewrap_available
 from .remote import RemoteObject, StaleHandle, StudentRaised, WorkerLost
@@ -338,6 +337,8 @@ class Sandbox:
 
     # -- requests ---------------------------------------------------------------
     def _request_raw(self, op, args, timeout):
+        from ..runtime import protocol  # with NumPy, after a cold grading has spawned its worker
+
         deadline = time.monotonic() + max(0.0, timeout)
         if self._proc is None:
             raise WorkerLost(_("the worker is not running"))
@@ -410,7 +411,9 @@ class Sandbox:
         return value
 
     def _incoming(self, value):
-        if isinstance(value, protocol.Handle):
+        from ..runtime.protocol import Handle
+
+        if isinstance(value, Handle):
             return RemoteObject(self, value, self.generation)
         if isinstance(value, dict):
             return {k: self._incoming(v) for k, v in value.items()}
