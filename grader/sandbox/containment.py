@@ -139,8 +139,8 @@ def unregister_worker(pid):
 
 def kill_orphans():
     """SIGKILL every child of the judge that is not a live worker (whatever was
-    re-parented to us as subreaper), and reap exactly those."""
-    for _ in range(200):
+    re-parented to us as subreaper), and reap exactly those (for at most about a second)."""
+    for _ in range(1000):
         pids = [pid for pid in children_of(os.getpid()) if pid not in _live_workers]
         if not pids:
             return
@@ -149,12 +149,14 @@ def kill_orphans():
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+        alive = False
         for pid in pids:
             try:
-                os.waitpid(pid, os.WNOHANG)
+                alive |= os.waitpid(pid, os.WNOHANG)[0] == 0
             except ChildProcessError:
                 pass
-        time.sleep(0.005)
+        if alive:  # SIGKILLed, they die within a millisecond or two; most are zombies already
+            time.sleep(0.001)
 
 
 # ---------------------------------------------------------------- cgroups
@@ -186,7 +188,8 @@ def _members(path):
         return []
 
 
-def _kill_members(paths, rounds=200):
+def _kill_members(paths, rounds=1000):
+    """SIGKILL what is in the cgroups `paths` until they are empty (`rounds` milliseconds at most)."""
     for path in paths:
         kill_file = path / "cgroup.kill"  # v2, Linux >= 5.14: atomic, no fork race
         if kill_file.exists():
@@ -203,7 +206,7 @@ def _kill_members(paths, rounds=200):
                 os.kill(pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
-        time.sleep(0.005)
+        time.sleep(0.001)  # a killed process leaves its cgroup within a millisecond or two
 
 
 def _rmdir(path, tries=100):
@@ -289,7 +292,7 @@ class Cgroup:
         for entry in entries:
             match = re.fullmatch(re.escape(CGROUP_PREFIX) + r"(\d+)-[0-9a-f]+", entry.name)
             if match and int(match.group(1)) != os.getpid() and not _alive(int(match.group(1))):
-                _kill_members([entry], rounds=20)
+                _kill_members([entry], rounds=100)
                 _rmdir(entry, tries=3)
 
     @property
