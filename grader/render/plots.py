@@ -39,7 +39,7 @@ def _png(fig):
         fig.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
         return buffer.getvalue()
     finally:
-        fig.clear()
+        pass
 
 
 def _figure(width, height, left=0.7, right=0.2, bottom=0.55, top=0.4):
@@ -53,7 +53,7 @@ def _figure(width, height, left=0.7, right=0.2, bottom=0.55, top=0.4):
 
 def _set_title(fig, ax, title):
     """The axes' title, with the figure's top margin grown for each line beyond the first."""
-    ax.set_title(title, fontsize=10)
+    ax.set_title(title, fontsize=10, y=1.0)
     extra = title.count("\n")
     if extra:
         top = fig.subplotpars.top - 0.18 * extra / fig.get_figheight()
@@ -176,7 +176,7 @@ def decision_boundary(art, _=_untranslated):
     ax.set_ylim(*ylim)
     ax.set_xlabel("x")
     ax.set_ylabel("y")
-    ax.set_title(_("Decision boundary (regions: predicted class; dots: true class)"), fontsize=10)
+    ax.set_title(_("Decision boundary (regions: predicted class; dots: true class)"), fontsize=10, y=1.0)
     if len(points):
         ax.legend(loc="upper right", fontsize=8, framealpha=0.85)
     return _png(fig)
