@@ -126,22 +126,24 @@ def children_of(pid):
     return found
 
 
-_live_workers = set()  # workers of open sandboxes (a judge may hold two): never orphans
+_own_children = set()  # children this judge made and reaps itself: never orphans
 
 
-def register_worker(pid):
-    _live_workers.add(pid)
+def register_child(pid):
+    """`pid`, a child of this process (a sandbox's worker, the zygote, a plot drawn in a fork), is
+    reaped by whoever made it: kill_orphans leaves it alone."""
+    _own_children.add(pid)
 
 
-def unregister_worker(pid):
-    _live_workers.discard(pid)
+def unregister_child(pid):
+    _own_children.discard(pid)
 
 
 def kill_orphans():
-    """SIGKILL every child of the judge that is not a live worker (whatever was
+    """SIGKILL every child of the judge that it did not register (whatever was
     re-parented to us as subreaper), and reap exactly those (for at most about a second)."""
     for _ in range(1000):
-        pids = [pid for pid in children_of(os.getpid()) if pid not in _live_workers]
+        pids = [pid for pid in children_of(os.getpid()) if pid not in _own_children]
         if not pids:
             return
         for pid in pids:

@@ -21,7 +21,7 @@ import backprop_lab_check
 from backprop_lab_check.i18n import _
 
 from ..limits import Limits
-from .containment import become_subreaper, kill_orphans, protect_judge, register_worker, unregister_worker
+from .containment import become_subreaper, kill_orphans, protect_judge, register_child, unregister_child
 from .isolation import Confinement, bubblewrap_available
 from .remote import RemoteObject, StaleHandle, StudentRaised, WorkerLost
 from .zygote import READY_TIMEOUT_S, ZygoteLost, current_zygote, open_namespaces, placeholder_command, wait_ready
@@ -165,7 +165,7 @@ class Sandbox:
                 os.close(fd)
             confinement.started()
         self._to_worker, self._from_worker, self._output = to_worker_w, from_worker_r, output
-        register_worker(self._proc.pid)
+        register_child(self._proc.pid)
         threading.Thread(target=self._drain, args=(output,), daemon=True).start()
 
     def _spawn_forked(self, forked, to_worker_r, from_worker_w, scratch, extra_fds):
@@ -225,7 +225,7 @@ class Sandbox:
         proc, self._proc = self._proc, None
         if proc is None:
             return
-        unregister_worker(proc.pid)
+        unregister_child(proc.pid)
         try:
             os.killpg(proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):

@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .containment import register_worker
+from .containment import register_child
 
 RUNTIME_DIR = Path(__file__).resolve().parents[1] / "runtime"
 RUNTIME_FILES = ("worker.py", "protocol.py", "fakecupy.py", "zygote.py")
@@ -128,7 +128,7 @@ def start(library_paths, font_cache=None, timeout=60.0):
         ours.close()
         shutil.rmtree(folder, ignore_errors=True)
         return None
-    register_worker(proc.pid)  # the judge's own child, but no orphan of a worker (kill_orphans)
+    register_child(proc.pid)  # the judge's own child, but no orphan of a worker (kill_orphans)
     # Once it is ready it has read everything there (its modules, the font list); workers load
     # the rest from their sandbox's /runtime. Nothing is left behind however the batch ends.
     shutil.rmtree(folder, ignore_errors=True)
