@@ -10,6 +10,7 @@ The judge (pytest and the checks) and the reports' libraries (matplotlib, Jinja2
 while the worker runs the notebook's cells, so that the two overlap.
 """
 import contextlib
+import functools
 import os
 import time
 
@@ -137,12 +138,14 @@ def run(submission, assignment, limits, isolation, count_gpu, report, sandbox=No
             for device_run in runs.values():
                 device_runs.callback(device_run.close)
             from .judge import Student, run_checks  # imports pytest while the cells run
-            from .render import warm_up
+            from .render import draw_early, warm_up
             warm_up()
+            # alone, the plots are drawn on the cores the last checks leave idle
+            early = functools.partial(draw_early, language=report.language) if alone else None
             # pytest configures itself and collects the checks while the cells still run: the
             # checks' first request to the worker waits for them (Sandbox.request).
             report.checks, report.artifacts, warnings = run_checks(assignment, Student(sandbox, assignment), limits,
-                                                                   count_gpu, runs)
+                                                                   count_gpu, runs, early)
             report.cells = problems(sandbox.finish_cells(), report.warnings)
             report.warnings += warnings + sandbox_warnings(sandbox, limits)
             report.isolation, report.protections = sandbox.isolation, sandbox.protections

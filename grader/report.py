@@ -84,7 +84,7 @@ class Report:
     # -- report.json ------------------------------------------------------------------------------
     def to_json(self):
         """The contract's JSON object: every string valid UTF-8, non-finite numbers null."""
-        return _jsonable(self)
+        return jsonable(self)
 
     def dumps(self, data=None):
         """report.json's text; `data`: this report's to_json(), when the caller has it already."""
@@ -121,14 +121,14 @@ def _build(kind, data):
     return kind(**{k: v for k, v in data.items() if k in names})
 
 
-def _jsonable(value):
+def jsonable(value):
     """A copy made of JSON types only: strings valid UTF-8, non-finite floats None, numpy
     values Python numbers and lists, anything else unknown its str()."""
     if value is None or isinstance(value, bool):
         return value
     # the report's dataclasses in the same pass: dataclasses.asdict would deep-copy the plots' data first
     if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _jsonable(getattr(value, f.name)) for f in fields(value)}
+        return {f.name: jsonable(getattr(value, f.name)) for f in fields(value)}
     if isinstance(value, str):
         return valid_utf8(value)
     if isinstance(value, int):
@@ -136,11 +136,11 @@ def _jsonable(value):
     if isinstance(value, float):
         return float(value) if math.isfinite(value) else None
     if isinstance(value, dict):
-        return {valid_utf8(k): _jsonable(v) for k, v in value.items()}
+        return {valid_utf8(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if isinstance(value, os.PathLike):
         return valid_utf8(os.fspath(value))
     if hasattr(value, "tolist"):        # numpy arrays and scalars
-        return _jsonable(value.tolist())
+        return jsonable(value.tolist())
     return valid_utf8(value)

@@ -1,8 +1,8 @@
 """What makes a cold `grade` wait less without changing what it grades: the worker started before
 the notebook is read and importing pyplot meanwhile, one runtime copy per judge process, the
 reference's own work done while the cells run (judge/ahead.py), the submission's matrix products
-on the machine's cores when it grades alone, the plots drawn side by side (render/side_by_side.py),
-and a student package that does not import NumPy until it checks something."""
+on the machine's cores when it grades alone, the plots drawn side by side and, alone, as soon as
+their data is final (render/side_by_side.py), and a student package that does not import NumPy until it checks something."""
 import json
 import os
 import subprocess
@@ -157,10 +157,12 @@ def test_the_spiral_checks_inputs_ahead_are_those_the_check_drew_itself():
 
 # -- the plots -----------------------------------------------------------------------------------------
 
-def report_with_plots():
+def report_with_plots(language="en"):
+    """A report.json object with every plot, as write_reports gets it (Report.to_json)."""
+    from grader.report import jsonable
     from test_reports import realistic_data
 
-    return realistic_data()
+    return jsonable({**realistic_data(), "language": language})
 
 
 def test_plots_side_by_side_are_the_plots_drawn_one_by_one():
@@ -192,6 +194,67 @@ def test_a_child_that_dies_or_hangs_leaves_its_plot_to_this_process(monkeypatch)
     results = side_by_side.side_by_side([lambda: b"first", dies_in_a_child, hangs_in_a_child, raises])
     assert results == [(b"first", None), (b"drawn here", None), (b"drawn here too", None), (None, "ValueError: boom")]
     assert time.monotonic() - started < 20
+
+
+def late_draws(monkeypatch):
+    """The draws figures() leaves to side_by_side or one_by_one, recorded as they are made."""
+    made = []
+    for name in ("side_by_side", "one_by_one"):
+        original = getattr(side_by_side, name)
+        monkeypatch.setattr(side_by_side, name, lambda draws, original=original: made.extend(draws) or original(draws))
+    return made
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_plots_drawn_early_are_the_plots_drawn_late(monkeypatch, language):
+    data = report_with_plots(language)
+    views.draw_early(data["artifacts"], data["language"])
+    late = late_draws(monkeypatch)
+    early = views.figures(data, side_by_side=True)
+    assert late == [] and len(early[0]) == 3
+    assert early == views.figures(data)  # nothing early this time: drawn here
+    assert len(late) == 3
+
+
+def test_an_early_drawing_whose_data_changed_is_drawn_again_and_its_child_killed(monkeypatch):
+    data = report_with_plots()
+    views.draw_early(data["artifacts"], data["language"])
+    (child, _read_end), = [early.child for early in side_by_side._early]
+    data["artifacts"]["loss_curve"]["losses"].append(0.01)  # a check changed it after the drawing started
+    late = late_draws(monkeypatch)
+    assert views.figures(data, side_by_side=True) == views.figures(data)
+    assert len(late) == 1 + 3 and side_by_side._early == []
+    with pytest.raises(ChildProcessError):
+        os.waitpid(child, os.WNOHANG)  # reaped
+
+
+def test_an_early_drawing_outlives_a_sandbox_teardown(monkeypatch):
+    """A sandbox's teardown kills the judge's children it does not know (kill_orphans): the early
+    drawing's child is registered, and so are the forks of an ordinary side by side drawing."""
+    from grader.sandbox.containment import kill_orphans
+
+    data = report_with_plots()
+    views.draw_early(data["artifacts"], data["language"])
+    kill_orphans()
+    late = late_draws(monkeypatch)
+    assert len(views.figures(data, side_by_side=True)[0]) == 3 and late == []
+
+
+@pytest.mark.slow
+def test_a_grading_alone_draws_its_plots_once_the_last_check_with_evidence_has_run(monkeypatch):
+    """pipeline.grade(alone=True) hands the judge's artifacts to draw_early once, as the report
+    holds them, and the report takes every drawing it started."""
+    from grader import pipeline
+
+    offered = []
+    original = views.draw_early
+    monkeypatch.setattr(views, "draw_early", lambda artifacts, language: offered.append(
+        json.dumps(artifacts, sort_keys=True)) or original(artifacts, language))
+    monkeypatch.setattr("grader.render.draw_early", views.draw_early)
+    report = pipeline.grade(REPO / "solutions" / "spiral.ipynb", alone=True)
+    assert offered == [json.dumps(report.artifacts, sort_keys=True)]
+    late = late_draws(monkeypatch)
+    assert len(views.figures(report.to_json(), side_by_side=True)[0]) == 3 and late == []
 
 
 # -- the student package -------------------------------------------------------------------------------

@@ -53,11 +53,13 @@ class Evidence:
 class GradingPlugin:
     """The fixtures' state (the `grading` fixture) and the hooks that make checks of tests."""
 
-    def __init__(self, assignment, student, limits, device_runs=None, count_gpu=False):
+    def __init__(self, assignment, student, limits, device_runs=None, count_gpu=False, on_evidence=None):
         self.assignment, self.student, self.limits = assignment, student, limits
         self.device_runs = device_runs or {}  # {mode: judge.device.DeviceRun}
         self.count_gpu = count_gpu  # GPU checks without a GPU: counted as failed instead of skipped
         self.evidence = Evidence()
+        self.on_evidence = on_evidence  # called with the artifacts once no check left can change them
+        self._last_with_evidence = None  # the node id of the last check that takes the `evidence` fixture
         self.results = []
         self.warnings = []
         self.own_names = False  # the check runs again with the student's own names, not the helpers
@@ -87,6 +89,18 @@ class GradingPlugin:
     def pytest_collection_finish(self, session):
         """The reference's own work for these checks, while the worker still runs the cells."""
         compute_ahead({item.module.__name__ for item in session.items if hasattr(item, "module")})
+        leaving = [item.nodeid for item in session.items if "evidence" in getattr(item, "fixturenames", ())]
+        self._last_with_evidence = leaving[-1] if leaving else None
+
+    def pytest_runtest_logfinish(self, nodeid):
+        """After the last check that can leave plot data, the data is final: `on_evidence` gets it
+        (a grading alone starts drawing its plots while the remaining checks run). Only the time
+        the report takes depends on it, so whatever goes wrong there is left to the report."""
+        if nodeid == self._last_with_evidence and self.on_evidence is not None and self.evidence.artifacts:
+            try:
+                self.on_evidence(self.evidence.artifacts)
+            except Exception:
+                pass
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_pyfunc_call(self, pyfuncitem):
@@ -214,10 +228,11 @@ def _skip_reason(report):
     return _("skipped")
 
 
-def run_checks(assignment, student, limits, count_gpu=False, device_runs=None):
+def run_checks(assignment, student, limits, count_gpu=False, device_runs=None, on_evidence=None):
     """Run the assignment's checks against `student` (a judge.Student, or NoSubmission);
-    returns (CheckResults, artifacts for the plots, warnings)."""
-    plugin = GradingPlugin(assignment, student, limits, device_runs, count_gpu)
+    returns (CheckResults, artifacts for the plots, warnings). `on_evidence`: called with the
+    artifacts as soon as the checks that can change them have run."""
+    plugin = GradingPlugin(assignment, student, limits, device_runs, count_gpu, on_evidence)
     # --tb=native: a check that errors in its setup (no submission, a dead worker) still gets a
     # traceback formatted by pytest, and the native one costs a fifth of pytest's own.
     args = [str(check_module(assignment)), "-c", os.devnull, "--rootdir", str(CHECKS_DIR),

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from .. import files
 from ..report import FILES
-from .views import render_html, render_markdown, render_or_fallback, warm_up
+from .views import draw_early, render_html, render_markdown, render_or_fallback, warm_up
 
-__all__ = ["write_reports", "warm_up"]
+__all__ = ["write_reports", "warm_up", "draw_early"]
 
 
 def write_reports(report, out_dir, side_by_side=False):

@@ -2,17 +2,23 @@
 has matplotlib loaded and warm, each sending its PNG back through a pipe.
 
 A grading that someone waits for alone (`grade`, Gradescope, PrairieLearn) ends with its plots:
-on two cores they take half the time. A batch, whose judges keep every core busy already, draws
-them one after the other (the forks would only add their own CPU time).
+on two cores they take half the time. Such a grading also starts them early (`start_early`), as
+soon as the checks that leave plot data have run: one child, at the idle priority, draws them
+side by side while the last checks and the sandbox's teardown still go on, and the report takes
+a drawing whose data is its own (`take_early`). A batch, whose judges keep every core busy
+already, draws them one after the other (the forks would only add their own CPU time).
 """
+import contextlib
 import os
 import select
 import signal
+import struct
 import time
 import warnings
 
 CHILD_TIMEOUT_S = 60.0  # a child that takes longer is killed, and its plot drawn here
 PNG, ERROR = b"P", b"E"  # the first byte a child sends: what follows is a PNG, or the error's text
+_LENGTH = struct.Struct(">Q")  # of each drawing in an early child's message
 
 
 def side_by_side(draws):
@@ -31,6 +37,76 @@ def one_by_one(draws):
     return [_attempt(draw) for draw in draws]
 
 
+class _Early:
+    """Drawings a child started before the report asked for them: their keys, the child, and
+    what it sent once collected."""
+
+    def __init__(self, keys, child):
+        self.keys, self.child, self.results = keys, child, None
+
+    def take(self, key):
+        if key not in self.keys:
+            return None
+        if self.results is None:
+            pid, read_end = self.child
+            self.child, self.results = None, _unpack(_collect(pid, read_end), len(self.keys))
+        return self.results[self.keys.index(key)]
+
+    def abandon(self):
+        if self.child is not None:
+            pid, read_end = self.child
+            self.child = None
+            for kill in (os.killpg, os.kill):  # its group holds the forks it draws with, once it leads one
+                with contextlib.suppress(ProcessLookupError):
+                    kill(pid, signal.SIGKILL)
+            _collect(pid, read_end)
+
+
+_early = []  # the _Early of this process not yet abandoned
+
+
+def start_early(plots):
+    """Draw `plots`, [(key, function returning a PNG)], side by side in one forked child now, for
+    the report that asks for their keys (take_early); the child and the forks it draws with run
+    only on cores nothing else wants."""
+    def draw_all():
+        os.setpgid(0, 0)
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))  # the checks, a device run at nice 19 first
+        return b"".join(tag + _LENGTH.pack(len(data)) + data for tag, data in
+                        ((PNG, png) if error is None else (ERROR, error.encode("utf-8", "replace"))
+                         for png, error in side_by_side([draw for _key, draw in plots])))
+    child = _fork(draw_all)
+    if child is not None:
+        _early.append(_Early([key for key, _draw in plots], child))
+
+
+def take_early(key):
+    """(PNG bytes, None) or (None, "Type: message") of the early drawing of `key`, waiting for it,
+    or None when there is none or its child died: the caller draws it."""
+    for early in _early:
+        taken = early.take(key)
+        if taken is not None:
+            return taken
+    return None
+
+
+def abandon_early():
+    """Let go of every early drawing: a child still drawing one no report took (its data changed
+    after it started) is killed."""
+    while _early:
+        _early.pop().abandon()
+
+
+def _unpack(collected, count):
+    """The `count` results in an early child's message; None each when it died or failed."""
+    message, results = (collected or (None, None))[0], []
+    while message and len(results) < count:
+        (length,), start = _LENGTH.unpack_from(message, 1), 1 + _LENGTH.size
+        tag, data, message = message[:1], message[start:start + length], message[start + length:]
+        results.append((data, None) if tag == PNG else (None, data.decode("utf-8", "replace")))
+    return results if len(results) == count else [None] * count
+
+
 def _attempt(draw):
     try:
         return draw(), None
@@ -39,7 +115,11 @@ def _attempt(draw):
 
 
 def _fork(draw):
-    """(pid, read end of its pipe) of a child drawing `draw`, or None when it cannot fork."""
+    """(pid, read end of its pipe) of a child drawing `draw`, or None when it cannot fork. The
+    child is registered as this process's own, so that a sandbox's teardown, which kills the
+    orphans it finds among the judge's children, leaves it alone."""
+    from ..sandbox.containment import register_child
+
     read_end, write_end = os.pipe()
     try:
         with warnings.catch_warnings():  # Python 3.12 warns about forking with threads: ours only draws
@@ -61,11 +141,14 @@ def _fork(draw):
         finally:
             os._exit(status)
     os.close(write_end)
+    register_child(pid)
     return pid, read_end
 
 
 def _collect(pid, read_end):
     """What the child `pid` sent, or None when it died or timed out without a whole message."""
+    from ..sandbox.containment import unregister_child
+
     chunks, deadline = [], time.monotonic() + CHILD_TIMEOUT_S
     try:
         while (left := deadline - time.monotonic()) > 0 and select.select([read_end], [], [], left)[0]:
@@ -79,6 +162,7 @@ def _collect(pid, read_end):
     finally:
         os.close(read_end)
         status = os.waitpid(pid, 0)[1]
+        unregister_child(pid)
     message = b"".join(chunks)
     if not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0):
         return None

@@ -16,7 +16,7 @@ import jinja2
 
 from backprop_lab_check import i18n
 
-from ..report import STATUSES
+from ..report import STATUSES, jsonable
 from ..text import strip_controls
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -199,46 +199,71 @@ def _view(report, tr):
 def figures(report, side_by_side=False):
     """([{title, caption, src (a data URI), wide}] for the artifacts present, [warnings for plots
     that failed]), in the report's language; `side_by_side`: drawn at once on several cores
-    (side_by_side.py), else one after the other."""
-    from .plots import DEFAULT_TOLERANCE, decision_boundary, fonts_for, gradient_errors, loss_curve
-    from .side_by_side import one_by_one, side_by_side as at_once
+    (side_by_side.py), else one after the other. A plot drawn early (draw_early) from the same
+    data in the same language is taken as it is."""
+    from .side_by_side import abandon_early, one_by_one, side_by_side as at_once, take_early
 
     tr = _translations(report)
-    artifacts = report.get("artifacts") if isinstance(report.get("artifacts"), dict) else {}
-    planned = []  # (title, caption, draw, wide)
-
-    def plan(title, caption, draw, wide=False):
-        def drawn_in_language():
-            with fonts_for(_language(report)):
-                return draw()
-        planned.append((title, caption, drawn_in_language, wide))
-
-    loss = artifacts.get("loss_curve")
-    if isinstance(loss, dict) and loss.get("losses"):
-        plan(tr.gettext("Training loss"), tr.gettext("Trainer.loss_list of the submission's own training run."),
-             lambda: loss_curve(loss["losses"], loss.get("eval_interval"), tr.gettext))
-    boundary = artifacts.get("decision_boundary")
-    if isinstance(boundary, dict) and boundary.get("grid"):
-        plan(tr.gettext("Decision boundary"),
-             tr.gettext("Classes the trained model predicts over the plane, with the data set."),
-             lambda: decision_boundary(boundary, tr.gettext))
-    gradients = artifacts.get("gradient_errors")
-    if isinstance(gradients, dict) and gradients.get("rows"):
-        plan(tr.gettext("Gradient errors"),
-             tr.gettext("Largest relative error of each backward gradient against central differences; "
-                        "bars right of the dashed line fail."),
-             lambda: gradient_errors(gradients["rows"], gradients.get("tolerance", DEFAULT_TOLERANCE), tr.gettext),
-             wide=True)
-    draws = [draw for _title, _caption, draw, _wide in planned]
-    results = (at_once if side_by_side else one_by_one)(draws)
+    planned = _plots(report)
+    early = [take_early(key) for key, _title, _caption, _draw, _wide in planned]
+    abandon_early()
+    late = iter((at_once if side_by_side else one_by_one)(
+        [draw for (_key, _title, _caption, draw, _wide), taken in zip(planned, early) if taken is None]))
     drawn, problems = [], []
-    for (title, caption, _draw, wide), (png, error) in zip(planned, results):
+    for (_key, title, caption, _draw, wide), taken in zip(planned, early):
+        png, error = taken or next(late)
         if error is not None:
             problems.append(tr.gettext("The plot “{title}” could not be drawn: {error}").format(title=title, error=error))
         else:
             drawn.append({"title": title, "caption": caption, "wide": wide,
                           "src": "data:image/png;base64," + base64.b64encode(png).decode("ascii")})
     return drawn, problems
+
+
+def draw_early(artifacts, language):
+    """Start drawing the plots of `artifacts` (the judge's, final: Report.artifacts before it is
+    serialised) in `language` in forked children, for `figures` to take: a grading alone does
+    this while its last checks run (side_by_side.start_early)."""
+    from .side_by_side import start_early
+
+    start_early([(key, draw) for key, _title, _caption, draw, _wide in
+                 _plots({"language": language, "artifacts": jsonable(artifacts)})])
+
+
+def _plots(report):
+    """[(key, title, caption, draw, wide)] of the plots of the report.json object `report`: `draw`
+    returns the PNG, in the report's language; `key`, (the artifact, the language, its data),
+    names the drawing."""
+    from .plots import DEFAULT_TOLERANCE, decision_boundary, fonts_for, gradient_errors, loss_curve
+
+    tr, language = _translations(report), _language(report)
+    artifacts = report.get("artifacts") if isinstance(report.get("artifacts"), dict) else {}
+    planned = []
+
+    def plan(name, title, caption, draw, wide=False):
+        def drawn_in_language():
+            with fonts_for(language):
+                return draw()
+        planned.append(((name, language, artifacts[name]), title, caption, drawn_in_language, wide))
+
+    loss = artifacts.get("loss_curve")
+    if isinstance(loss, dict) and loss.get("losses"):
+        plan("loss_curve", tr.gettext("Training loss"),
+             tr.gettext("Trainer.loss_list of the submission's own training run."),
+             lambda: loss_curve(loss["losses"], loss.get("eval_interval"), tr.gettext))
+    boundary = artifacts.get("decision_boundary")
+    if isinstance(boundary, dict) and boundary.get("grid"):
+        plan("decision_boundary", tr.gettext("Decision boundary"),
+             tr.gettext("Classes the trained model predicts over the plane, with the data set."),
+             lambda: decision_boundary(boundary, tr.gettext))
+    gradients = artifacts.get("gradient_errors")
+    if isinstance(gradients, dict) and gradients.get("rows"):
+        plan("gradient_errors", tr.gettext("Gradient errors"),
+             tr.gettext("Largest relative error of each backward gradient against central differences; "
+                        "bars right of the dashed line fail."),
+             lambda: gradient_errors(gradients["rows"], gradients.get("tolerance", DEFAULT_TOLERANCE), tr.gettext),
+             wide=True)
+    return planned
 
 
 # ---------------------------------------------------------------- rendering
