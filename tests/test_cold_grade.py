@@ -240,19 +240,38 @@ def test_an_early_drawing_outlives_a_sandbox_teardown(monkeypatch):
     assert len(views.figures(data, side_by_side=True)[0]) == 3 and late == []
 
 
+def test_a_later_drawing_of_the_same_plots_stops_the_earlier_one(monkeypatch):
+    data = report_with_plots()
+    gradients = {"gradient_errors": data["artifacts"]["gradient_errors"]}
+    views.draw_early({"gradient_errors": {**gradients["gradient_errors"], "rows": []}}, "en")  # a check added rows since
+    views.draw_early({**data["artifacts"]}, "en")
+    first, second = side_by_side._early
+    assert first.stale and not second.stale
+    late = late_draws(monkeypatch)
+    assert views.figures(data, side_by_side=True) == views.figures(data) and len(late) == 3  # the second time only
+    assert side_by_side._early == []
+
+
 @pytest.mark.slow
-def test_a_grading_alone_draws_its_plots_once_the_last_check_with_evidence_has_run(monkeypatch):
-    """pipeline.grade(alone=True) hands the judge's artifacts to draw_early once, as the report
-    holds them, and the report takes every drawing it started."""
+def test_a_grading_alone_draws_each_plot_after_the_last_check_that_changed_its_data(monkeypatch):
+    """pipeline.grade(alone=True) hands draw_early what each check changed of the artifacts; the
+    last data offered for each is the report's, and the report takes every drawing."""
     from grader import pipeline
 
-    offered = []
+    offered = {}
     original = views.draw_early
-    monkeypatch.setattr(views, "draw_early", lambda artifacts, language: offered.append(
-        json.dumps(artifacts, sort_keys=True)) or original(artifacts, language))
-    monkeypatch.setattr("grader.render.draw_early", views.draw_early)
+
+    def draw_early(artifacts, language):
+        offered.update({name: json.dumps(value, sort_keys=True) for name, value in artifacts.items()})
+        offered.setdefault("calls", 0)
+        offered["calls"] += 1
+        return original(artifacts, language)
+
+    monkeypatch.setattr("grader.render.draw_early", draw_early)
     report = pipeline.grade(REPO / "solutions" / "spiral.ipynb", alone=True)
-    assert offered == [json.dumps(report.artifacts, sort_keys=True)]
+    calls = offered.pop("calls")
+    assert offered == {name: json.dumps(value, sort_keys=True) for name, value in report.artifacts.items()}
+    assert calls == 2  # the gradient check's rows, then the trainer's loss curve and decision boundary
     late = late_draws(monkeypatch)
     assert len(views.figures(report.to_json(), side_by_side=True)[0]) == 3 and late == []
 

@@ -38,16 +38,19 @@ class Evidence:
 
     def __init__(self):
         self.artifacts = {}
+        self.changed = set()  # the names of the artifacts changed since the plugin last looked
 
     def gradient(self, check_id, tensor, tolerance):
         """A `record` for gradcheck.gradient_agrees: the error of one tensor's gradient."""
         def record(max_abs, max_rel):
             rows = self.artifacts.setdefault("gradient_errors", {"tolerance": tolerance, "rows": []})["rows"]
             rows.append({"check": check_id, "tensor": tensor, "max_abs": max_abs, "max_rel": max_rel})
+            self.changed.add("gradient_errors")
         return record
 
     def set(self, name, value):
         self.artifacts[name] = value
+        self.changed.add(name)
 
 
 class GradingPlugin:
@@ -58,8 +61,7 @@ class GradingPlugin:
         self.device_runs = device_runs or {}  # {mode: judge.device.DeviceRun}
         self.count_gpu = count_gpu  # GPU checks without a GPU: counted as failed instead of skipped
         self.evidence = Evidence()
-        self.on_evidence = on_evidence  # called with the artifacts once no check left can change them
-        self._last_with_evidence = None  # the node id of the last check that takes the `evidence` fixture
+        self.on_evidence = on_evidence  # called after each check with the artifacts it changed
         self.results = []
         self.warnings = []
         self.own_names = False  # the check runs again with the student's own names, not the helpers
@@ -89,16 +91,15 @@ class GradingPlugin:
     def pytest_collection_finish(self, session):
         """The reference's own work for these checks, while the worker still runs the cells."""
         compute_ahead({item.module.__name__ for item in session.items if hasattr(item, "module")})
-        leaving = [item.nodeid for item in session.items if "evidence" in getattr(item, "fixturenames", ())]
-        self._last_with_evidence = leaving[-1] if leaving else None
 
-    def pytest_runtest_logfinish(self, nodeid):
-        """After the last check that can leave plot data, the data is final: `on_evidence` gets it
-        (a grading alone starts drawing its plots while the remaining checks run). Only the time
-        the report takes depends on it, so whatever goes wrong there is left to the report."""
-        if nodeid == self._last_with_evidence and self.on_evidence is not None and self.evidence.artifacts:
+    def pytest_runtest_logfinish(self):
+        """The artifacts the check just changed go to `on_evidence`: a grading alone starts drawing
+        their plots while the remaining checks run (and again if a later check changes them). Only
+        the time the report takes depends on it, so whatever goes wrong there is left to the report."""
+        if self.evidence.changed and self.on_evidence is not None:
+            changed, self.evidence.changed = self.evidence.changed, set()
             try:
-                self.on_evidence(self.evidence.artifacts)
+                self.on_evidence({name: self.evidence.artifacts[name] for name in sorted(changed)})
             except Exception:
                 pass
 
@@ -230,8 +231,8 @@ def _skip_reason(report):
 
 def run_checks(assignment, student, limits, count_gpu=False, device_runs=None, on_evidence=None):
     """Run the assignment's checks against `student` (a judge.Student, or NoSubmission);
-    returns (CheckResults, artifacts for the plots, warnings). `on_evidence`: called with the
-    artifacts as soon as the checks that can change them have run."""
+    returns (CheckResults, artifacts for the plots, warnings). `on_evidence`: called after each
+    check that changed artifacts, with those ({name: artifact})."""
     plugin = GradingPlugin(assignment, student, limits, device_runs, count_gpu, on_evidence)
     # --tb=native: a check that errors in its setup (no submission, a dead worker) still gets a
     # traceback formatted by pytest, and the native one costs a fifth of pytest's own.

@@ -39,26 +39,32 @@ def one_by_one(draws):
 
 class _Early:
     """Drawings a child started before the report asked for them: their keys, the child, and
-    what it sent once collected."""
+    what it sent once collected; `stale` once later drawings replaced them all."""
 
     def __init__(self, keys, child):
-        self.keys, self.child, self.results = keys, child, None
+        self.keys, self.child, self.results, self.stale = keys, child, None, False
 
     def take(self, key):
-        if key not in self.keys:
+        if self.stale or key not in self.keys:
             return None
         if self.results is None:
             pid, read_end = self.child
             self.child, self.results = None, _unpack(_collect(pid, read_end), len(self.keys))
         return self.results[self.keys.index(key)]
 
+    def stop(self):
+        """Kill the child if it is still drawing (abandon reaps it)."""
+        self.stale = True
+        if self.child is not None:
+            for kill in (os.killpg, os.kill):  # its group holds the forks it draws with, once it leads one
+                with contextlib.suppress(ProcessLookupError):
+                    kill(self.child[0], signal.SIGKILL)
+
     def abandon(self):
+        self.stop()
         if self.child is not None:
             pid, read_end = self.child
             self.child = None
-            for kill in (os.killpg, os.kill):  # its group holds the forks it draws with, once it leads one
-                with contextlib.suppress(ProcessLookupError):
-                    kill(pid, signal.SIGKILL)
             _collect(pid, read_end)
 
 
@@ -68,7 +74,12 @@ _early = []  # the _Early of this process not yet abandoned
 def start_early(plots):
     """Draw `plots`, [(key, function returning a PNG)], side by side in one forked child now, for
     the report that asks for their keys (take_early); the child and the forks it draws with run
-    only on cores nothing else wants."""
+    only on cores nothing else wants. A key is a tuple whose first item names the plot: earlier
+    drawings of none but these names are stopped (their data has changed since)."""
+    names = {key[0] for key, _draw in plots}
+    for early in _early:
+        if not early.stale and {key[0] for key in early.keys} <= names:
+            early.stop()
     def draw_all():
         os.setpgid(0, 0)
         os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))  # the checks, a device run at nice 19 first

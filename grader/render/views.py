@@ -221,9 +221,9 @@ def figures(report, side_by_side=False):
 
 
 def draw_early(artifacts, language):
-    """Start drawing the plots of `artifacts` (the judge's, final: Report.artifacts before it is
-    serialised) in `language` in forked children, for `figures` to take: a grading alone does
-    this while its last checks run (side_by_side.start_early)."""
+    """Start drawing the plots of `artifacts` (the judge's, as Report.artifacts holds them before
+    it is serialised) in `language` in a forked child, for `figures` to take: a grading alone does
+    this after each check that changed some, while the remaining checks run (side_by_side.start_early)."""
     from .side_by_side import start_early
 
     start_early([(key, draw) for key, _title, _caption, draw, _wide in
