@@ -1,8 +1,9 @@
 """What makes a cold `grade` wait less without changing what it grades: the worker started before
 the notebook is read and importing pyplot meanwhile, one runtime copy per judge process, the
 reference's own work done while the cells run (judge/ahead.py), the submission's matrix products
-on the machine's cores when it grades alone, the plots drawn side by side and, alone, as soon as
-their data is final (render/side_by_side.py), and a student package that does not import NumPy until it checks something."""
+on the machine's cores when it grades alone, a numerical check's row set in the call that uses it,
+the plots drawn side by side and, alone, as soon as their data is final (render/side_by_side.py),
+and a student package that does not import NumPy until it checks something."""
 import json
 import os
 import subprocess
@@ -66,6 +67,25 @@ def test_a_worker_can_be_spawned_before_its_cells_are_known():
         sandbox.start_cells(["x = 6 * 7\n"])
         assert sandbox.finish_cells() == [{"status": "ok", "message": ""}]
         assert sandbox.request("get", target="x", path=[]) == 42
+
+
+def test_a_scan_over_a_param_sets_each_row_in_the_call_that_uses_it(monkeypatch):
+    """A numerical check's evaluation is one request, the row of the param set just before the
+    call; the param is restored afterwards."""
+    from grader.judge.student import Student
+
+    cells = ["import numpy as np\nclass M:\n    def __init__(self):\n        self.params = [np.arange(3.0)]\n"
+             "    def forward(self, x):\n        return float(self.params[0] @ x)\nm = M()\n"]
+    with Sandbox(cells) as sandbox:
+        sandbox.run_cells()
+        model = Student(sandbox, "spiral").new("M")
+        ops = []
+        original = Sandbox._request_raw
+        monkeypatch.setattr(Sandbox, "_request_raw", lambda self, op, args, timeout: ops.append(op) or
+                            original(self, op, args, timeout))
+        outputs = model.scan("forward", [numpy.ones(3)], ["param", ["params", 0]], numpy.eye(3) * 2)
+        assert outputs == [2.0, 2.0, 2.0] and ops == ["get", "call", "call", "call", "set_item"]
+        assert model.get("params", 0).tolist() == [0.0, 1.0, 2.0]
 
 
 # -- the runtime copy ------------------------------------------------------------------------------

@@ -226,7 +226,11 @@ class Worker:
         factory = self._helpers[name] if trusted else self.lookup(name)
         return protocol.Handle(self.register(factory(*args, **kwargs)), name)
 
-    def op_call(self, target, method, args, kwargs, return_args=False):
+    def op_call(self, target, method, args, kwargs, return_args=False, set_first=None):
+        """`set_first` ({path, value}): op_set_item of that tensor before the call (one evaluation
+        of a scan)."""
+        if set_first is not None:
+            self.op_set_item(target, set_first["path"], set_first["value"])
         obj = self.target(target)
         fn = getattr(obj, method) if method else obj
         # The caller's own references: a list argument is copied before the call, so

@@ -55,10 +55,12 @@ class RemoteObject:
             exc.context = what
             raise
 
-    def call(self, method, *args, timeout=None, keep_args=False, **kwargs):
-        """`obj.method(*args, **kwargs)`; with keep_args also the args as they were afterwards."""
+    def call(self, method, *args, timeout=None, keep_args=False, set_first=None, **kwargs):
+        """`obj.method(*args, **kwargs)`; with keep_args also the args as they were afterwards;
+        `set_first` ((path, value)): obj.path[...] = value in the same request, before the call."""
+        extra = {} if set_first is None else {"set_first": {"path": list(set_first[0]), "value": set_first[1]}}
         reply = self._request(f"{self.type_name}.{method}", "call", timeout=timeout, method=method,
-                              args=list(args), kwargs=kwargs, return_args=keep_args)
+                              args=list(args), kwargs=kwargs, return_args=keep_args, **extra)
         return (reply["result"], reply["args"]) if keep_args else reply["result"]
 
     def get(self, *path):
@@ -81,25 +83,21 @@ class RemoteObject:
         """method(*args) once per row of `points`, with the tensor `wrt` set to that row
         (["arg", k]: the k-th argument; ["param", path]: an array of the object, restored
         afterwards). Each evaluation is an ordinary request, the same as any check's call, so
-        a forward cannot tell that it is being differentiated; all of them share one
-        call's time limit."""
+        a forward cannot tell that it is being differentiated (a param's row is set in the
+        same request, just before the call); all of them share one call's time limit."""
         deadline = time.monotonic() + (timeout or self._sandbox.limits.call_timeout_s)
 
-        def call(*call_args):
+        def call(*call_args, set_first=None):
             left = deadline - time.monotonic()
             if left <= 0:
                 raise WorkerLost.timeout(timeout or self._sandbox.limits.call_timeout_s)
-            return self.call(method, *call_args, timeout=left, **kwargs)
+            return self.call(method, *call_args, timeout=left, set_first=set_first, **kwargs)
 
         if wrt[0] == "arg":
             k = wrt[1]
             return [call(*args[:k], point, *args[k + 1:]) for point in points]
         original = self.get(*wrt[1])
         try:
-            outputs = []
-            for point in points:
-                self.set_item(*wrt[1], value=point)
-                outputs.append(call(*args))
-            return outputs
+            return [call(*args, set_first=(wrt[1], point)) for point in points]
         finally:
             self.set_item(*wrt[1], value=original)
