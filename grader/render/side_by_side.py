@@ -2,11 +2,12 @@
 has matplotlib loaded and warm, each sending its PNG back through a pipe.
 
 A grading that someone waits for alone (`grade`, Gradescope, PrairieLearn) ends with its plots:
-on two cores they take half the time. Such a grading also starts them early (`start_early`), as
-soon as the checks that leave plot data have run: one child, at the idle priority, draws them
-side by side while the last checks and the sandbox's teardown still go on, and the report takes
-a drawing whose data is its own (`take_early`). A batch, whose judges keep every core busy
-already, draws them one after the other (the forks would only add their own CPU time).
+on two cores they take half the time. Such a grading also starts them early (`start_early`):
+after each check that changed a plot's data, one child at the idle scheduling priority draws
+those plots side by side while the remaining checks and the sandbox's teardown go on, and the
+report takes each drawing whose data is exactly its own (`take_early`). A batch, whose judges
+keep every core busy already, draws them one after the other (the forks would only add their
+own CPU time).
 """
 import contextlib
 import os
@@ -80,9 +81,11 @@ def start_early(plots):
     for early in _early:
         if not early.stale and {key[0] for key in early.keys} <= names:
             early.stop()
+
     def draw_all():
         os.setpgid(0, 0)
-        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))  # the checks, a device run at nice 19 first
+        # behind everything else: the checks, even a device run at nice 19
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
         return b"".join(tag + _LENGTH.pack(len(data)) + data for tag, data in
                         ((PNG, png) if error is None else (ERROR, error.encode("utf-8", "replace"))
                          for png, error in side_by_side([draw for _key, draw in plots])))
