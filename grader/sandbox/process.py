@@ -411,15 +411,17 @@ class Sandbox:
         return value
 
     def _incoming(self, value):
-        from ..runtime.protocol import Handle
+        from ..runtime.protocol import Handle  # once per reply: an import costs 0.6 us, a reply may hold thousands
 
-        if isinstance(value, Handle):
-            return RemoteObject(self, value, self.generation)
-        if isinstance(value, dict):
-            return {k: self._incoming(v) for k, v in value.items()}
-        if isinstance(value, (list, tuple)):
-            return type(value)(self._incoming(v) for v in value)
-        return value
+        def incoming(value):
+            if isinstance(value, Handle):
+                return RemoteObject(self, value, self.generation)
+            if isinstance(value, dict):
+                return {k: incoming(v) for k, v in value.items()}
+            if isinstance(value, (list, tuple)):
+                return type(value)(incoming(v) for v in value)
+            return value
+        return incoming(value)
 
 
 def _death_reason(code):
