@@ -46,12 +46,14 @@ class _Early:
         self.keys, self.child, self.results, self.stale = keys, child, None, False
 
     def take(self, key):
-        if self.stale or key not in self.keys:
+        # one pass: a key holds the plot's whole data, so each comparison walks it
+        index = None if self.stale else next((i for i, started in enumerate(self.keys) if started == key), None)
+        if index is None:
             return None
         if self.results is None:
             pid, read_end = self.child
             self.child, self.results = None, _unpack(_collect(pid, read_end), len(self.keys))
-        return self.results[self.keys.index(key)]
+        return self.results[index]
 
     def stop(self):
         """Kill the child if it is still drawing (abandon reaps it)."""
@@ -86,9 +88,8 @@ def start_early(plots):
         os.setpgid(0, 0)
         # behind everything else: the checks, even a device run at nice 19
         os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
-        return b"".join(tag + _LENGTH.pack(len(data)) + data for tag, data in
-                        ((PNG, png) if error is None else (ERROR, error.encode("utf-8", "replace"))
-                         for png, error in side_by_side([draw for _key, draw in plots])))
+        tagged = [_tagged(result) for result in side_by_side([draw for _key, draw in plots])]
+        return b"".join(_LENGTH.pack(len(message)) + message for message in tagged)
     child = _fork(draw_all)
     if child is not None:
         _early.append(_Early([key for key, _draw in plots], child))
@@ -115,10 +116,26 @@ def _unpack(collected, count):
     """The `count` results in an early child's message; None each when it died or failed."""
     message, results = (collected or (None, None))[0], []
     while message and len(results) < count:
-        (length,), start = _LENGTH.unpack_from(message, 1), 1 + _LENGTH.size
-        tag, data, message = message[:1], message[start:start + length], message[start + length:]
-        results.append((data, None) if tag == PNG else (None, data.decode("utf-8", "replace")))
-    return results if len(results) == count else [None] * count
+        (length,), start = _LENGTH.unpack_from(message), _LENGTH.size
+        results.append(_untagged(message[start:start + length]))
+        message = message[start + length:]
+    return results if len(results) == count and None not in results else [None] * count
+
+
+def _tagged(result):
+    """A drawing's (PNG, None) or (None, error) as a child sends it: a tag byte, then the PNG or
+    the error's text."""
+    png, error = result
+    return PNG + png if error is None else ERROR + error.encode("utf-8", "replace")
+
+
+def _untagged(message):
+    """The (PNG, None) or (None, error) a child's message holds, None when it is neither."""
+    if message[:1] == PNG:
+        return message[1:], None
+    if message[:1] == ERROR:
+        return None, message[1:].decode("utf-8", "replace")
+    return None
 
 
 def _attempt(draw):
@@ -147,10 +164,8 @@ def _fork(draw):
         status = 1
         try:
             os.close(read_end)
-            png, error = _attempt(draw)
-            message = PNG + png if error is None else ERROR + error.encode("utf-8", "replace")
             with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(message)
+                pipe.write(_tagged(_attempt(draw)))
             status = 0
         finally:
             os._exit(status)
@@ -177,11 +192,6 @@ def _collect(pid, read_end):
         os.close(read_end)
         status = os.waitpid(pid, 0)[1]
         unregister_child(pid)
-    message = b"".join(chunks)
     if not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0):
         return None
-    if message[:1] == PNG:
-        return message[1:], None
-    if message[:1] == ERROR:
-        return None, message[1:].decode("utf-8", "replace")
-    return None
+    return _untagged(b"".join(chunks))
