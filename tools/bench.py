@@ -85,12 +85,17 @@ COURSE_ASSIGNMENTS = (7, 8)  # the scenario planned with seven assignments; the 
 COURSE_CORES = (16, 320)
 
 
+def sample_notebooks(assignments=None):
+    """The bundled sample submissions (of `assignments`, default all), in order."""
+    return sorted(path for path in (ROOT / "submissions").glob("*/*.ipynb")
+                  if assignments is None or path.stem in assignments)
+
+
 def sample_batch(work, count, assignments=None):
     """(folder, count): `count` submissions, the sample submissions (of `assignments`, default
     all) in turn, one student folder each; every copy gets a Markdown cell of its own, since
     identical notebooks are graded once on a cluster."""
-    samples = sorted(path for path in (ROOT / "submissions").glob("*/*.ipynb")
-                     if assignments is None or path.stem in assignments)
+    samples = sample_notebooks(assignments)
     folder = Path(work) / "batch-submissions"
     for i in range(count):
         sample = samples[i % len(samples)]

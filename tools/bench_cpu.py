@@ -31,7 +31,7 @@ import bench  # noqa: E402  (timed, busy_cpu_seconds: one implementation of each
 
 ROOT = bench.ROOT
 CPUACCT = Path("/sys/fs/cgroup/cpuacct")
-SAMPLES = len(list((ROOT / "submissions").glob("*/*.ipynb")))  # a copy of the samples: this many submissions
+SAMPLES = len(bench.sample_notebooks())  # a copy of the samples: this many submissions
 
 
 def _environment(checkout):
@@ -129,9 +129,8 @@ def compare(checkouts, reps=3, jobs_list=(1, 2), copies=2, assignments=(), log=p
     grade_runs = {name: {a: [] for a in assignments} for name in checkouts}
     # an assignment one checkout does not know would cost it nothing but an error report
     common = set.intersection(*(set(_known_assignments(checkout)) for checkout in checkouts.values()))
-    samples = [path for path in (ROOT / "submissions").glob("*/*.ipynb") if path.stem in common]
     with tempfile.TemporaryDirectory(prefix="bench-cpu-") as tmp:
-        batch = bench.sample_batch(Path(tmp), copies * len(samples), common)
+        batch = bench.sample_batch(Path(tmp), copies * len(bench.sample_notebooks(common)), common)
         for rep in range(reps):
             for jobs in jobs_list:
                 for name, checkout in checkouts.items():
